@@ -1,0 +1,130 @@
+# vanthu - a mail filter that keeps the register of official documents.
+#
+#   make            build/vanthu-milter and build/vanthu
+#   make run        the milter in the foreground on the embedded defaults
+#   make check      every test (installs missing Debian packages first)
+#   make asan       every test again, built with AddressSanitizer and UBSan
+#   make deps       install the Debian packages that build and tests need
+#   make install    PREFIX=/usr/local DESTDIR=
+#   make fuzz       the fuzz targets (clang, libFuzzer) into build/fuzz/
+#   make bench      the benchmarks into build/bench/ (run by hand)
+#
+# Every source file under milter/, rules/ and store/ goes into one static
+# library; only milter/main.c and store/vanthu.c hold a main().
+
+BUILD	?= build
+PREFIX	?= /usr/local
+DESTDIR	?=
+SYSCONFDIR ?= /etc
+
+CC	?= cc
+PKGS	= libpcre2-8 sqlite3 openssl libmagic libarchive libutf8proc \
+	  poppler-glib libxml-2.0 libzip json-c xlsxwriter
+
+WARN	= -Wall -Wextra -Wformat=2 -Wshadow -Wno-missing-field-initializers
+HARDEN	= -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
+OPT	?= -O2 -g
+SAN	?=
+CFLAGS	?=
+LDFLAGS	?=
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS))
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(HARDEN) $(OPT) $(SAN) \
+	     -Imilter -Irules -Istore $(PKG_CFLAGS) $(CFLAGS)
+ALL_LDFLAGS = -pie -Wl,-z,relro,-z,now $(SAN) $(LDFLAGS)
+# libetpan's .pc names a no-PIE specs file and libraries we do not use;
+# libmilter ships no .pc at all.
+LIBS	= $(PKG_LIBS) -letpan -lmilter -lunistring -lpthread -lm
+
+MAINS	= milter/main.c store/vanthu.c
+LIB_SRC	= $(filter-out $(MAINS), $(sort $(wildcard milter/*.c rules/*.c store/*.c)))
+LIB_OBJ	= $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
+UNIT_SRC = $(sort $(wildcard tests/unit/*_test.c))
+UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/unit/%)
+HELPER_SRC = $(sort $(wildcard tests/tools/*.c))
+HELPER_BIN = $(HELPER_SRC:tests/tools/%.c=$(BUILD)/tests/tools/%)
+BENCH_SRC = $(sort $(wildcard tests/bench/*.c))
+BENCH_BIN = $(BENCH_SRC:tests/bench/%.c=$(BUILD)/bench/%)
+HDRS	= $(wildcard milter/*.h rules/*.h store/*.h tests/unit/*.h)
+
+.PHONY: all deps run check tests asan install uninstall clean fuzz bench
+
+all: $(BUILD)/vanthu-milter $(BUILD)/vanthu
+
+$(BUILD)/obj/%.o: %.c $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/libvanthu.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $(LIB_OBJ)
+
+$(BUILD)/vanthu-milter: $(BUILD)/obj/milter/main.o $(BUILD)/libvanthu.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/vanthu: $(BUILD)/obj/store/vanthu.o $(BUILD)/libvanthu.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/tests/unit/%: $(BUILD)/obj/tests/unit/%.o $(BUILD)/libvanthu.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS) -lcmocka
+
+$(BUILD)/tests/tools/%: $(BUILD)/obj/tests/tools/%.o $(BUILD)/libvanthu.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/bench/%: $(BUILD)/obj/tests/bench/%.o $(BUILD)/libvanthu.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+
+tests: all $(UNIT_BIN) $(HELPER_BIN)
+
+deps:
+	@sh contrib/deps.sh
+
+run: deps
+	$(MAKE) all
+	@mkdir -p var/spool
+	$(BUILD)/vanthu-milter -f
+
+check: deps
+	$(MAKE) tests
+	VANTHU_BUILD=$(BUILD) sh tests/run.sh
+
+asan: deps
+	$(MAKE) BUILD=build-asan OPT="-O1 -g -fno-omit-frame-pointer" \
+		SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined" tests
+	VANTHU_BUILD=build-asan VANTHU_SANITIZED=1 \
+		ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+		sh tests/run.sh
+
+bench: $(BENCH_BIN)
+
+fuzz:
+	$(MAKE) BUILD=build-fuzz CC=clang OPT="-O1 -g" \
+		SAN="-fsanitize=fuzzer-no-link,address,undefined" \
+		build-fuzz/libvanthu.a
+	sh fuzz/build.sh build-fuzz
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/bin
+	install -m 0755 $(BUILD)/vanthu-milter $(DESTDIR)$(PREFIX)/sbin/
+	install -m 0755 $(BUILD)/vanthu $(DESTDIR)$(PREFIX)/bin/
+	install -d $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man5 \
+		$(DESTDIR)$(PREFIX)/share/man/man8
+	for m in contrib/man/*.[158]; do \
+		s=$${m##*.}; install -m 0644 $$m $(DESTDIR)$(PREFIX)/share/man/man$$s/; done
+	install -d $(DESTDIR)$(SYSCONFDIR)/vanthu/rules.d
+	install -m 0644 contrib/vanthu.conf $(DESTDIR)$(SYSCONFDIR)/vanthu/vanthu.conf.sample
+	[ -f $(DESTDIR)$(SYSCONFDIR)/vanthu/vanthu.conf ] || \
+		install -m 0644 contrib/vanthu.conf $(DESTDIR)$(SYSCONFDIR)/vanthu/vanthu.conf
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/sbin/vanthu-milter $(DESTDIR)$(PREFIX)/bin/vanthu
+	for m in contrib/man/*.[158]; do s=$${m##*.}; b=$${m##*/}; \
+		rm -f $(DESTDIR)$(PREFIX)/share/man/man$$s/$$b; done
+	rm -f $(DESTDIR)$(SYSCONFDIR)/vanthu/vanthu.conf.sample
+
+clean:
+	rm -rf build build-asan build-fuzz

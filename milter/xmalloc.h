@@ -1,0 +1,22 @@
+/*
+ * xmalloc.h - allocation that cannot fail quietly.
+ *
+ * Running out of memory is a local fault the daemon cannot recover from
+ * sensibly in the middle of a callback, so these log and abort instead of
+ * returning NULL.  Code that must survive a huge allocation request from
+ * hostile input checks the size against its limit first.
+ */
+#ifndef VANTHU_XMALLOC_H
+#define VANTHU_XMALLOC_H
+
+#include <stddef.h>
+
+void   *xmalloc(size_t);
+void   *xcalloc(size_t, size_t);
+void   *xrealloc(void *, size_t);
+void   *xreallocarray(void *, size_t, size_t);
+char   *xstrdup(const char *);
+char   *xstrndup(const char *, size_t);
+char   *xasprintf(const char *, ...) __attribute__((format(printf, 1, 2)));
+
+#endif
