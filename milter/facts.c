@@ -199,5 +199,10 @@ msg_info_clear(struct msg_info *m)
 	free(m->rcpts);
 	free(m->subject);
 	free(m->header_from);
+	for (size_t i = 0; i < m->nheaders; i++) {
+		free(m->headers[i].name);
+		free(m->headers[i].value);
+	}
+	free(m->headers);
 	memset(m, 0, sizeof(*m));
 }

@@ -154,6 +154,11 @@ enum direction {
 	DIR__COUNT
 };
 
+struct header {
+	char   *name;
+	char   *value;		/* unfolded, as received (not decoded) */
+};
+
 /* The envelope and the headers the daemon saw. */
 struct msg_info {
 	char   *queue_id;
@@ -165,6 +170,9 @@ struct msg_info {
 	size_t  nrcpts;
 	char   *subject;	/* decoded, NFC */
 	char   *header_from;
+	struct header *headers;
+	size_t  nheaders;
+	uint64_t size;		/* bytes of header and body */
 	enum direction direction;
 	int     official;	/* sender in OfficialDomains */
 };
