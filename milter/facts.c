@@ -183,6 +183,8 @@ analysis_clear(struct analysis *a)
 	free(a->smime.signer);
 	free(a->smime.reason);
 	free(a->error);
+	free(a->smime_content);
+	free(a->smime_der);
 	memset(a, 0, sizeof(*a));
 }
 

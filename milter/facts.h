@@ -119,6 +119,7 @@ struct document {
 	/* Worker side only: the decoded bytes.  Never crosses a process. */
 	unsigned char *data;
 	size_t  len;
+	size_t  signed_len;	/* bytes the last PDF signature covers; 0: none */
 };
 
 struct skipped {
@@ -143,6 +144,17 @@ struct analysis {
 	size_t  nskipped;
 	struct smime_result smime;
 	char   *error;		/* set when the analysis itself failed */
+
+	/*
+	 * Worker side only, for S/MIME: the exact bytes that were signed (the
+	 * first part of multipart/signed, canonical CRLF as received) and the
+	 * DER of the PKCS#7 signature; for application/pkcs7-mime the DER of
+	 * the whole signed-data in smime_der and no smime_content.
+	 */
+	unsigned char *smime_content;
+	size_t  smime_content_len;
+	unsigned char *smime_der;
+	size_t  smime_der_len;
 };
 
 /* Direction of a message, from the agency's point of view. */
