@@ -4,10 +4,11 @@
  * X-Vanthu-Register names the registration: "den/2026/123" when numbered
  * now, "den/2026/123 (duplicate)" when the document repeats that entry.
  * The facts header carries "reference=...; date=...; issuer=...;
- * type=...; summary=..." for what is known.  Header values must be ASCII
- * (RFC 5322), so any value with other bytes is written as RFC 2047
- * encoded-words (UTF-8, base64), each at most 75 characters and cut only
- * between characters; lines are folded with "\n\t" (as libmilter's
+ * type=...; summary=..." for what is known ("none" when nothing is).
+ * Header values must be ASCII (RFC 5322), so a value with other bytes is
+ * written whole as RFC 2047 encoded-words (UTF-8, base64) that decode to
+ * exactly that text, each at most 75 characters and cut only between
+ * characters; lines are folded with "\n\t" (as libmilter's
  * smfi_addheader() expects) to stay within 78 columns.  Values are capped
  * at STORE_FACT_MAX bytes, cut between characters, so a header stays
  * small whatever the document says.  Control characters become spaces.
@@ -98,50 +99,51 @@ b64(const unsigned char *in, size_t n, char *out)
 	out[o] = 0;
 }
 
-/* value: plain words when ASCII, encoded-words otherwise. */
+/* Append v to plain, capped and with control characters made spaces. */
 static void
-hb_value(struct hbuf *b, const char *label, const char *v)
+plain_add(struct hbuf *plain, const char *label, const char *v)
 {
-	char	clean[STORE_FACT_MAX + 1];
-	size_t	n = 0;
 	const unsigned char *p = (const unsigned char *) v;
-	size_t	left = strlen(v);
+	size_t	left = strlen(v), n = 0;
 
-	/* Cap and clean, between characters. */
+	if (plain->len > 0)
+		hb_add(plain, "; ", 2);
+	hb_add(plain, label, strlen(label));
+	hb_add(plain, "=", 1);
 	while (left > 0) {
 		size_t	l = u8len(p, left);
 
 		if (n + l > STORE_FACT_MAX)
 			break;
-		for (size_t i = 0; i < l; i++)
-			clean[n++] = l == 1 && (p[0] < 0x20 || p[0] == 0x7f) ?
-			    ' ' : (char) p[i];
+		if (l == 1 && (p[0] < 0x20 || p[0] == 0x7f))
+			hb_add(plain, " ", 1);
+		else
+			hb_add(plain, (const char *) p, l);
+		n += l;
 		p += l;
 		left -= l;
 	}
-	clean[n] = 0;
+}
 
-	{
-		char   *lab = xasprintf("%s=", label);
+/* The header value for text: its words when ASCII, else encoded-words
+ * that decode to exactly text (whitespace between adjacent encoded-words
+ * is not part of the decoded text, RFC 2047 section 6.2). */
+static char *
+encode(const char *text)
+{
+	struct hbuf b = {0};
 
-		hb_token(b, lab, strlen(lab), b->len > 0);
-		free(lab);
-	}
-	if (!needs_encoding(clean)) {
-		/* Plain words, each a token so folding can break them. */
-		char   *save = NULL, *w, *copy = xstrdup(clean);
-		int	first = 1;
+	b.col = NAME_COLS;
+	if (!needs_encoding(text)) {
+		char   *save = NULL, *w, *copy = xstrdup(text);
 
-		for (w = strtok_r(copy, " \t", &save); w != NULL;
-		     w = strtok_r(NULL, " \t", &save)) {
-			hb_token(b, w, strlen(w), !first);
-			first = 0;
-		}
+		for (w = strtok_r(copy, " ", &save); w != NULL;
+		     w = strtok_r(NULL, " ", &save))
+			hb_token(&b, w, strlen(w), b.len > 0);
 		free(copy);
 	} else {
-		const unsigned char *q = (const unsigned char *) clean;
-		size_t	rem = n;
-		int	first = 1;
+		const unsigned char *q = (const unsigned char *) text;
+		size_t	rem = strlen(text);
 
 		while (rem > 0) {
 			size_t	chunk = 0;
@@ -156,42 +158,28 @@ hb_value(struct hbuf *b, const char *label, const char *v)
 			}
 			b64(q, chunk, enc);
 			snprintf(word, sizeof(word), "=?UTF-8?B?%s?=", enc);
-			hb_token(b, word, strlen(word), !first);
-			first = 0;
+			hb_token(&b, word, strlen(word), b.len > 0);
 			q += chunk;
 			rem -= chunk;
 		}
 	}
-	hb_add(b, ";", 1);
+	return b.s != NULL ? b.s : xstrdup("");
 }
 
 char *
 store_header_register(const struct doc_result *r)
 {
-	struct hbuf b = {0};
-	char   *v;
+	char   *id, *v;
 
-	if (r->status != REG_NEW && r->status != REG_DUPLICATE)
+	if ((r->status != REG_NEW && r->status != REG_DUPLICATE) ||
+	    r->id[0] == 0)
 		return NULL;
-	if (r->id[0] == 0)
-		return NULL;
-	b.col = NAME_COLS;
-	if (!needs_encoding(r->id))
-		hb_add(&b, r->id, strlen(r->id));
-	else {
-		hb_value(&b, "id", r->id);
-		/* A bare id for a non-ASCII symbol: drop "id=" and ";". */
-		v = xstrdup(b.s + 3);
-		v[strlen(v) - 1] = 0;
-		free(b.s);
-		b.s = v;
-	}
-	if (r->status == REG_DUPLICATE) {
-		v = xasprintf("%s (duplicate)", b.s);
-		free(b.s);
-		b.s = v;
-	}
-	return b.s;
+	id = encode(r->id);
+	if (r->status != REG_DUPLICATE)
+		return id;
+	v = xasprintf("%s (duplicate)", id);
+	free(id);
+	return v;
 }
 
 char *
@@ -207,17 +195,18 @@ store_header_facts(const struct document *d)
 		{"type", FACT_TYPE_NAME},
 		{"summary", FACT_SUMMARY},
 	};
-	struct hbuf b = {0};
+	struct hbuf plain = {0};
+	char   *v;
 
-	b.col = NAME_COLS;
 	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
-		const char *v = d->facts.f[fields[i].id].value;
+		const char *f = d->facts.f[fields[i].id].value;
 
-		if (v != NULL && v[0] != 0)
-			hb_value(&b, fields[i].label, v);
+		if (f != NULL && f[0] != 0)
+			plain_add(&plain, fields[i].label, f);
 	}
-	if (b.s == NULL)
+	if (plain.s == NULL)
 		return xstrdup("none");
-	b.s[b.len - 1] = 0;	/* the last ";" */
-	return b.s;
+	v = encode(plain.s);
+	free(plain.s);
+	return v;
 }
