@@ -17,6 +17,7 @@
 struct sq {
 	sqlite3 *db;
 	int	readonly;
+	unsigned busy_ms;
 	struct {
 		const char *sql;
 		sqlite3_stmt *stmt;

@@ -216,6 +216,14 @@ store_set_spool(struct store *st, const char *spool)
 	st->spool = spool != NULL ? xstrdup(spool) : NULL;
 }
 
+void
+store_set_busy_timeout(struct store *st, unsigned ms)
+{
+	pthread_mutex_lock(&st->lock);
+	st->be->busy_timeout(st->conn, ms);
+	pthread_mutex_unlock(&st->lock);
+}
+
 const char *
 store_spool(const struct store *st)
 {

@@ -64,6 +64,10 @@ struct store *store_close(struct store *);
 void	store_set_spool(struct store *, const char *spool);
 const char *store_spool(const struct store *);
 
+/* How long a call waits for another writer before it fails with "database
+ * is locked" (default 10 seconds). */
+void	store_set_busy_timeout(struct store *, unsigned milliseconds);
+
 /* ---- Registration, for the daemon ---- */
 
 /* What to do with one document of the analysis. */

@@ -19,6 +19,7 @@ struct store_backend {
 	void   *(*open)(struct store *, const char *path, int flags,
 			char *err, size_t errlen);
 	void	(*close)(void *conn);
+	void	(*busy_timeout)(void *conn, unsigned ms);
 	int	(*reg)(struct store *, const struct msg_info *,
 		       const struct analysis *, const struct register_request *,
 		       struct register_result *);

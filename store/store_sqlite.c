@@ -150,7 +150,7 @@ sq_exec(struct sq *q, const char *sql, char *err, size_t errlen)
 
 		if (code == SQLITE_BUSY || code == SQLITE_LOCKED)
 			store_err(err, errlen, "database is locked by another "
-				  "process (waited %d s)", BUSY_TIMEOUT_MS / 1000);
+				  "process (waited %.1f s)", q->busy_ms / 1000.0);
 		else
 			store_err(err, errlen, "%s", msg != NULL ? msg :
 				  sqlite3_errmsg(q->db));
@@ -281,6 +281,7 @@ sq_open(struct store *st, const char *path, int flags, char *err,
 		goto fail;
 	}
 	sqlite3_extended_result_codes(q->db, 1);
+	q->busy_ms = BUSY_TIMEOUT_MS;
 	sqlite3_busy_timeout(q->db, BUSY_TIMEOUT_MS);
 	if (search_register_fold(q->db) != SQLITE_OK) {
 		store_err(err, errlen, "%s", sqlite3_errmsg(q->db));
@@ -322,10 +323,20 @@ sq_close(void *conn)
 	free(q);
 }
 
+static void
+sq_busy_timeout(void *conn, unsigned ms)
+{
+	struct sq *q = conn;
+
+	q->busy_ms = ms;
+	sqlite3_busy_timeout(q->db, (int) ms);
+}
+
 const struct store_backend store_sqlite_backend = {
 	.name = "sqlite",
 	.open = sq_open,
 	.close = sq_close,
+	.busy_timeout = sq_busy_timeout,
 	.reg = sq_register,
 	.list = sq_list,
 	.get = sq_get,
