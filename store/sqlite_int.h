@@ -66,8 +66,6 @@ int	sq_book_add(struct store *, const char *, const char *, const char *,
 int	sq_stats(struct store *, int, FILE *, char *, size_t);
 
 /* sqlite_register.c */
-int	sq_register(struct store *, const struct msg_info *,
-		    const struct analysis *, const struct register_request *,
-		    struct register_result *);
+void	sq_register(struct store *, struct reg_job *const *, size_t);
 
 #endif

@@ -1,10 +1,12 @@
 /*
  * sqlite_register.c - registering the documents of one message.
  *
- * One BEGIN IMMEDIATE transaction per message holds everything: the
+ * One BEGIN IMMEDIATE transaction holds everything of a message: the
  * message row, each document with its facts and signatures, the numbers,
- * the arrivals, the search index and the audit lines.  Any error rolls it
- * all back, so a number exists only together with its rows.
+ * the arrivals, the search index and the audit lines.  Several messages
+ * may share the transaction (group commit, store.c), each inside its own
+ * savepoint: an error rolls back that message alone, a failed COMMIT
+ * all of them, so a number exists only together with its rows.
  *
  * For each document, in order:
  *   - a retry of a message seen before returns what the first attempt
@@ -679,27 +681,15 @@ fail:
 	return -1;
 }
 
-int
-sq_register(struct store *st, const struct msg_info *msg,
-	    const struct analysis *an, const struct register_request *req,
-	    struct register_result *res)
+/* One message inside the batch's transaction, in its own savepoint. */
+static int
+register_message(struct regctx *c)
 {
-	struct regctx c = {
-		.st = st, .q = st->conn, .msg = msg, .an = an, .req = req,
-		.res = res, .err = res->error, .errlen = sizeof(res->error),
-	};
+	const struct analysis *an = c->an;
 
-	res->error[0] = 0;
-	res->ndocs = an->ndocs;
-	res->docs = xcalloc(an->ndocs ? an->ndocs : 1, sizeof(*res->docs));
-	c.actor = req != NULL && req->actor != NULL ? req->actor : "milter";
-	if (sq_begin(c.q, c.err, c.errlen) != 0)
+	if (sq_exec(c->q, "SAVEPOINT message", c->err, c->errlen) != 0)
 		return -1;
-	/* The clock is read inside the lock, so registration times follow
-	 * the numbers. */
-	c.now = store_now(st);
-	store_fault(st, "register.begin");
-	if (message_row(&c) != 0)
+	if (message_row(c) != 0)
 		goto fail;
 	for (size_t i = 0; i < an->ndocs; i++) {
 		int	copy = 0;
@@ -707,18 +697,73 @@ sq_register(struct store *st, const struct msg_info *msg,
 		for (size_t j = 0; j < i; j++)
 			if (strcmp(an->docs[j].sha256, an->docs[i].sha256) == 0)
 				copy++;
-		if (register_one(&c, i, copy, &res->docs[i]) != 0)
+		if (register_one(c, i, copy, &c->res->docs[i]) != 0)
 			goto fail;
 	}
-	store_fault(st, "register.commit");
-	if (sq_commit(c.q, c.err, c.errlen) != 0)
-		goto fail;
-	store_fault(st, "register.done");
-	return 0;
+	return sq_exec(c->q, "RELEASE message", c->err, c->errlen);
 fail:
-	sq_rollback(c.q);
-	/* Nothing was registered: the caller must not use any id. */
-	for (size_t i = 0; i < res->ndocs; i++)
-		memset(&res->docs[i], 0, sizeof(res->docs[i]));
+	sqlite3_exec(c->q->db, "ROLLBACK TO message; RELEASE message", NULL,
+		     NULL, NULL);
 	return -1;
+}
+
+/* Nothing was registered: the caller must not use any id. */
+static void
+job_failed(struct reg_job *j, const char *why)
+{
+	if (why != NULL && why != j->res->error)
+		snprintf(j->res->error, sizeof(j->res->error), "%s", why);
+	for (size_t i = 0; i < j->res->ndocs; i++)
+		memset(&j->res->docs[i], 0, sizeof(j->res->docs[i]));
+	j->rc = -1;
+}
+
+void
+sq_register(struct store *st, struct reg_job *const *jobs, size_t n)
+{
+	struct sq *q = st->conn;
+	char	err[256];
+	time_t	now;
+	size_t	i;
+
+	for (i = 0; i < n; i++) {
+		struct register_result *res = jobs[i]->res;
+
+		res->error[0] = 0;
+		res->ndocs = jobs[i]->an->ndocs;
+		res->docs = xcalloc(res->ndocs ? res->ndocs : 1,
+				    sizeof(*res->docs));
+		jobs[i]->rc = 0;
+	}
+	if (sq_begin(q, err, sizeof(err)) != 0) {
+		for (i = 0; i < n; i++)
+			job_failed(jobs[i], err);
+		return;
+	}
+	/* The clock is read with the write lock held, so registration
+	 * times follow the numbers. */
+	now = store_now(st);
+	store_fault(st, "register.begin");
+	for (i = 0; i < n; i++) {
+		const struct register_request *req = jobs[i]->req;
+		struct regctx c = {
+			.st = st, .q = q, .msg = jobs[i]->msg,
+			.an = jobs[i]->an, .req = req, .res = jobs[i]->res,
+			.err = jobs[i]->res->error,
+			.errlen = sizeof(jobs[i]->res->error), .now = now,
+			.actor = req != NULL && req->actor != NULL ?
+			    req->actor : "milter",
+		};
+
+		if (register_message(&c) != 0)
+			job_failed(jobs[i], NULL);
+	}
+	store_fault(st, "register.commit");
+	if (sq_commit(q, err, sizeof(err)) != 0) {
+		for (i = 0; i < n; i++)
+			if (jobs[i]->rc == 0)
+				job_failed(jobs[i], err);
+		return;
+	}
+	store_fault(st, "register.done");
 }

@@ -163,9 +163,14 @@ store_open(const char *path, const char *timezone, int flags, char *err,
 	st->path = xstrdup(path);
 	st->timezone = xstrdup(timezone);
 	pthread_mutex_init(&st->lock, NULL);
+	pthread_mutex_init(&st->qlock, NULL);
+	pthread_cond_init(&st->qcond, NULL);
+	st->qtail = &st->qhead;
 	st->conn = st->be->open(st, path, flags, err, errlen);
 	if (st->conn == NULL) {
 		pthread_mutex_destroy(&st->lock);
+		pthread_mutex_destroy(&st->qlock);
+		pthread_cond_destroy(&st->qcond);
 		free(st->path);
 		free(st->timezone);
 		free(st);
@@ -182,6 +187,8 @@ store_open(const char *path, const char *timezone, int flags, char *err,
 		 * release the other handle's POSIX locks. */
 		st->conn = NULL;
 		pthread_mutex_destroy(&st->lock);
+		pthread_mutex_destroy(&st->qlock);
+		pthread_cond_destroy(&st->qcond);
 		free(st->path);
 		free(st->timezone);
 		free(st);
@@ -202,6 +209,8 @@ store_close(struct store *st)
 	st->conn = NULL;
 	pthread_mutex_unlock(&st->lock);
 	pthread_mutex_destroy(&st->lock);
+	pthread_mutex_destroy(&st->qlock);
+	pthread_cond_destroy(&st->qcond);
 	free(st->path);
 	free(st->spool);
 	free(st->timezone);
@@ -258,17 +267,56 @@ store_test_set_fault(struct store *st, void (*fault)(const char *, void *),
 	st->fault_arg = arg;
 }
 
+/*
+ * Group commit.  With synchronous=FULL every COMMIT waits for the disk, so
+ * one transaction per message caps the register at the disk's flush
+ * rate.  Callers queue their message; the first caller that finds no
+ * leader becomes the leader, takes up to STORE_BATCH_MAX queued messages,
+ * registers them all in one BEGIN IMMEDIATE transaction (each message in
+ * its own savepoint) and wakes the others when COMMIT has returned.  A
+ * caller returns only after the transaction holding its message is on
+ * disk, or failed; numbers stay gap-free because a failed message rolls
+ * back to its savepoint and a failed COMMIT rolls back the whole batch.
+ */
 int
 store_register(struct store *st, const struct msg_info *msg,
 	       const struct analysis *an, const struct register_request *req,
 	       struct register_result *res)
 {
-	int	rc;
+	struct reg_job job = { .msg = msg, .an = an, .req = req, .res = res };
+	struct reg_job *batch[STORE_BATCH_MAX];
+	size_t	n;
 
-	pthread_mutex_lock(&st->lock);
-	rc = st->be->reg(st, msg, an, req, res);
-	pthread_mutex_unlock(&st->lock);
-	return rc;
+	memset(res, 0, sizeof(*res));
+	pthread_mutex_lock(&st->qlock);
+	*st->qtail = &job;
+	st->qtail = &job.next;
+	while (!job.done) {
+		if (st->leader) {
+			pthread_cond_wait(&st->qcond, &st->qlock);
+			continue;
+		}
+		st->leader = 1;
+		for (n = 0; n < STORE_BATCH_MAX && st->qhead != NULL; n++) {
+			batch[n] = st->qhead;
+			st->qhead = st->qhead->next;
+		}
+		if (st->qhead == NULL)
+			st->qtail = &st->qhead;
+		pthread_mutex_unlock(&st->qlock);
+
+		pthread_mutex_lock(&st->lock);
+		st->be->reg(st, batch, n);
+		pthread_mutex_unlock(&st->lock);
+
+		pthread_mutex_lock(&st->qlock);
+		for (size_t i = 0; i < n; i++)
+			batch[i]->done = 1;
+		st->leader = 0;
+		pthread_cond_broadcast(&st->qcond);
+	}
+	pthread_mutex_unlock(&st->qlock);
+	return job.rc;
 }
 
 void

@@ -14,15 +14,28 @@
 
 #include "store.h"
 
+/* One call of store_register() waiting to be committed. */
+struct reg_job {
+	const struct msg_info *msg;
+	const struct analysis *an;
+	const struct register_request *req;
+	struct register_result *res;
+	int	rc;		/* set by the backend */
+	int	done;		/* set by the leader, under qlock */
+	struct reg_job *next;
+};
+
+#define STORE_BATCH_MAX	64
+
 struct store_backend {
 	const char *name;
 	void   *(*open)(struct store *, const char *path, int flags,
 			char *err, size_t errlen);
 	void	(*close)(void *conn);
 	void	(*busy_timeout)(void *conn, unsigned ms);
-	int	(*reg)(struct store *, const struct msg_info *,
-		       const struct analysis *, const struct register_request *,
-		       struct register_result *);
+	/* Register the jobs' messages in one transaction, each inside its
+	 * own savepoint so that one bad message fails alone; sets rc. */
+	void	(*reg)(struct store *, struct reg_job *const *jobs, size_t n);
 	int	(*list)(struct store *, const struct reg_filter *,
 			struct reg_list *, char *err, size_t errlen);
 	int	(*get)(struct store *, const char *id, struct reg_entry *,
@@ -45,12 +58,19 @@ struct store_backend {
 };
 
 /* Locking: lock guards conn and everything the backend keeps in it;
- * the other fields are written only by store_open() and the test hooks,
- * before any thread shares the store. */
+ * qlock guards the queue of registrations and the leader flag (group
+ * commit, see store_register() in store.c); qlock is never taken while
+ * waiting for lock.  The other fields are written only by store_open()
+ * and the test hooks, before any thread shares the store. */
 struct store {
 	const struct store_backend *be;
 	void   *conn;
 	pthread_mutex_t lock;
+	pthread_mutex_t qlock;
+	pthread_cond_t qcond;
+	struct reg_job *qhead;
+	struct reg_job **qtail;
+	int	leader;		/* a thread is committing a batch */
 	char   *path;
 	char   *spool;
 	char   *timezone;
