@@ -78,7 +78,7 @@ search_match_expr(const char *words)
 	if (words == NULL)
 		return NULL;
 	folded = text_fold(words);
-	out = xmalloc(strlen(folded) * 3 + 1);
+	out = xmalloc(strlen(folded) * 3 + 3);
 	p = (const unsigned char *) folded;
 	while (*p != 0 && nwords < SEARCH_MAX_WORDS) {
 		while (*p != 0 && !(isalnum(*p) || *p >= 0x80))
@@ -88,11 +88,9 @@ search_match_expr(const char *words)
 		if (o > 0)
 			out[o++] = ' ';
 		out[o++] = '"';
-		while (*p != 0 && (isalnum(*p) || *p >= 0x80)) {
-			if (*p == '"')
-				out[o++] = '"';
+		/* A word holds no '"', so quoting needs no escape. */
+		while (*p != 0 && (isalnum(*p) || *p >= 0x80))
 			out[o++] = *p++;
-		}
 		out[o++] = '"';
 		nwords++;
 	}

@@ -315,11 +315,11 @@ sq_show(struct store *st, const char *id, FILE *out, char *err,
 	struct sq *q = st->conn;
 	sqlite3_stmt *s;
 	char	t[32], num[32];
-	int	rc;
+	int64_t	row;
 
-	if ((rc = sq_get(st, id, &e, err, errlen)) <= 0)
-		return rc < 0 ? -1 : (store_err(err, errlen,
-		    "no registration %s", id), -1);
+	if (sq_get(st, id, &e, err, errlen) <= 0)
+		return -1;	/* err names the id or the failure */
+	row = e.rowid;
 	fprintf(out, "Registration: %s\n", e.id);
 	fprintf(out, "Status: %s\n", e.status);
 	field(out, "Cancelled because", e.cancel_reason);
@@ -354,7 +354,7 @@ sq_show(struct store *st, const char *id, FILE *out, char *err,
 	fprintf(out, "Facts:\n");
 	if ((s = sq_prep(q, sql_facts, err, errlen)) == NULL)
 		return -1;
-	sqlite3_bind_int64(s, 1, rowid_of(q, id, err, errlen));
+	sqlite3_bind_int64(s, 1, row);
 	while (sqlite3_step(s) == SQLITE_ROW)
 		fprintf(out, "  %s: %s [%s, %d]\n", sqlite3_column_text(s, 0),
 			sqlite3_column_text(s, 1), sqlite3_column_text(s, 2),
@@ -363,7 +363,7 @@ sq_show(struct store *st, const char *id, FILE *out, char *err,
 	fprintf(out, "Signatures:\n");
 	if ((s = sq_prep(q, sql_sigs, err, errlen)) == NULL)
 		return -1;
-	sqlite3_bind_int64(s, 1, rowid_of(q, id, err, errlen));
+	sqlite3_bind_int64(s, 1, row);
 	while (sqlite3_step(s) == SQLITE_ROW) {
 		const unsigned char *why = sqlite3_column_text(s, 7);
 
@@ -388,7 +388,7 @@ sq_show(struct store *st, const char *id, FILE *out, char *err,
 	fprintf(out, "Arrivals:\n");
 	if ((s = sq_prep(q, sql_arr, err, errlen)) == NULL)
 		return -1;
-	sqlite3_bind_int64(s, 1, rowid_of(q, id, err, errlen));
+	sqlite3_bind_int64(s, 1, row);
 	while (sqlite3_step(s) == SQLITE_ROW) {
 		local_time(sqlite3_column_int64(s, 0), t);
 		fprintf(out, "  %s %s %s from %s\n", t,
@@ -402,7 +402,7 @@ sq_show(struct store *st, const char *id, FILE *out, char *err,
 	fprintf(out, "History:\n");
 	if ((s = sq_prep(q, sql_audit, err, errlen)) == NULL)
 		return -1;
-	sqlite3_bind_int64(s, 1, rowid_of(q, id, err, errlen));
+	sqlite3_bind_int64(s, 1, row);
 	while (sqlite3_step(s) == SQLITE_ROW) {
 		local_time(sqlite3_column_int64(s, 0), t);
 		fprintf(out, "  %s %s %s: %s\n", t, sqlite3_column_text(s, 1),

@@ -133,7 +133,7 @@ registry_remove(struct store *st)
 }
 
 struct store *
-store_open(const char *path, const char *timezone, int flags, char *err,
+store_open(const char *path, const char *tz, int flags, char *err,
 	   size_t errlen)
 {
 	struct store *st;
@@ -143,9 +143,9 @@ store_open(const char *path, const char *timezone, int flags, char *err,
 		store_err(err, errlen, "no database path configured");
 		return NULL;
 	}
-	if (timezone == NULL)
-		timezone = STORE_DEFAULT_TIMEZONE;
-	if (timezone_set(timezone, err, errlen) != 0)
+	if (tz == NULL)
+		tz = STORE_DEFAULT_TIMEZONE;
+	if (timezone_set(tz, err, errlen) != 0)
 		return NULL;
 	if (stat(path, &sb) == 0) {
 		if (registry_has(sb.st_dev, sb.st_ino, path, err, errlen))
@@ -161,7 +161,7 @@ store_open(const char *path, const char *timezone, int flags, char *err,
 	st = xcalloc(1, sizeof(*st));
 	st->be = &store_sqlite_backend;
 	st->path = xstrdup(path);
-	st->timezone = xstrdup(timezone);
+	st->timezone = xstrdup(tz);
 	pthread_mutex_init(&st->lock, NULL);
 	pthread_mutex_init(&st->qlock, NULL);
 	pthread_cond_init(&st->qcond, NULL);

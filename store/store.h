@@ -50,11 +50,11 @@ struct store;
 
 /*
  * Open (and, with STORE_CREATE, create and migrate) the register at path.
- * timezone names the zone whose local year numbers the register (NULL:
+ * tz names the zone whose local year numbers the register (NULL:
  * Asia/Ho_Chi_Minh); it becomes the process's TZ, so call store_open()
  * before starting threads.  Returns NULL with a reason in err.
  */
-struct store *store_open(const char *path, const char *timezone, int flags,
+struct store *store_open(const char *path, const char *tz, int flags,
 			 char *err, size_t errlen);
 struct store *store_close(struct store *);
 

@@ -56,30 +56,6 @@ usage(FILE *f)
 	fprintf(f, "       vanthu verify FILE...\n");
 }
 
-void
-tool_fail(const char *cmd, const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "vanthu: %s: ", cmd);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
-int
-tool_year(const char *cmd, const char *s)
-{
-	if (s == NULL || strlen(s) != 4 || strspn(s, "0123456789") != 4 ||
-	    atoi(s) < 1900) {
-		tool_fail(cmd, "bad year '%s': expected four digits such as 2026",
-			  s != NULL ? s : "");
-		return -1;
-	}
-	return atoi(s);
-}
-
 static char *
 command_line(int argc, char **argv)
 {
