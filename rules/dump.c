@@ -208,7 +208,7 @@ rule_result_print(const struct rule_result *r, FILE *fp)
 			fprintf(fp, " \"%s\"", a->arg2);
 		for (size_t j = 0; j < a->nlist; j++)
 			fprintf(fp, "%s\"%s\"", j ? ", " : " with ", a->list[j]);
-		if (a->text && a->kind != RA_LOG)
+		if (a->text && a->kind == RA_REQUIRE_SIGNATURE)
 			fprintf(fp, " \"%s\"", a->text);
 		fprintf(fp, " (rule %s)\n", a->rule);
 	}
