@@ -18,6 +18,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include <utf8proc.h>
+
 #include "log.h"
 #include "rint.h"
 #include "textnorm.h"
@@ -187,18 +189,41 @@ rcpt_add(struct rule_result *r, const char *addr)
 	strv_add(&r->rcpts_add, &r->nrcpts_add, addr);
 }
 
-/* A document's name fit for an SMTP reply: folded, printable ASCII. */
+/* A document's name fit for an SMTP reply: Vietnamese letters lose their
+ * marks but keep their case (Tờ trình -> To trinh), anything else that
+ * is not printable ASCII becomes '_'; at most 80 characters. */
 static char *
 reply_name(const char *name)
 {
-	char   *f = text_fold(name ? name : "?");
-	size_t  n = 0;
+	const utf8proc_uint8_t *p = (const utf8proc_uint8_t *) (name ? name : "?");
+	char   *out = xmalloc(81);
+	size_t  o = 0;
 
-	for (char *p = f; *p && n < 80; p++, n++)
-		if (*p < 33 || *p > 126 || *p == '%')
-			*p = '_';
-	f[n] = 0;
-	return f;
+	while (*p && o < 80) {
+		utf8proc_int32_t cp, dec[4];
+		utf8proc_ssize_t n = utf8proc_iterate(p, -1, &cp);
+		utf8proc_ssize_t nd;
+		int     bound = 0;
+
+		if (n <= 0) {
+			out[o++] = '_';
+			p++;
+			continue;
+		}
+		p += n;
+		if (cp == 0x0110 || cp == 0x0111) {	/* Đ, đ */
+			out[o++] = cp == 0x0110 ? 'D' : 'd';
+			continue;
+		}
+		nd = utf8proc_decompose_char(cp, dec, 4, UTF8PROC_DECOMPOSE |
+					     UTF8PROC_STRIPMARK, &bound);
+		if (nd >= 1 && dec[0] > 32 && dec[0] < 127 && dec[0] != '%')
+			out[o++] = (char) dec[0];
+		else
+			out[o++] = '_';
+	}
+	out[o] = 0;
+	return out;
 }
 
 static void

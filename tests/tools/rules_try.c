@@ -126,8 +126,13 @@ read_case(const char *path, struct msg_info *m, struct analysis *a)
 
 				if (*s++ != ' ' || n > 16u << 20)
 					goto bad;
+				size_t  sl = strlen(s);
+				char   *rep = xmalloc(n * sl + 1);
+
 				for (unsigned long i = 0; i < n; i++)
-					append(&d->text, s, strlen(s), "");
+					memcpy(rep + i * sl, s, sl);
+				append(&d->text, rep, n * sl, "");
+				free(rep);
 			} else if ((id = fact_by_name(f)) >= 0) {
 				fact_set(&d->facts, id, v, SRC_TEXT, 100);
 			} else {
