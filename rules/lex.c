@@ -216,6 +216,8 @@ lex_regex(struct lexer *lx, struct token *t)
 		if (c != 'i' && c != 'f') {
 			lex_error(lx, lx->line, lx->col, "unknown pattern flag "
 				  "'%c' (known: i, f)", c);
+			while (ident_char(peekc(lx, 0)))
+				adv(lx);
 			return -1;
 		}
 		if (strchr(t->flags, c) == NULL && nf < sizeof(t->flags) - 1)
