@@ -87,6 +87,8 @@ tok_describe(enum tok t)
 static void
 adv(struct lexer *lx)
 {
+	if (lx->p >= lx->end)
+		return;
 	if (*lx->p == '\n') {
 		lx->line++;
 		lx->col = 1;
@@ -147,6 +149,9 @@ lex_quoted(struct lexer *lx, struct token *t, int quote)
 					adv(lx);
 					c = e;
 				}
+			} else if (e == -1 || e == '\n') {
+				adv(lx);	/* then: unterminated */
+				continue;
 			} else {
 				switch (e) {
 				case '"': c = '"'; break;

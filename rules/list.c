@@ -3,9 +3,12 @@
  *
  * One entry a line; blank lines and lines starting with '#' are skipped;
  * leading and trailing blanks are trimmed.  Entries must be valid UTF-8.
- * The file is read once, when the rules load.  On failure returns -1 and
+ * The file is read once, when the rules load; it must be a regular file
+ * of at most 64 MB.  On failure returns -1 and
  * writes the reason (with the line number when a line is bad) to why.
  */
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,9 +28,18 @@ list_read(const char *path, char ***list, size_t *n, char *why, size_t whylen)
 	char  **v = NULL;
 	size_t  nv = 0;
 	int     lineno = 0;
+	struct stat st;
 
 	if ((fp = fopen(path, "re")) == NULL) {
 		snprintf(why, whylen, "%s", strerror(errno));
+		return -1;
+	}
+	/* Only a regular file of sane size: never a FIFO or /dev/zero. */
+	if (fstat(fileno(fp), &st) < 0 || !S_ISREG(st.st_mode) ||
+	    (uint64_t) st.st_size > RULES_MAX_FILE * 4) {
+		snprintf(why, whylen, "%s", S_ISREG(st.st_mode) ?
+			 "file too large" : "not a regular file");
+		fclose(fp);
 		return -1;
 	}
 	while ((len = getline(&line, &cap, fp)) >= 0) {
