@@ -195,7 +195,7 @@ rcpt_add(struct rule_result *r, const char *addr)
 static char *
 reply_name(const char *name)
 {
-	const utf8proc_uint8_t *p = (const utf8proc_uint8_t *) (name ? name : "?");
+	const utf8proc_uint8_t *p = (const utf8proc_uint8_t *) (name ? name : "unnamed");
 	char   *out = xmalloc(81);
 	size_t  o = 0;
 
