@@ -195,10 +195,11 @@ rcpt_add(struct rule_result *r, const char *addr)
 static char *
 reply_name(const char *name)
 {
-	const utf8proc_uint8_t *p = (const utf8proc_uint8_t *) (name ? name : "unnamed");
+	const utf8proc_uint8_t *p;
 	char   *out = xmalloc(81);
 	size_t  o = 0;
 
+	p = (const utf8proc_uint8_t *) (name ? name : "unnamed");
 	while (*p && o < 80) {
 		utf8proc_int32_t cp, dec[4];
 		utf8proc_ssize_t n = utf8proc_iterate(p, -1, &cp);
