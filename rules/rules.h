@@ -110,17 +110,19 @@ struct rule_result {
 	int     smtp_code;	/* reject, tempfail */
 	char    smtp_xcode[12];
 	char   *smtp_text;
-	char   *quarantine_reason;
+	char   *quarantine_reason;	/* of the first quarantine; acted on
+					 * only when disposition says so */
 
 	char   *book;		/* the last one set wins */
 	char   *category;
 	char   *department;
-	char   *lead;		/* lead handler, also in rcpts_add */
+	char   *lead;		/* the last lead routed; every routed
+				 * address is in rcpts_add, once */
 	char  **rcpts_add;	/* for smfi_addrcpt, without duplicates */
 	size_t  nrcpts_add;
 	struct rule_header *headers;	/* for smfi_addheader */
 	size_t  nheaders;
-	char   *subject_prefix;
+	char   *subject_prefix;	/* the last one set wins */
 	int     skip_registration;
 	char  **logs;		/* alerts to log, in order */
 	size_t  nlogs;

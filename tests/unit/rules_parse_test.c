@@ -158,6 +158,68 @@ error_flood_is_capped(void **state)
 	free(errs);
 }
 
+static void
+write_file(const char *dir, const char *name, const char *text)
+{
+	char    path[512];
+	FILE   *fp;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	fp = fopen(path, "w");
+	assert_non_null(fp);
+	fputs(text, fp);
+	fclose(fp);
+}
+
+/* A directory: *.rules files in name order, others and dot files
+ * ignored, toggles applied after every file. */
+static void
+directory_in_name_order(void **state)
+{
+	char    dir[] = "/tmp/rules-test.XXXXXX";
+	char    cmd[600];
+	char   *errs = NULL;
+	size_t  errlen = 0;
+	FILE   *ef;
+	struct ruleset *rs;
+
+	(void) state;
+	assert_non_null(mkdtemp(dir));
+	write_file(dir, "50-local.rules", "disable b;\nrule c { log \"c\"; }\n");
+	write_file(dir, "00-default.rules", "rule a { log \"a\"; }\n"
+		   "rule b { log \"b\"; }\n");
+	write_file(dir, "notes.txt", "not rules at all\n");
+	write_file(dir, ".hidden.rules", "garbage\n");
+	rs = rules_load(dir, stderr);
+	assert_non_null(rs);
+	assert_int_equal(rules_count(rs), 3);
+	assert_string_equal(rs->rules[0].name, "a");
+	assert_string_equal(rs->rules[2].name, "c");
+	assert_false(rs->rules[1].enabled);
+	rules_unref(rs);
+
+	/* One bad file spoils the set; the error names it. */
+	write_file(dir, "60-bad.rules", "rule a { log \"again\"; }\n");
+	ef = open_memstream(&errs, &errlen);
+	assert_null(rules_load(dir, ef));
+	fclose(ef);
+	assert_non_null(strstr(errs, "/60-bad.rules:1:1: duplicate rule 'a', "
+			       "first defined at "));
+	free(errs);
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+
+	/* A directory that is gone. */
+	errs = NULL;
+	ef = open_memstream(&errs, &errlen);
+	assert_null(rules_load(dir, ef));
+	fclose(ef);
+	assert_non_null(strstr(errs, ":0:0: cannot read: No such file or "
+			       "directory"));
+	free(errs);
+}
+
 int
 main(void)
 {
@@ -166,6 +228,7 @@ main(void)
 		cmocka_unit_test(facts_cover_every_fact),
 		cmocka_unit_test(enable_disable_last_wins),
 		cmocka_unit_test(error_flood_is_capped),
+		cmocka_unit_test(directory_in_name_order),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
