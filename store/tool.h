@@ -20,7 +20,8 @@ struct tool {
 	char   *command;	/* the whole command line, for the audit log */
 };
 
-/* tool_conf.c: the names `vanthu` needs from vanthu.conf(5). */
+/* tool_conf.c: the names `vanthu` needs from vanthu.conf(5), read with
+ * conf_load(); NULL path: the embedded defaults. */
 struct tool_conf {
 	char   *database;
 	char   *spool;

@@ -380,6 +380,11 @@ printf 'not a database at all, just text\n%.0s' $(seq 200) >"$tmp/junk.sqlite"
 echo "vanthu: list: $tmp/junk.sqlite: file is not a database" >"$tmp/exp"
 same "a file that is not a register is named as such" "$tmp/exp" "$tmp/act"
 
+printf 'Database %s\nTimezone Mars/Base\n' "$tmp/register.sqlite" >"$tmp/bad.conf"
+"$V" -c "$tmp/bad.conf" list >"$tmp/act" 2>&1
+echo "vanthu: list: $tmp/bad.conf:2: Timezone: unknown time zone \"Mars/Base\"" >"$tmp/exp"
+same "a bad configuration is refused with its file and line" "$tmp/exp" "$tmp/act"
+
 # 14: a locked database
 python3 - "$tmp/register.sqlite" "$tmp/locked" <<'PY' &
 import sqlite3, sys, time, os

@@ -1,6 +1,6 @@
 /*
  * store_tool_test.c - the pieces of `vanthu` that judge input: safe file
- * names for `get`, the words of a search, the configuration reader.
+ * names for `get`, the words of a search, the configuration it reads.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -108,7 +108,7 @@ configuration_gives_database_spool_and_zone(void **state)
 	fputs("Database\n", f);
 	fclose(f);
 	assert_int_equal(tool_conf_read(path, &c, err, sizeof(err)), -1);
-	assert_non_null(strstr(err, ":1: Database: missing value"));
+	assert_non_null(strstr(err, ":1: Database needs a value"));
 	tool_conf_clear(&c);
 	unlink(path);
 	assert_int_equal(tool_conf_read(NULL, &c, err, sizeof(err)), 0);
