@@ -58,6 +58,13 @@ static const char sql_doc_insert[] =
     " ON CONFLICT(sha256) DO NOTHING";
 static const char sql_doc_find[] =
     "SELECT id FROM documents WHERE sha256 = ?1";
+/* A document first seen skipped (secret) keeps no name or text; when it
+ * later comes to be registered, they are filled in. */
+static const char sql_doc_fill[] =
+    "UPDATE documents SET name = coalesce(name, ?2),"
+    " text = coalesce(text, ?3), sig_verdict = coalesce(sig_verdict, ?4)"
+    " WHERE id = ?1 AND (name IS NULL OR text IS NULL"
+    " OR sig_verdict IS NULL)";
 static const char sql_fact_insert[] =
     "INSERT OR IGNORE INTO doc_facts(document_id, fact, value, source,"
     " confidence) VALUES(?1, ?2, ?3, ?4, ?5)";
@@ -398,6 +405,17 @@ document_row(struct regctx *c, const struct document *d, int skip,
 	}
 	if (skip)
 		return 0;
+	if (!fresh) {
+		if ((s = sq_prep(c->q, sql_doc_fill, c->err, c->errlen)) == NULL)
+			return -1;
+		sqlite3_bind_int64(s, 1, *id);
+		bind_opt(s, 2, d->name);
+		bind_opt(s, 3, d->text);
+		bind_opt(s, 4, d->sig_verdict < SIG__COUNT ?
+			 sig_verdict_names[d->sig_verdict] : NULL);
+		if (step_done(c, s, "document") != 0)
+			return -1;
+	}
 	for (int f = 0; f < FACT__COUNT; f++) {
 		const struct fact *fa = &d->facts.f[f];
 

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <pthread.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
@@ -320,6 +321,75 @@ registrations_and_audit_cannot_be_rewritten(void **state)
 	fx_free(fx);
 }
 
+struct racer {
+	struct fixture *fx;
+	int	index;
+	int	ok, failed;
+	pthread_t tid;
+};
+
+/* Every fifth message names a book that does not exist and must fail
+ * alone, whichever batch it shares with the others. */
+static void *
+race(void *arg)
+{
+	struct racer *r = arg;
+
+	for (int i = 0; i < 50; i++) {
+		struct msg_info m;
+		struct analysis an = {0};
+		struct register_result res = {0};
+		struct doc_request dr = { .book = i % 5 == 4 ? "nope" : NULL };
+		struct register_request req = { .docs = &dr };
+		char	mid[64], content[64];
+
+		snprintf(mid, sizeof(mid), "<race-%d-%d@x>", r->index, i);
+		snprintf(content, sizeof(content), "race %d %d", r->index, i);
+		fx_msg(&m, mid, DIR_INBOUND);
+		fx_doc(&an, content, NULL, NULL, NULL, NULL);
+		if (store_register(r->fx->st, &m, &an, &req, &res) == 0 &&
+		    res.docs[0].status == REG_NEW)
+			r->ok++;
+		else if (strcmp(res.error, "no such book: nope") == 0 &&
+			 res.docs[0].id[0] == 0)
+			r->failed++;
+		register_result_clear(&res);
+		analysis_clear(&an);
+		msg_info_clear(&m);
+	}
+	return NULL;
+}
+
+static void
+a_failing_message_does_not_fail_its_batch(void **state)
+{
+	struct fixture *fx = fx_new(FX_T0);
+	struct racer r[8];
+	struct reg_filter f = { .book = "den", .year = 2026 };
+	struct reg_list l;
+	char	err[256];
+	int	ok = 0, failed = 0;
+
+	(void) state;
+	for (int i = 0; i < 8; i++) {
+		r[i] = (struct racer) { .fx = fx, .index = i };
+		pthread_create(&r[i].tid, NULL, race, &r[i]);
+	}
+	for (int i = 0; i < 8; i++) {
+		pthread_join(r[i].tid, NULL);
+		ok += r[i].ok;
+		failed += r[i].failed;
+	}
+	assert_int_equal(ok, 320);
+	assert_int_equal(failed, 80);
+	assert_int_equal(store_list(fx->st, &f, &l, err, sizeof(err)), 0);
+	assert_int_equal(l.n, 320);
+	for (size_t i = 0; i < l.n; i++)
+		assert_int_equal(l.v[i].number, (int64_t) i + 1);
+	reg_list_clear(&l);
+	fx_free(fx);
+}
+
 int
 main(void)
 {
@@ -335,6 +405,7 @@ main(void)
 		cmocka_unit_test(an_unknown_book_is_an_error),
 		cmocka_unit_test(one_process_opens_a_register_once),
 		cmocka_unit_test(registrations_and_audit_cannot_be_rewritten),
+		cmocka_unit_test(a_failing_message_does_not_fail_its_batch),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
