@@ -405,5 +405,16 @@ printf 'den/2026/1 den/2026/2 den/2026/3 ' >"$tmp/exp"
 same "readers are not blocked by a writer" "$tmp/exp" "$tmp/act"
 wait $holder
 
+# 15: a register someone tampered with is not exported or numbered on
+cp "$tmp/register.sqlite" "$tmp/tampered.sqlite"
+sqlite3 "$tmp/tampered.sqlite" "INSERT INTO registrations(book, year, number,
+    registered_at, document_id, message_id) VALUES('den', 2026, 5, 0, 1, 1)"
+"$V" -d "$tmp/tampered.sqlite" export --book den --year 2026 --format csv >"$tmp/act" 2>&1
+echo "vanthu: export: register den/2026 is not complete: number 4 is missing" >"$tmp/exp"
+same "an incoming register with a gap is not exported" "$tmp/exp" "$tmp/act"
+"$LOAD" -d "$tmp/tampered.sqlite" -n 1 -p late -T 1772416800 >"$tmp/act" 2>&1
+grep -q "register den/2026 is inconsistent: counter at 3 but last number 5" "$tmp/act"
+ok "numbering stops rather than skip or repeat a number in a tampered register" $?
+
 echo "1..$n"
 [ $fails -eq 0 ]
