@@ -18,11 +18,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "conf.h"
 #include "tool.h"
 #include "version.h"
 #include "xmalloc.h"
-
-#define DEFAULT_CONF	"/etc/vanthu/vanthu.conf"
 
 /* Provided by store/verify_cmd.c when that is part of the build. */
 int	verify_main(int argc, char **argv) __attribute__((weak));
@@ -100,7 +99,7 @@ main(int argc, char **argv)
 	const char *conf_path = NULL, *db = NULL, *cmd;
 	char	err[512], *end;
 	long	wait_s = -1;
-	int	ch, rc = 1, flags = 0, cmdidx;
+	int	ch, rc = 1, cmdidx;
 	size_t	i;
 
 	while ((ch = getopt_long(argc, argv, "+c:d:w:hV", opts, NULL)) != -1) {
@@ -152,15 +151,16 @@ main(int argc, char **argv)
 		usage(stderr);
 		return EXIT_USAGE;
 	}
-	if (conf_path == NULL && access(DEFAULT_CONF, R_OK) == 0)
-		conf_path = DEFAULT_CONF;
+	if (conf_path == NULL)
+		conf_path = conf_default_path();
 	if (tool_conf_read(conf_path, &conf, err, sizeof(err)) != 0) {
 		tool_fail(cmd, "%s", err);
 		return 1;
 	}
 	if (db == NULL)
 		db = conf.database;
-	t.st = store_open(db, conf.timezone, flags, err, sizeof(err));
+	/* Never STORE_CREATE: a missing register is an error here. */
+	t.st = store_open(db, conf.timezone, 0, err, sizeof(err));
 	if (t.st == NULL) {
 		tool_fail(cmd, "%s", err);
 		goto done;
