@@ -165,12 +165,14 @@ store_open(const char *path, const char *tz, int flags, char *err,
 	pthread_mutex_init(&st->lock, NULL);
 	pthread_mutex_init(&st->qlock, NULL);
 	pthread_cond_init(&st->qcond, NULL);
+	pthread_cond_init(&st->qfill, NULL);
 	st->qtail = &st->qhead;
 	st->conn = st->be->open(st, path, flags, err, errlen);
 	if (st->conn == NULL) {
 		pthread_mutex_destroy(&st->lock);
 		pthread_mutex_destroy(&st->qlock);
 		pthread_cond_destroy(&st->qcond);
+		pthread_cond_destroy(&st->qfill);
 		free(st->path);
 		free(st->timezone);
 		free(st);
@@ -189,6 +191,7 @@ store_open(const char *path, const char *tz, int flags, char *err,
 		pthread_mutex_destroy(&st->lock);
 		pthread_mutex_destroy(&st->qlock);
 		pthread_cond_destroy(&st->qcond);
+		pthread_cond_destroy(&st->qfill);
 		free(st->path);
 		free(st->timezone);
 		free(st);
@@ -211,6 +214,7 @@ store_close(struct store *st)
 	pthread_mutex_destroy(&st->lock);
 	pthread_mutex_destroy(&st->qlock);
 	pthread_cond_destroy(&st->qcond);
+	pthread_cond_destroy(&st->qfill);
 	free(st->path);
 	free(st->spool);
 	free(st->timezone);
@@ -277,7 +281,32 @@ store_test_set_fault(struct store *st, void (*fault)(const char *, void *),
  * caller returns only after the transaction holding its message is on
  * disk, or failed; numbers stay gap-free because a failed message rolls
  * back to its savepoint and a failed COMMIT rolls back the whole batch.
+ *
+ * When a batch ends, all its callers come back at about the same time;
+ * the first of them to queue would lead a batch of one while the rest
+ * wait a whole flush for the next.  So a new leader waits, at most
+ * STORE_BATCH_WAIT_NS, until as many messages are queued as the previous
+ * batch held (the idea of MySQL's binlog_group_commit_sync_delay, made
+ * adaptive): a lone caller's batch of one never waits.
  */
+static void
+batch_fill(struct store *st)
+{
+	struct timespec until;
+
+	if (st->qlen >= st->last_batch)
+		return;
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_nsec += STORE_BATCH_WAIT_NS;
+	if (until.tv_nsec >= 1000000000L) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000L;
+	}
+	while (st->qlen < st->last_batch)
+		if (pthread_cond_timedwait(&st->qfill, &st->qlock, &until) != 0)
+			break;
+}
+
 int
 store_register(struct store *st, const struct msg_info *msg,
 	       const struct analysis *an, const struct register_request *req,
@@ -291,18 +320,25 @@ store_register(struct store *st, const struct msg_info *msg,
 	pthread_mutex_lock(&st->qlock);
 	*st->qtail = &job;
 	st->qtail = &job.next;
+	st->qlen++;
+	pthread_cond_signal(&st->qfill);
 	while (!job.done) {
 		if (st->leader) {
 			pthread_cond_wait(&st->qcond, &st->qlock);
 			continue;
 		}
 		st->leader = 1;
+		batch_fill(st);
 		for (n = 0; n < STORE_BATCH_MAX && st->qhead != NULL; n++) {
 			batch[n] = st->qhead;
 			st->qhead = st->qhead->next;
 		}
 		if (st->qhead == NULL)
 			st->qtail = &st->qhead;
+		st->qlen -= n;
+		st->last_batch = n;
+		st->commits++;
+		st->batched += n;
 		pthread_mutex_unlock(&st->qlock);
 
 		pthread_mutex_lock(&st->lock);
@@ -317,6 +353,15 @@ store_register(struct store *st, const struct msg_info *msg,
 	}
 	pthread_mutex_unlock(&st->qlock);
 	return job.rc;
+}
+
+void
+store_commit_stats(struct store *st, uint64_t *commits, uint64_t *messages)
+{
+	pthread_mutex_lock(&st->qlock);
+	*commits = st->commits;
+	*messages = st->batched;
+	pthread_mutex_unlock(&st->qlock);
 }
 
 void

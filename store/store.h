@@ -113,6 +113,11 @@ int	store_register(struct store *, const struct msg_info *,
 		       struct register_result *);
 void	register_result_clear(struct register_result *);
 
+/* Transactions run by store_register() and the messages they held since
+ * the store was opened: their ratio is the group commit's batch size. */
+void	store_commit_stats(struct store *, uint64_t *commits,
+			   uint64_t *messages);
+
 /* Header values the daemon adds (store/headers.c).  Both return allocated
  * strings.  The register header: "den/2026/123", with " (duplicate)" or
  * nothing, RFC 2047 encoded when the id is not ASCII.  The facts header:

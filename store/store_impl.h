@@ -26,6 +26,7 @@ struct reg_job {
 };
 
 #define STORE_BATCH_MAX	64
+#define STORE_BATCH_WAIT_NS	1000000	/* at most 1 ms to fill a batch */
 
 struct store_backend {
 	const char *name;
@@ -67,9 +68,14 @@ struct store {
 	void   *conn;
 	pthread_mutex_t lock;
 	pthread_mutex_t qlock;
-	pthread_cond_t qcond;
+	pthread_cond_t qcond;	/* a batch is done */
+	pthread_cond_t qfill;	/* a job was queued */
 	struct reg_job *qhead;
 	struct reg_job **qtail;
+	size_t	qlen;
+	size_t	last_batch;	/* size of the previous batch */
+	uint64_t commits;	/* batches committed or failed */
+	uint64_t batched;	/* messages in them */
 	int	leader;		/* a thread is committing a batch */
 	char   *path;
 	char   *spool;

@@ -8,7 +8,7 @@
  * fresh database in DIR (/var/tmp: a real disk, not tmpfs).  Each run
  * prints the rate and the time store_register() took per call (which is
  * the time until the COMMIT holding the message returned): median, p99
- * and max.  The last line gives the median rate over the runs and its
+ * and max, and how many messages a commit held on average.  The last line gives the median rate over the runs and its
  * spread (max - min) / median as the noise.
  */
 #include <math.h>
@@ -130,6 +130,7 @@ main(int argc, char **argv)
 		char	path[512], cmd[600], err[256];
 		struct writer *w = xcalloc(b.writers, sizeof(*w));
 		double	t0, secs;
+		uint64_t commits, batched;
 
 		snprintf(path, sizeof(path), "%s/vanthu-bench.XXXXXX", dir);
 		if (mkdtemp(path) == NULL) {
@@ -152,14 +153,16 @@ main(int argc, char **argv)
 		for (int i = 0; i < b.writers; i++)
 			pthread_join(w[i].tid, NULL);
 		secs = now_s() - t0;
+		store_commit_stats(b.st, &commits, &batched);
 		b.st = store_close(b.st);
 		qsort(b.lat, b.total, sizeof(double), cmp_double);
 		rates[r] = b.total / secs;
 		printf("run %d: %.0f registrations/s; commit time median %.2f ms, "
-		       "p99 %.2f ms, max %.2f ms\n", r + 1, rates[r],
-		       b.lat[b.total / 2] * 1e3,
+		       "p99 %.2f ms, max %.2f ms; %.1f messages a commit\n",
+		       r + 1, rates[r], b.lat[b.total / 2] * 1e3,
 		       b.lat[(size_t) (b.total * 0.99)] * 1e3,
-		       b.lat[b.total - 1] * 1e3);
+		       b.lat[b.total - 1] * 1e3,
+		       commits ? (double) batched / commits : 0.0);
 		snprintf(cmd, sizeof(cmd), "rm -rf '%.*s'",
 			 (int) (strlen(path) - strlen("/register.db")), path);
 		if (system(cmd) != 0)
