@@ -4,7 +4,8 @@
  * A struct store is one open register database.  The daemon opens one at
  * startup, before its threads, and shares it between them: every function
  * here may be called from any thread (one mutex serialises the
- * connection).  A process never opens the same database twice, because
+ * connection; concurrent store_register() calls share one commit, see
+ * store.c).  A process never opens the same database twice, because
  * POSIX advisory locks drop when any descriptor on the file is closed;
  * store_open() refuses a second open of the same file in one process.
  * Several processes may share one database file: numbering stays gap-free
