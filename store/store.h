@@ -109,6 +109,19 @@ struct register_result {
 	char	error[256];
 };
 
+/*
+ * Register the documents of one message, at the end of the message, after
+ * their spool files are durable.  req (may be NULL) gives the outcome for
+ * the message row and, in req->docs, one entry per an->docs[i]: another
+ * book named by a rule, or skip (secret documents, skip rules).  Returns 0
+ * with res->docs[i] answering for an->docs[i]; the caller adds one
+ * "<HeaderPrefix>Register: <store_header_register()>" header per document
+ * whose value is not NULL, and a facts header from store_header_facts().
+ * Returns -1 with res->error when nothing was registered (the database is
+ * locked past the busy timeout, a book does not exist, a spool file is
+ * missing...): the caller applies OnStoreError; a tempfail is safe, as
+ * the MTA's retry is recognised.  Free res with register_result_clear().
+ */
 int	store_register(struct store *, const struct msg_info *,
 		       const struct analysis *, const struct register_request *,
 		       struct register_result *);

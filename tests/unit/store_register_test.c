@@ -390,6 +390,32 @@ a_failing_message_does_not_fail_its_batch(void **state)
 	fx_free(fx);
 }
 
+static void
+a_read_only_register_refuses_writes(void **state)
+{
+	struct fixture *fx = fx_new(FX_T0);
+	struct reg_filter f = {0};
+	struct reg_list l;
+	char	id[STORE_ID_MAX], err[256];
+
+	(void) state;
+	fx_register1(fx, "<ro@x>", DIR_INBOUND, "ro", NULL, NULL, NULL, NULL,
+		     id, NULL);
+	fx->st = store_close(fx->st);
+	fx->st = store_open(fx->db, NULL, STORE_READONLY, err, sizeof(err));
+	assert_non_null(fx->st);
+	assert_int_equal(store_list(fx->st, &f, &l, err, sizeof(err)), 0);
+	assert_int_equal(l.n, 1);
+	assert_string_equal(l.v[0].id, "den/2026/1");
+	reg_list_clear(&l);
+	assert_int_equal(store_cancel(fx->st, "den/2026/1", "x", "me", "cmd",
+				      err, sizeof(err)), -1);
+	assert_string_equal(err, "the register is open read-only");
+	assert_int_equal(fx_register1(fx, "<ro2@x>", DIR_INBOUND, "ro2", NULL,
+				      NULL, NULL, NULL, id, NULL), -1);
+	fx_free(fx);
+}
+
 int
 main(void)
 {
@@ -406,6 +432,7 @@ main(void)
 		cmocka_unit_test(one_process_opens_a_register_once),
 		cmocka_unit_test(registrations_and_audit_cannot_be_rewritten),
 		cmocka_unit_test(a_failing_message_does_not_fail_its_batch),
+		cmocka_unit_test(a_read_only_register_refuses_writes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
