@@ -16,6 +16,7 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -390,8 +391,13 @@ store_export(struct store *st, const char *book, int year,
 			       errlen) != 0)
 			goto done;
 	} else {
-		char	tmp[] = "/tmp/vanthu-export.XXXXXX";
-		int	fd = mkstemp(tmp);
+		const char *dir = getenv("TMPDIR");
+		char	tmp[PATH_MAX];
+		int	fd;
+
+		snprintf(tmp, sizeof(tmp), "%s/vanthu-export.XXXXXX",
+			 dir != NULL && dir[0] == '/' ? dir : "/tmp");
+		fd = mkstemp(tmp);
 
 		if (fd < 0) {
 			store_err(err, errlen, "temporary file: %s",
