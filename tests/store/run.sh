@@ -244,6 +244,11 @@ assert setup.get("orientation") == "landscape" and setup.get("paperSize") == "9"
 PY
 ok "XLSX export unzips to a sheet with the ND30 columns in order, A4 landscape" $?
 
+vt export --book den --year 2026 --format xlsx >"$tmp/stdout.xlsx" 2>"$tmp/act"
+python3 -c 'import sys, zipfile; z = zipfile.ZipFile(sys.argv[1]); assert "xl/worksheets/sheet1.xml" in z.namelist()' "$tmp/stdout.xlsx" &&
+    [ ! -s "$tmp/act" ]
+ok "XLSX export can go to standard output" $?
+
 # 10: HTML and the outgoing book
 vt export --book den --year 2026 --format html >"$tmp/den.html" 2>&1
 python3 - "$tmp/den.html" <<'PY'
