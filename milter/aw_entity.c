@@ -264,6 +264,7 @@ parse_content(struct entity *e, const struct value *v)
 			s++;
 		k = strcspn(s, "; \t");
 		if (k > 0 && k < 121 && memchr(s, '/', k) != NULL) {
+			free(e->declared);
 			e->declared = xstrndup(s, k);
 			lower(e->declared);
 		}

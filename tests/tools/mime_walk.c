@@ -1,11 +1,13 @@
 /*
  * mime_walk.c - print what aw_mime_extract() finds in a message, as JSON.
  *
- *	mime_walk FILE.eml
+ *	mime_walk [-d DIR] FILE.eml
  *
  * Uses the default limits (mime_limits_default with the file's size) and
  * prints {"documents": [...], "skipped": [...], "smime": {...}} with the
- * names of the README's "What vanthu extracts".  Exit 0 when the walk ran,
+ * names of the README's "What vanthu extracts".  With -d, the bytes of
+ * document i go to DIR/doc<i>, and the S/MIME signed content and signature
+ * to DIR/smime.content and DIR/smime.der, for other tools to check.  Exit 0 when the walk ran,
  * 1 when it failed or the file cannot be read, 2 on usage errors.
  */
 #include <stdio.h>
@@ -40,6 +42,19 @@ slurp(const char *path, size_t *len)
 	return buf;
 }
 
+static void
+dump(const char *dir, const char *name, const void *p, size_t len)
+{
+	char   *path = xasprintf("%s/%s", dir, name);
+	FILE   *f = fopen(path, "wb");
+
+	if (f == NULL || fwrite(p, 1, len, f) != len)
+		perror(path);
+	if (f != NULL)
+		fclose(f);
+	free(path);
+}
+
 static json_object *
 str_or_null(const char *s)
 {
@@ -54,12 +69,18 @@ main(int argc, char **argv)
 	struct aw_type *t;
 	json_object *root, *docs, *skipped, *smime;
 	char    err[256];
+	const char *dir = NULL;
 	size_t  len;
 	char   *msg;
 	int     rc;
 
+	if (argc == 4 && strcmp(argv[1], "-d") == 0) {
+		dir = argv[2];
+		argv += 2;
+		argc -= 2;
+	}
 	if (argc != 2) {
-		fprintf(stderr, "usage: mime_walk FILE.eml\n");
+		fprintf(stderr, "usage: mime_walk [-d DIR] FILE.eml\n");
 		return 2;
 	}
 	if ((msg = slurp(argv[1], &len)) == NULL) {
@@ -108,6 +129,18 @@ main(int argc, char **argv)
 	json_object_object_add(smime, "content", json_object_new_int64((int64_t) a.smime_content_len));
 	json_object_object_add(smime, "der", json_object_new_int64((int64_t) a.smime_der_len));
 	json_object_object_add(root, "smime", smime);
+	if (dir != NULL) {
+		for (size_t i = 0; i < a.ndocs; i++) {
+			char    n[32];
+
+			snprintf(n, sizeof(n), "doc%zu", i);
+			dump(dir, n, a.docs[i].data, a.docs[i].len);
+		}
+		if (a.smime_content)
+			dump(dir, "smime.content", a.smime_content, a.smime_content_len);
+		if (a.smime_der)
+			dump(dir, "smime.der", a.smime_der, a.smime_der_len);
+	}
 	if (a.error)
 		json_object_object_add(root, "error", json_object_new_string(a.error));
 	puts(json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |
