@@ -6,7 +6,9 @@
  * after at most max_archive_ratio times its own size (or max_archive_size,
  * whichever is smaller) of output, not after inflating in full.  The
  * ratio is measured over the whole archive: expanded bytes so far against
- * the archive's size.
+ * the archive's size.  max_doc_size does not apply to entries: it bounds
+ * decoded MIME parts (by default the message size), and a compressed
+ * document is meant to grow; the archive limits bound the memory instead.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -61,10 +63,6 @@ entry_read(struct archive *a, const struct mime_limits *lim, size_t arclen,
 		if (*total > ratio_cap) {
 			free(data);
 			return "limit: archive ratio";
-		}
-		if (len > lim->max_doc_size) {
-			free(data);
-			return "limit: document size";
 		}
 	}
 	*out = data;

@@ -6,7 +6,7 @@
  * the entry's raw path name (UTF-8 when the archive says so, else as
  * stored; may be NULL) and its bytes.  Directories, links and devices are
  * passed over silently.  An entry that cannot be read (encrypted, damaged)
- * or is too large reaches fn with data NULL and a reason.  The walk stops
+ * reaches fn with data NULL and a reason.  The walk stops
  * when fn returns non-zero or at the first limit crossed; the return value
  * then says why ("limit: archive files", "limit: archive size",
  * "limit: archive ratio", "malformed: archive: ..."), NULL when the whole

@@ -35,8 +35,7 @@ aw_type_open(char *err, size_t errlen)
 	size_t  bytes = SNIFF_BYTES;
 	magic_t m;
 
-	m = magic_open(MAGIC_MIME_TYPE | MAGIC_NO_CHECK_COMPRESS |
-		       MAGIC_NO_CHECK_ELF | MAGIC_ERROR);
+	m = magic_open(MAGIC_MIME_TYPE | MAGIC_NO_CHECK_COMPRESS | MAGIC_ERROR);
 	if (m == NULL) {
 		snprintf(err, errlen, "magic_open: out of memory");
 		return NULL;
