@@ -579,8 +579,15 @@ walk_entity(struct walk *w, const struct ctx *c, const char *p, size_t len)
 			if (e.subject != NULL) {
 				subject = aw_name_decode_words(e.subject,
 							       strlen(e.subject));
-				if (strlen(subject) > SUBJECT_MAX)
-					subject[SUBJECT_MAX] = 0;
+				if (strlen(subject) > SUBJECT_MAX) {
+					size_t  cut = SUBJECT_MAX;
+
+					/* At a character boundary. */
+					while (cut > 0 &&
+					       ((unsigned char) subject[cut] & 0xc0) == 0x80)
+						cut--;
+					subject[cut] = 0;
+				}
 			}
 			cc.fwd = subject;
 		}
