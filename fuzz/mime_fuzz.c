@@ -85,6 +85,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	for (size_t i = 0; i < an.ndocs; i++) {
 		check_utf8(an.docs[i].name);
+		check_utf8(an.docs[i].origin_detail);
 		if (an.docs[i].size != an.docs[i].len)
 			abort();
 	}

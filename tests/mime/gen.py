@@ -319,6 +319,17 @@ def gen_structure():
     case("forwarded_base64", "a base64-encoded forwarded message is walked",
          m, [D(PDF2, "cv05.pdf", "2.2", "pdf", "application/pdf",
                "forwarded", subj)])
+    long_subj = "ế" * 400
+    inner_long = ("Subject: =?utf-8?B?%s?=\r\n" % base64.b64encode(
+        long_subj.encode()).decode()).encode() + \
+        b"Content-Type: application/pdf\r\nContent-Transfer-Encoding: " \
+        b"base64\r\n\r\n" + b64(PDF)
+    m = multipart("fwlong", [TEXT, part("Content-Type: message/rfc822",
+                                        inner_long)])
+    case("forwarded_long_subject", "a long forwarded subject is cut at a "
+         "character boundary", m,
+         [D(PDF, None, "2.1", "pdf", "application/pdf", "forwarded",
+            "ế" * 332)])
     dig = multipart("dg", [part("", inner)], subtype="digest")
     case("digest", "a digest's parts default to message/rfc822", dig,
          [D(PDF2, "cv05.pdf", "1.2", "pdf", "application/pdf", "forwarded",
