@@ -5,7 +5,9 @@
  * Header lines end in LF or CRLF; a line starting with a blank continues
  * the previous field.  The header ends at the first empty line, or at the
  * first line that is not a field ("name:" with a printable name): such a
- * part had no header and its body starts there.
+ * part had no header and its body starts there.  Parameters come from
+ * libetpan when it reads the whole value, else from a lenient reader of
+ * our own, since real mailers leave 8-bit names with blanks unquoted.
  */
 #include <ctype.h>
 #include <stdlib.h>
@@ -246,17 +248,94 @@ param_get(const struct aw_param *pa, size_t n, const char *name)
 
 #define MAX_PARAMS	256
 
+/* Whether libetpan read the whole value: only blanks and ';' remain. */
+static int
+parsed_whole(const char *s, size_t len, size_t idx)
+{
+	for (; idx < len; idx++)
+		if (s[idx] != ' ' && s[idx] != '\t' && s[idx] != ';')
+			return 0;
+	return 1;
+}
+
+/*
+ * Parameters read leniently, for values libetpan stops short on: a value
+ * with blanks or 8-bit bytes left unquoted (filename=Quyết định.pdf), a
+ * quote never closed.  Names and values are copied into *scratch, which
+ * the caller frees.
+ */
+static size_t
+params_lenient(const char *s, struct aw_param *pa, size_t n, char **scratch)
+{
+	size_t  len = strlen(s), k = 0;
+	char   *o = xmalloc(2 * len + 2);
+	const char *p = strchr(s, ';');
+
+	*scratch = o;
+	if (p == NULL)
+		return 0;
+	p++;
+	while (*p && k < n) {
+		const char *name, *ne;
+
+		while (*p == ' ' || *p == '\t' || *p == ';')
+			p++;
+		name = p;
+		while (*p && *p != '=' && *p != ';')
+			p++;
+		if (*p != '=')
+			continue;
+		ne = p;
+		while (ne > name && (ne[-1] == ' ' || ne[-1] == '\t'))
+			ne--;
+		p++;
+		while (*p == ' ' || *p == '\t')
+			p++;
+		pa[k].name = o;
+		memcpy(o, name, ne - name);
+		o += ne - name;
+		*o++ = 0;
+		pa[k].value = o;
+		if (*p == '"') {
+			for (p++; *p && *p != '"'; p++) {
+				if (*p == '\\' && p[1])
+					p++;
+				*o++ = *p;
+			}
+			while (*p && *p != ';')
+				p++;
+		} else {
+			const char *vs = p, *ve;
+
+			while (*p && *p != ';')
+				p++;
+			ve = p;
+			while (ve > vs && (ve[-1] == ' ' || ve[-1] == '\t'))
+				ve--;
+			memcpy(o, vs, ve - vs);
+			o += ve - vs;
+		}
+		*o++ = 0;
+		k++;
+	}
+	return k;
+}
+
 static void
 parse_content(struct entity *e, const struct value *v)
 {
 	struct mailmime_content *c = NULL;
 	struct aw_param pa[MAX_PARAMS];
 	size_t  idx = 0, n;
-	char   *raw;
+	char   *raw, *scratch = NULL;
 
-	if (mailmime_content_parse(v->p, v->len, &idx, &c) != MAILIMF_NO_ERROR ||
-	    c == NULL) {
-		/* Keep what looks like type/subtype; no parameters. */
+	if (mailmime_content_parse(v->p, v->len, &idx, &c) != MAILIMF_NO_ERROR)
+		c = NULL;
+	if (c != NULL) {
+		free(e->declared);
+		e->declared = type_string(c);
+	} else {
+		/* Keep what looks like type/subtype. */
 		const char *s = v->p;
 		size_t  k;
 
@@ -268,11 +347,11 @@ parse_content(struct entity *e, const struct value *v)
 			e->declared = xstrndup(s, k);
 			lower(e->declared);
 		}
-		return;
 	}
-	free(e->declared);
-	e->declared = type_string(c);
-	n = params_content(c, pa, MAX_PARAMS);
+	if (c != NULL && parsed_whole(v->p, v->len, idx))
+		n = params_content(c, pa, MAX_PARAMS);
+	else
+		n = params_lenient(v->p, pa, MAX_PARAMS, &scratch);
 	e->boundary = param_get(pa, n, "boundary");
 	e->smime_type = param_get(pa, n, "smime-type");
 	if (e->smime_type)
@@ -281,7 +360,9 @@ parse_content(struct entity *e, const struct value *v)
 		e->name = aw_name_safe(raw);
 		free(raw);
 	}
-	mailmime_content_free(c);
+	free(scratch);
+	if (c != NULL)
+		mailmime_content_free(c);
 }
 
 static void
@@ -290,10 +371,17 @@ parse_disposition(struct entity *e, const struct value *v)
 	struct mailmime_disposition *d = NULL;
 	struct aw_param pa[MAX_PARAMS];
 	size_t  idx = 0, n;
-	char   *raw;
+	char   *raw, *scratch = NULL;
 
 	if (mailmime_disposition_parse(v->p, v->len, &idx, &d) !=
-	    MAILIMF_NO_ERROR || d == NULL) {
+	    MAILIMF_NO_ERROR)
+		d = NULL;
+	if (d != NULL && d->dsp_type != NULL) {
+		if (d->dsp_type->dsp_type == MAILMIME_DISPOSITION_TYPE_ATTACHMENT)
+			e->disp = DISP_ATTACHMENT;
+		else if (d->dsp_type->dsp_type == MAILMIME_DISPOSITION_TYPE_INLINE)
+			e->disp = DISP_INLINE;
+	} else {
 		const char *s = v->p;
 
 		while (*s == ' ' || *s == '\t')
@@ -302,20 +390,18 @@ parse_disposition(struct entity *e, const struct value *v)
 			e->disp = DISP_ATTACHMENT;
 		else if (strncasecmp(s, "inline", 6) == 0)
 			e->disp = DISP_INLINE;
-		return;
 	}
-	if (d->dsp_type != NULL) {
-		if (d->dsp_type->dsp_type == MAILMIME_DISPOSITION_TYPE_ATTACHMENT)
-			e->disp = DISP_ATTACHMENT;
-		else if (d->dsp_type->dsp_type == MAILMIME_DISPOSITION_TYPE_INLINE)
-			e->disp = DISP_INLINE;
-	}
-	n = params_disp(d, pa, MAX_PARAMS);
+	if (d != NULL && parsed_whole(v->p, v->len, idx))
+		n = params_disp(d, pa, MAX_PARAMS);
+	else
+		n = params_lenient(v->p, pa, MAX_PARAMS, &scratch);
 	if ((raw = aw_name_from_params(pa, n, "filename")) != NULL) {
 		e->name = aw_name_safe(raw);
 		free(raw);
 	}
-	mailmime_disposition_free(d);
+	free(scratch);
+	if (d != NULL)
+		mailmime_disposition_free(d);
 }
 
 static void

@@ -292,6 +292,16 @@ def gen_names():
             "application/pdf"),
           D(PDF2, "x.pdf", "3.1", "pdf", "application/pdf", "forwarded",
             "Fwd: c\ufffdng v\ufffdn")])
+    raw = ('Content-Type: application/pdf\nContent-Transfer-Encoding: base64'
+           '\nContent-Disposition: attachment; filename=Quyết định số 5.pdf'
+           '; size=15').encode()
+    raw2 = ('Content-Type: application/pdf; name="Tờ trình.pdf\n'
+            'Content-Transfer-Encoding: base64').encode()
+    m = multipart("unq", [TEXT, part(raw, b64(PDF)), part(raw2, b64(PDF2))])
+    case("unquoted_names", "unquoted 8-bit names and open quotes are read "
+         "whole", m,
+         [D(PDF, "Quyết định số 5.pdf", "2", "pdf", "application/pdf"),
+          D(PDF2, "Tờ trình.pdf", "3", "pdf", "application/pdf")])
     bidi = "\u202efdp.exe"
     m = multipart("bidi", [TEXT, attach(PDF, "application/pdf",
                                         "filename*=utf-8''" +
