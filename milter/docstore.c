@@ -37,14 +37,6 @@ docstore_path(const char *spool, const char *hex, char *buf, size_t buflen)
 }
 
 static int
-mkdir_0700(const char *path)
-{
-	if (mkdir(path, 0700) == 0 || errno == EEXIST)
-		return 0;
-	return -1;
-}
-
-static int
 fsync_dir(const char *dir)
 {
 	int     fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -55,6 +47,15 @@ fsync_dir(const char *dir)
 	r = fsync(fd);
 	close(fd);
 	return r;
+}
+
+/* Make dir inside parent; a new entry is made durable in its parent. */
+static int
+mkdir_0700(const char *parent, const char *dir)
+{
+	if (mkdir(dir, 0700) == 0)
+		return fsync_dir(parent);
+	return errno == EEXIST ? 0 : -1;
 }
 
 static int
@@ -106,28 +107,23 @@ docstore_put(const char *spool, const unsigned char *data, size_t len,
 	if ((size_t) snprintf(d1, sizeof(d1), "%s/%.2s", spool, hex) >= sizeof(d1) ||
 	    (size_t) snprintf(d2, sizeof(d2), "%s/%.2s", d1, hex + 2) >= sizeof(d2) ||
 	    (size_t) snprintf(path, sizeof(path), "%s/%s", d2, hex) >= sizeof(path) ||
-	    (size_t) snprintf(tmp, sizeof(tmp), "%s/.tmp.%ld.%s", d2,
-			      (long) getpid(), hex) >= sizeof(tmp)) {
+	    (size_t) snprintf(tmp, sizeof(tmp), "%s/.tmp.XXXXXX", d2) >=
+	    sizeof(tmp)) {
 		snprintf(err, errlen, "docstore: spool path too long");
 		errno = ENAMETOOLONG;
 		return -1;
 	}
 	if (stat(path, &st) == 0)
 		return 0;		/* stored once */
-	if (mkdir_0700(d1) < 0 || mkdir_0700(d2) < 0) {
+	if (mkdir_0700(spool, d1) < 0 || mkdir_0700(d1, d2) < 0) {
 		saved = errno;
 		snprintf(err, errlen, "docstore: mkdir %s: %s", d2, strerror(saved));
 		errno = saved;
 		return -1;
 	}
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_EXCL | O_CLOEXEC |
-		  O_NOFOLLOW, 0600);
-	if (fd < 0 && errno == EEXIST) {
-		/* Left by a crash of this same pid: start over. */
-		(void) unlink(tmp);
-		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC |
-			  O_NOFOLLOW, 0600);
-	}
+	/* A name of its own: milter threads may store the same document at
+	 * the same moment; the second rename then replaces equal bytes. */
+	fd = mkostemp(tmp, O_CLOEXEC);
 	if (fd < 0) {
 		saved = errno;
 		snprintf(err, errlen, "docstore: create %s: %s", tmp,

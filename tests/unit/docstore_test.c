@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
@@ -90,6 +91,19 @@ stores_under_its_hash_with_private_modes(void **state)
 	snprintf(want, sizeof(want), "%s/%.2s/%.2s", spool, hex, hex + 2);
 	assert_int_equal(stat(want, &st), 0);
 	assert_int_equal(st.st_mode & 0777, 0700);
+	/* Nothing but the document is left in its directory. */
+	{
+		DIR    *d = opendir(want);
+		struct dirent *de;
+		int     files = 0;
+
+		assert_non_null(d);
+		while ((de = readdir(d)) != NULL)
+			if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
+				files++;
+		closedir(d);
+		assert_int_equal(files, 1);
+	}
 }
 
 static void
