@@ -405,7 +405,8 @@ walk_multipart(struct walk *w, const struct ctx *c, const struct entity *e,
 		return;
 	}
 	blen = strlen(e->boundary);
-	if (!delim_find(b, len, 0, e->boundary, blen, &ds, &dn, &close)) {
+	if (!delim_find(b, len, 0, e->boundary, blen, &ds, &dn, &close) ||
+	    close) {
 		skip(w, label, NULL, "malformed: multipart without parts");
 		return;
 	}
@@ -448,11 +449,9 @@ walk_multipart(struct walk *w, const struct ctx *c, const struct entity *e,
 			walk_entity(w, &cc, b + start, end - start);
 		}
 		free(prefix);
-		ds = ds2;
 		dn = dn2;
 		close = close2;
 	}
-	(void) ds;
 }
 
 /* message/rfc822: walk the enclosed message as forwarded. */

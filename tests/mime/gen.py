@@ -377,6 +377,10 @@ def gen_structure():
                b"only a preamble\r\n")
     case("no_parts", "a multipart without delimiter is malformed", m, [],
          [S("0", None, "malformed: multipart without parts")])
+    m = HDR + (b'Content-Type: multipart/mixed; boundary="zz"\r\n\r\n'
+               b"--zz--\r\n")
+    case("only_close", "a multipart with only its closing delimiter is "
+         "malformed", m, [], [S("0", None, "malformed: multipart without parts")])
     cut = b64(PDF)[:-7]
     m = multipart("cut", [TEXT, part(
         'Content-Type: application/pdf\nContent-Transfer-Encoding: base64\n'
