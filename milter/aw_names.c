@@ -17,6 +17,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include <libetpan/charconv.h>
 #include <utf8proc.h>
 
 #include "aw_names.h"
@@ -508,4 +509,34 @@ aw_name_safe(const char *utf8)
 		free(b.p);
 		return r;
 	}
+}
+
+/* libetpan's extended_charconv hook: result has room for *result_len
+ * bytes; other targets than UTF-8 go back to libetpan's iconv. */
+static int
+charconv_hook(const char *tocode, const char *fromcode, const char *str,
+	      size_t length, char *result, size_t *result_len)
+{
+	char   *r;
+	size_t  n;
+
+	if (tocode == NULL || (strcasecmp(tocode, "utf-8") != 0 &&
+			       strcasecmp(tocode, "utf8") != 0))
+		return MAIL_CHARCONV_ERROR_UNKNOWN_CHARSET;
+	r = aw_name_convert(fromcode, str, length);
+	n = strlen(r);
+	if (n > *result_len) {
+		free(r);
+		return MAIL_CHARCONV_ERROR_MEMORY;
+	}
+	memcpy(result, r, n);
+	*result_len = n;
+	free(r);
+	return MAIL_CHARCONV_NO_ERROR;
+}
+
+void
+aw_names_charconv_install(void)
+{
+	extended_charconv = charconv_hook;
 }

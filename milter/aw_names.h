@@ -44,4 +44,10 @@ char   *aw_name_from_params(const struct aw_param *, size_t n,
  * when nothing is left or the name is "." or "..". */
 char   *aw_name_safe(const char *utf8);
 
+/* Make libetpan's own charset conversion (mailmime_encoded_phrase_parse
+ * and friends) go through aw_name_convert() when the target is UTF-8, so
+ * that code decoding headers with libetpan keeps windows-1258's last
+ * character too.  Sets a process-wide libetpan hook; call once at start. */
+void    aw_names_charconv_install(void);
+
 #endif

@@ -10,6 +10,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include <libetpan/libetpan.h>
+
 #include "aw_names.h"
 
 #define FFFD	"\xEF\xBF\xBD"
@@ -190,6 +192,21 @@ long_names_are_cut_at_a_character(void **state)
 	free(r);
 }
 
+static void
+libetpan_keeps_the_last_windows_1258_character(void **state)
+{
+	const char *v = "=?windows-1258?Q?H=E0_N=F4=F2i?=";
+	size_t  idx = 0;
+	char   *r = NULL;
+
+	(void) state;
+	aw_names_charconv_install();
+	assert_int_equal(mailmime_encoded_phrase_parse("utf-8", v, strlen(v),
+						       &idx, "utf-8", &r), 0);
+	assert_string_equal(r, "Hà Nội");	/* libetpan alone: "Hà Nộ" */
+	free(r);
+}
+
 int
 main(void)
 {
@@ -199,6 +216,7 @@ main(void)
 		cmocka_unit_test(charset_conversion),
 		cmocka_unit_test(safe_names),
 		cmocka_unit_test(long_names_are_cut_at_a_character),
+		cmocka_unit_test(libetpan_keeps_the_last_windows_1258_character),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
