@@ -25,13 +25,13 @@
 #include <libetpan/libetpan.h>
 #include <openssl/bio.h>
 #include <openssl/cms.h>
-#include <openssl/evp.h>
 #include <openssl/objects.h>
 
 #include "aw_archive.h"
 #include "aw_entity.h"
 #include "aw_mime.h"
 #include "aw_names.h"
+#include "digest.h"
 #include "textnorm.h"
 #include "xmalloc.h"
 
@@ -169,8 +169,6 @@ doc_add(struct walk *w, const char *part, const char *name,
 	unsigned char *data, size_t len)
 {
 	struct document *d = analysis_add_document(w->out);
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen = 0;
 
 	d->name = name ? xstrdup(name) : NULL;
 	d->declared_type = declared ? xstrdup(declared) : NULL;
@@ -182,10 +180,7 @@ doc_add(struct walk *w, const char *part, const char *name,
 	d->data = data;
 	d->len = len;
 	d->size = len;
-	if (EVP_Digest(data, len, md, &mdlen, EVP_sha256(), NULL) != 1)
-		mdlen = 0;
-	for (unsigned i = 0; i < mdlen && i < 32; i++)
-		snprintf(d->sha256 + 2 * i, 3, "%02x", md[i]);
+	sha256_hex(data, len, d->sha256);
 }
 
 struct arc {

@@ -10,8 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <openssl/evp.h>
-
+#include "digest.h"
 #include "docstore.h"
 
 static int
@@ -78,8 +77,6 @@ int
 docstore_put(const char *spool, const unsigned char *data, size_t len,
 	     const char *hex, char *err, size_t errlen)
 {
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen = 0;
 	char    got[65], d1[4096], d2[4096], path[4096], tmp[4096];
 	struct stat st;
 	int     fd, saved;
@@ -90,14 +87,7 @@ docstore_put(const char *spool, const unsigned char *data, size_t len,
 		errno = EINVAL;
 		return -1;
 	}
-	if (EVP_Digest(data, len, md, &mdlen, EVP_sha256(), NULL) != 1 ||
-	    mdlen != 32) {
-		snprintf(err, errlen, "docstore: sha256 failed");
-		errno = EIO;
-		return -1;
-	}
-	for (int i = 0; i < 32; i++)
-		snprintf(got + 2 * i, 3, "%02x", md[i]);
+	sha256_hex(data, len, got);
 	if (strcmp(got, hex) != 0) {
 		snprintf(err, errlen, "docstore: content hashes to %s, not %s",
 			 got, hex);
