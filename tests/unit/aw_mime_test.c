@@ -11,8 +11,13 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include <archive.h>
+#include <archive_entry.h>
+#include <openssl/evp.h>
+
 #include "aw_mime.h"
 #include "facts.h"
+#include "xmalloc.h"
 
 /* "%PDF-1.4\n%%EOF\n" in base64 */
 #define PDF_B64	"JVBERi0xLjQKJSVFT0YK"
@@ -157,6 +162,100 @@ bad_calls_fail_with_a_reason(void **state)
 	analysis_clear(&a);
 }
 
+/* A message whose one attachment is a zip of n copies of a small PDF,
+ * written with libarchive; encrypted with ZipCrypto when asked. */
+static char *
+zip_message(int n, int encrypt)
+{
+	static const char pdf[] = "%PDF-1.4\n%%EOF\n";
+	struct archive *a = archive_write_new();
+	size_t  cap = 65536, used = 0;
+	unsigned char *zip = xmalloc(cap), *b64;
+	char   *msg;
+
+	assert_int_equal(archive_write_set_format_zip(a), ARCHIVE_OK);
+	if (encrypt) {
+		assert_int_equal(archive_write_set_options(a,
+		    "zip:encryption=zipcrypt"), ARCHIVE_OK);
+		assert_int_equal(archive_write_set_passphrase(a, "mat khau"),
+				 ARCHIVE_OK);
+	}
+	assert_int_equal(archive_write_open_memory(a, zip, cap, &used),
+			 ARCHIVE_OK);
+	for (int i = 0; i < n; i++) {
+		struct archive_entry *e = archive_entry_new();
+		char    name[32];
+
+		snprintf(name, sizeof(name), "qd%d.pdf", i);
+		archive_entry_set_pathname(e, name);
+		archive_entry_set_filetype(e, AE_IFREG);
+		archive_entry_set_perm(e, 0644);
+		archive_entry_set_size(e, sizeof(pdf) - 1);
+		assert_int_equal(archive_write_header(a, e), ARCHIVE_OK);
+		assert_int_equal(archive_write_data(a, pdf, sizeof(pdf) - 1),
+				 (la_ssize_t) sizeof(pdf) - 1);
+		archive_entry_free(e);
+	}
+	assert_int_equal(archive_write_close(a), ARCHIVE_OK);
+	archive_write_free(a);
+	b64 = xmalloc(4 * (used / 3 + 1) + 1);
+	EVP_EncodeBlock(b64, zip, (int) used);
+	msg = xasprintf("Content-Type: application/zip; name=\"hs.zip\"\n"
+			"Content-Transfer-Encoding: base64\n\n%s\n", b64);
+	free(zip);
+	free(b64);
+	return msg;
+}
+
+static void
+archive_limits_and_encrypted_entries(void **state)
+{
+	struct mime_limits lim;
+	struct analysis a;
+	char   *msg;
+
+	(void) state;
+	msg = zip_message(3, 0);
+	mime_limits_default(&lim, strlen(msg));
+	extract(msg, &lim, &a);
+	assert_int_equal(a.ndocs, 3);
+	assert_int_equal(a.docs[2].origin, ORIGIN_ARCHIVE);
+	assert_string_equal(a.docs[2].origin_detail, "hs.zip");
+	assert_string_equal(a.docs[2].name, "qd2.pdf");
+	assert_string_equal(a.docs[2].part, "1");
+	analysis_clear(&a);
+
+	/* 15 bytes a file: the third crosses 40 bytes. */
+	lim.max_archive_size = 40;
+	extract(msg, &lim, &a);
+	assert_int_equal(a.ndocs, 2);
+	assert_int_equal(a.nskipped, 1);
+	assert_string_equal(a.skipped[0].name, "hs.zip");
+	assert_string_equal(a.skipped[0].reason, "limit: archive size");
+	analysis_clear(&a);
+
+	mime_limits_default(&lim, strlen(msg));
+	lim.max_archive_files = 1;
+	extract(msg, &lim, &a);
+	assert_int_equal(a.ndocs, 1);
+	assert_int_equal(a.nskipped, 1);
+	assert_string_equal(a.skipped[0].reason, "limit: archive files");
+	analysis_clear(&a);
+	free(msg);
+
+	msg = zip_message(2, 1);
+	mime_limits_default(&lim, strlen(msg));
+	extract(msg, &lim, &a);
+	assert_int_equal(a.ndocs, 0);
+	assert_int_equal(a.nskipped, 2);
+	assert_string_equal(a.skipped[0].name, "qd0.pdf");
+	assert_string_equal(a.skipped[0].reason,
+			    "unsupported: encrypted archive entry");
+	assert_string_equal(a.skipped[1].name, "qd1.pdf");
+	analysis_clear(&a);
+	free(msg);
+}
+
 int
 main(void)
 {
@@ -165,6 +264,7 @@ main(void)
 		cmocka_unit_test(limits_other_than_the_defaults),
 		cmocka_unit_test(forwarded_single_part_is_numbered_below_its_part),
 		cmocka_unit_test(bad_calls_fail_with_a_reason),
+		cmocka_unit_test(archive_limits_and_encrypted_entries),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
