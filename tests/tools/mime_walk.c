@@ -38,6 +38,9 @@ slurp(const char *path, size_t *len)
 		n += r;
 	} while (r > 0);
 	fclose(f);
+	/* Exactly the file's size, so that a sanitizer sees any read past
+	 * the end of the message. */
+	buf = xrealloc(buf, n ? n : 1);
 	*len = n;
 	return buf;
 }

@@ -256,6 +256,32 @@ archive_limits_and_encrypted_entries(void **state)
 	free(msg);
 }
 
+/* Found by fuzz/mime_fuzz.c: libetpan read two bytes past the end of a
+ * quoted-printable body ending in an escape cut short. */
+static void
+qp_escape_cut_at_the_end_of_the_message(void **state)
+{
+	static const char text[] =
+	    "Content-Type: application/pdf; name=\"q.pdf\"\n"
+	    "Content-Transfer-Encoding: quoted-printable\n\n"
+	    "%PDF-1.4 =41=4";
+	struct mime_limits lim;
+	struct analysis a;
+	char   *msg = xmalloc(sizeof(text) - 1);	/* no NUL, no slack */
+
+	(void) state;
+	memcpy(msg, text, sizeof(text) - 1);
+	memset(&a, 0, sizeof(a));
+	mime_limits_default(&lim, sizeof(text) - 1);
+	assert_int_equal(aw_mime_extract(msg, sizeof(text) - 1, &lim, types,
+					 &a), 0);
+	assert_int_equal(a.ndocs, 1);
+	assert_int_equal(a.docs[0].size, 10);
+	assert_memory_equal(a.docs[0].data, "%PDF-1.4 A", 10);
+	analysis_clear(&a);
+	free(msg);
+}
+
 int
 main(void)
 {
@@ -265,6 +291,7 @@ main(void)
 		cmocka_unit_test(forwarded_single_part_is_numbered_below_its_part),
 		cmocka_unit_test(bad_calls_fail_with_a_reason),
 		cmocka_unit_test(archive_limits_and_encrypted_entries),
+		cmocka_unit_test(qp_escape_cut_at_the_end_of_the_message),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
