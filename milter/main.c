@@ -235,6 +235,8 @@ run_daemon(struct config *cfg, struct ruleset *rules, int foreground)
 	struct worker_params wp = {0};
 	static sigset_t usr1;
 	sigset_t blocked;
+	struct store *store;
+	char    err[256];
 	pthread_t tid;
 	char   *exe = self_exe();
 	int     r;
@@ -246,6 +248,12 @@ run_daemon(struct config *cfg, struct ruleset *rules, int foreground)
 
 	if (spool_prepare(cfg->spool) < 0)
 		log_fatal("Spool %s: %m", cfg->spool);
+	/* Before any thread: store_open() sets the process's time zone. */
+	if ((store = store_open(cfg->database, cfg->timezone, STORE_CREATE,
+				err, sizeof(err))) == NULL)
+		log_fatal("Database %s: %s", cfg->database, err);
+	store_set_spool(store, cfg->spool);
+	mlfi_set_store(store);
 	prepare_socket(cfg);
 	if (!foreground)
 		daemonize();
@@ -288,6 +296,7 @@ run_daemon(struct config *cfg, struct ruleset *rules, int foreground)
 	r = smfi_main();
 	log_info("stopping");
 	pool = worker_pool_stop(pool);
+	store = store_close(store);
 	free(exe);
 	return r == MI_SUCCESS ? 0 : 1;
 }

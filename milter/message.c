@@ -8,7 +8,9 @@
 #include <string.h>
 #include <strings.h>
 
+#include "aw_names.h"
 #include "direction.h"
+#include "docstore.h"
 #include "log.h"
 #include "message.h"
 #include "policy.h"
@@ -207,13 +209,109 @@ apply_rules(struct message *m, struct outcome *o)
 					     sizeof(*o->add_rcpts));
 		o->add_rcpts[o->nadd_rcpts++] = xstrdup(r->rcpts_add[i]);
 	}
+	/* The prefix goes before the Subject as it arrived, encoded words
+	 * and all, so that nothing else in it changes. */
 	if (r->subject_prefix)
 		o->new_subject = xasprintf("%s %s", r->subject_prefix,
-					   m->info.subject ? m->info.subject : "");
+					   m->raw_subject ? m->raw_subject : "");
+}
+
+/* Why a document is not numbered, or NULL when it is. */
+static const char *
+skip_reason(const struct message *m, const struct outcome *o, size_t i)
+{
+	if (o->ruled && i < o->rules.ndocs && o->rules.docs[i].secret)
+		return "secret document: kept out of the ordinary register";
+	if (o->ruled && o->rules.skip_registration)
+		return "a rule said skip-registration";
+	if (o->disposition == DISP_QUARANTINE)
+		return "quarantined";
+	(void) m;
+	return NULL;
+}
+
+/*
+ * Register the documents of an inbound or outbound message: each one
+ * to be numbered is first made durable in the spool, then all are
+ * numbered in one transaction.  Secret documents never touch the spool.
+ * The headers naming each registration go into the outcome.
+ */
+static void
+register_documents(struct message *m, struct store *store, struct outcome *o)
+{
+	const struct config *cfg = m->rt->cfg;
+	struct register_request req = {0};
+	struct doc_request *dr;
+	char    err[256], name[128];
+
+	if (m->info.direction != DIR_INBOUND && m->info.direction != DIR_OUTBOUND)
+		return;
+	if (o->analysis.ndocs == 0)
+		return;
+	if (store == NULL) {
+		o->register_dry = 1;
+		return;
+	}
+	dr = xcalloc(o->analysis.ndocs, sizeof(*dr));
+	for (size_t i = 0; i < o->analysis.ndocs; i++) {
+		const struct document *d = &o->analysis.docs[i];
+
+		dr[i].book = o->ruled ? o->rules.book : NULL;
+		dr[i].skip_reason = skip_reason(m, o, i);
+		dr[i].skip = dr[i].skip_reason != NULL;
+		if (dr[i].skip)
+			continue;
+		if (docstore_put(cfg->spool, d->data, d->len, d->sha256, err,
+				 sizeof(err)) < 0) {
+			policy_failure(cfg, FAILURE_STORE, err, o);
+			free(dr);
+			return;
+		}
+	}
+	req.outcome = disposition_names[o->disposition];
+	req.docs = dr;
+	if (store_register(store, &m->info, &o->analysis, &req, &o->reg) < 0) {
+		policy_failure(cfg, FAILURE_STORE, o->reg.error[0] ? o->reg.error :
+			       "registration failed", o);
+		free(dr);
+		return;
+	}
+	free(dr);
+	o->registered = 1;
+	for (size_t i = 0; i < o->reg.ndocs && i < o->analysis.ndocs; i++) {
+		char   *v = store_header_register(&o->reg.docs[i]);
+
+		if (v == NULL)
+			continue;
+		snprintf(name, sizeof(name), "%sRegister", cfg->header_prefix);
+		outcome_add_header(o, name, v);
+		free(v);
+		if ((v = store_header_facts(&o->analysis.docs[i])) != NULL) {
+			snprintf(name, sizeof(name), "%sDocument", cfg->header_prefix);
+			outcome_add_header(o, name, v);
+			free(v);
+		}
+	}
+}
+
+/* The Subject as the rules and the register see it: RFC 2047 decoded. */
+static void
+decode_subject(struct msg_info *mi)
+{
+	char   *decoded;
+
+	if (mi->subject == NULL)
+		return;
+	decoded = aw_name_decode_words(mi->subject, strlen(mi->subject));
+	if (decoded) {
+		free(mi->subject);
+		mi->subject = decoded;
+	}
 }
 
 void
-message_process(struct message *m, struct worker_pool *pool, struct outcome *o)
+message_process(struct message *m, struct worker_pool *pool, struct store *store,
+		struct outcome *o)
 {
 	const struct config *cfg = m->rt->cfg;
 	struct analysis_limits limits;
@@ -223,6 +321,9 @@ message_process(struct message *m, struct worker_pool *pool, struct outcome *o)
 	o->disposition = DISP_ACCEPT;
 	m->info.size = m->spool.size;
 	direction_classify(cfg, &m->info);
+	free(m->raw_subject);
+	m->raw_subject = m->info.subject ? xstrdup(m->info.subject) : NULL;
+	decode_subject(&m->info);
 
 	if (m->spool.fd < 0 || m->spool_error) {
 		snprintf(why, sizeof(why), "cannot spool the message: %s",
@@ -235,7 +336,7 @@ message_process(struct message *m, struct worker_pool *pool, struct outcome *o)
 		policy_failure(cfg, FAILURE_OVERSIZE, why, o);
 	} else if (may_carry_documents(m->content_type)) {
 		analysis_limits_from(cfg, m->spool.size, &limits);
-		if (worker_analyse(pool, m->spool.fd, m->info.subject,
+		if (worker_analyse(pool, m->spool.fd, m->raw_subject,
 				   m->info.header_from, &limits, &o->analysis,
 				   why, sizeof(why)) < 0)
 			policy_failure(cfg, FAILURE_ANALYSIS, why, o);
@@ -254,6 +355,9 @@ message_process(struct message *m, struct worker_pool *pool, struct outcome *o)
 			apply_rules(m, o);
 		}
 	}
+	if (o->failure == NULL &&
+	    (o->disposition == DISP_ACCEPT || o->disposition == DISP_QUARANTINE))
+		register_documents(m, store, o);
 	if (o->disposition == DISP_ACCEPT || o->disposition == DISP_QUARANTINE)
 		add_status_header(m, o);
 }
@@ -295,6 +399,7 @@ message_clear(struct message *m)
 	spool_close(&m->spool);
 	msg_info_clear(&m->info);
 	free(m->content_type);
+	free(m->raw_subject);
 	for (size_t i = 0; i < m->nown; i++)
 		free(m->own[i].name);
 	free(m->own);
@@ -322,5 +427,6 @@ outcome_clear(struct outcome *o)
 	free(o->failure);
 	analysis_clear(&o->analysis);
 	rule_result_clear(&o->rules);
+	register_result_clear(&o->reg);
 	memset(o, 0, sizeof(*o));
 }

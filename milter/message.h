@@ -18,6 +18,7 @@
 #include "rules.h"
 #include "runtime.h"
 #include "spool.h"
+#include "store.h"
 #include "worker.h"
 
 enum disposition {
@@ -42,6 +43,7 @@ struct message {
 	struct spool_file spool;
 	int     spool_error;	/* errno of the first failed write */
 	char   *content_type;	/* top-level Content-Type, raw */
+	char   *raw_subject;	/* Subject as received; info.subject is decoded */
 	struct own_header *own;
 	size_t  nown;
 	struct timespec start;
@@ -63,6 +65,9 @@ struct outcome {
 	struct analysis analysis;
 	int     ruled;		/* the rules were evaluated */
 	struct rule_result rules;
+	int     registered;	/* the register was asked */
+	int     register_dry;	/* offline: what would be registered */
+	struct register_result reg;
 };
 
 /* Start a message: takes a runtime reference, opens the spool file.
@@ -71,7 +76,9 @@ int     message_start(struct message *, struct runtime *);
 void    message_header(struct message *, const char *name, const char *value);
 void    message_end_of_headers(struct message *);
 void    message_body(struct message *, const void *, size_t);
-void    message_process(struct message *, struct worker_pool *, struct outcome *);
+/* store NULL: nothing is registered (offline mode says what would be). */
+void    message_process(struct message *, struct worker_pool *, struct store *,
+			struct outcome *);
 void    message_log(const struct message *, const struct outcome *);
 void    message_clear(struct message *);
 void    outcome_clear(struct outcome *);

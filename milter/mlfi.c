@@ -29,11 +29,18 @@ struct conn {
 };
 
 static struct worker_pool *pool;
+static struct store *store;
 
 void
 mlfi_set_pool(struct worker_pool *p)
 {
 	pool = p;
+}
+
+void
+mlfi_set_store(struct store *s)
+{
+	store = s;
 }
 
 static struct conn *
@@ -249,7 +256,7 @@ mlfi_eom(SMFICTX *ctx)
 		return SMFIS_CONTINUE;
 	if ((qid = smfi_getsymval(ctx, "i")) != NULL && *qid)
 		c->msg.info.queue_id = xstrdup(qid);
-	message_process(&c->msg, pool, &o);
+	message_process(&c->msg, pool, store, &o);
 	r = apply_outcome(ctx, &c->msg, &o);
 	message_log(&c->msg, &o);
 	outcome_clear(&o);

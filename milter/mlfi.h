@@ -6,11 +6,15 @@
 
 #include <libmilter/mfapi.h>
 
+#include "store.h"
 #include "worker.h"
 
 extern struct smfiDesc mlfi_desc;
 
 /* The pool every message's analysis goes to. */
 void    mlfi_set_pool(struct worker_pool *);
+
+/* The register every message's documents go to; shared by all threads. */
+void    mlfi_set_store(struct store *);
 
 #endif

@@ -187,6 +187,10 @@ print_text(const struct message *m, const struct outcome *o)
 		printf("subject: %s\n", o->new_subject);
 	if (o->quarantine_reason)
 		printf("quarantine: %s\n", o->quarantine_reason);
+	if (o->register_dry)
+		printf("register: offline, nothing registered (%zu documents, book %s)\n",
+		       o->analysis.ndocs, o->ruled && o->rules.book ? o->rules.book :
+		       m->info.direction == DIR_OUTBOUND ? "di" : "den");
 	if (o->failure)
 		printf("failure: %s\n", o->failure);
 }
@@ -240,7 +244,7 @@ offline_run(struct config *cfg, struct ruleset *rules, const struct offline_opts
 	feed(&m, buf, len, opt);
 	free(buf);
 
-	message_process(&m, pool, &o);
+	message_process(&m, pool, NULL, &o);
 	if (opt->json) {
 		struct json_object *j = report_message(&m.info, &o);
 

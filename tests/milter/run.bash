@@ -84,9 +84,28 @@ sock="unix:$tmp/milter.sock"
 write_conf "$tmp/main.conf" "$sock"
 start main "$tmp/main.conf" || exit 1
 
+# Registration first, on an empty register: numbers, retries, duplicates.
+year=$(TZ=Asia/Ho_Chi_Minh date +%Y)
+run_lua "$sock" register.lua -D year="$year"
+
 for s in plain attachment forged direction abort large; do
 	run_lua "$sock" "$s.lua"
 done
+
+# The clerk's tool sees the same register: the two numbered documents of
+# the registration test, and no gap over everything registered since.
+"$build/vanthu" -c "$tmp/main.conf" list --json >"$tmp/list.json" 2>"$tmp/list.err"
+python3 - "$tmp/list.json" "$year" <<'PY'
+import json, sys
+regs = json.load(open(sys.argv[1]))
+mine = sorted(r["id"] for r in regs if r["message_id"] in
+              ("<m1@sonoi.gov.vn>", "<m3@sonoi.gov.vn>"))
+want = ["den/%s/1" % sys.argv[2], "den/%s/2" % sys.argv[2]]
+numbers = sorted(r["number"] for r in regs)
+gap_free = numbers == list(range(1, len(numbers) + 1))
+sys.exit(0 if mine == want and gap_free and all(r["status"] == "registered" for r in regs) else 1)
+PY
+tap $? "vanthu list shows den/$year/1 and den/$year/2 for those messages, and numbers without a gap"
 
 # A TCP health probe: connect and close without a word, on an inet socket.
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
