@@ -32,9 +32,11 @@
 #include "log.h"
 #include "mlfi.h"
 #include "offline.h"
+#include "perms.h"
 #include "rules.h"
 #include "runtime.h"
 #include "spool.h"
+#include "stats.h"
 #include "version.h"
 #include "worker.h"
 #include "xmalloc.h"
@@ -96,37 +98,100 @@ write_pidfile(const char *path)
 		log_fatal("pid file %s: %m", path);
 }
 
-static void
-drop_privileges(const struct config *cfg)
+/*
+ * UserID: "user" or "user:group".  Returns 0 with uid and gid, or -1
+ * when none is configured.
+ */
+static int
+configured_user(const struct config *cfg, uid_t *uid, gid_t *gid)
 {
 	struct passwd *pw;
 	char    name[256], *colon;
-	gid_t   gid;
 
-	if (geteuid() != 0)
-		return;
-	if (cfg->user == NULL) {
-		log_warn("running as root: set UserID to run as an unprivileged user "
-			 "(analysis workers run as nobody)");
-		return;
-	}
+	if (cfg->user == NULL)
+		return -1;
 	snprintf(name, sizeof(name), "%s", cfg->user);
 	if ((colon = strchr(name, ':')) != NULL)
 		*colon = 0;
 	if ((pw = getpwnam(name)) == NULL)
 		log_fatal("UserID: no such user \"%s\"", name);
-	gid = pw->pw_gid;
+	*uid = pw->pw_uid;
+	*gid = pw->pw_gid;
 	if (colon) {
 		struct group *gr = getgrnam(colon + 1);
 
 		if (gr == NULL)
 			log_fatal("UserID: no such group \"%s\"", colon + 1);
-		gid = gr->gr_gid;
+		*gid = gr->gr_gid;
 	}
+	return 0;
+}
+
+/*
+ * Root policy: started as root, the daemon becomes UserID once the
+ * socket, spool and register are open.  Without UserID it runs on as
+ * root, and says so loudly at every start, so that the embedded defaults
+ * (`make run` from the source tree) keep working; vanthu-milter(8).
+ */
+static void
+drop_privileges(const struct config *cfg)
+{
+	uid_t   uid;
+	gid_t   gid;
+	char    name[256], *colon;
+
+	if (geteuid() != 0)
+		return;
+	if (configured_user(cfg, &uid, &gid) < 0) {
+		log_warn("WARNING: running as root because UserID is not set; set "
+			 "UserID to an unprivileged user (analysis workers run as nobody)");
+		return;
+	}
+	snprintf(name, sizeof(name), "%s", cfg->user);
+	if ((colon = strchr(name, ':')) != NULL)
+		*colon = 0;
 	if (initgroups(name, gid) < 0 || setresgid(gid, gid, gid) < 0 ||
-	    setresuid(pw->pw_uid, pw->pw_uid, pw->pw_uid) < 0)
+	    setresuid(uid, uid, uid) < 0)
 		log_fatal("cannot become %s: %m", cfg->user);
-	log_info("running as %s", cfg->user);
+	if (uid == 0)
+		log_warn("running as root, as UserID %s says", cfg->user);
+	else
+		log_info("running as %s", cfg->user);
+}
+
+/* Refuse a spool or register directory that others may write into. */
+static int
+check_directories(const struct config *cfg, FILE *errors)
+{
+	char    dir[PATH_MAX], why[PATH_MAX + 200];
+	int     bad = 0;
+
+	if (perms_check_dir("Spool", cfg->spool, why, sizeof(why)) < 0) {
+		fprintf(errors, "%s\n", why);
+		bad = 1;
+	}
+	perms_database_dir(cfg->database, dir, sizeof(dir));
+	if (perms_check_dir("The register's directory", dir, why, sizeof(why)) < 0) {
+		fprintf(errors, "%s\n", why);
+		bad = 1;
+	}
+	return bad ? -1 : 0;
+}
+
+/* The spool is created by root before the drop: give it to UserID. */
+static void
+hand_over_spool(const struct config *cfg)
+{
+	char    tmp[PATH_MAX];
+	uid_t   uid;
+	gid_t   gid;
+
+	if (geteuid() != 0 || configured_user(cfg, &uid, &gid) < 0)
+		return;
+	snprintf(tmp, sizeof(tmp), "%s/tmp", cfg->spool);
+	if (perms_hand_over(cfg->spool, uid, gid) < 0 ||
+	    perms_hand_over(tmp, uid, gid) < 0)
+		log_fatal("Spool %s: cannot give it to %s: %m", cfg->spool, cfg->user);
 }
 
 static void
@@ -244,13 +309,18 @@ run_daemon(struct config *cfg, struct ruleset *rules, int foreground)
 	log_set_level(cfg->log_level);
 	signal(SIGPIPE, SIG_IGN);
 
+	if (check_directories(cfg, stderr) < 0)
+		log_fatal("unsafe directories (see above)");
 	if (spool_prepare(cfg->spool) < 0)
 		log_fatal("Spool %s: %m", cfg->spool);
+	hand_over_spool(cfg);
 	prepare_socket(cfg);
 	if (!foreground)
 		daemonize();
 	write_pidfile(cfg->pidfile);
 	drop_privileges(cfg);
+	if (stats_writer_start(cfg->stats_file, cfg->stats_interval) < 0)
+		log_fatal("cannot start the stats writer: %m");
 
 	wp.exe = exe;
 	wp.config_path = config_path;
@@ -287,6 +357,7 @@ run_daemon(struct config *cfg, struct ruleset *rules, int foreground)
 		 VANTHU_VERSION, cfg->socket, wp.nworkers);
 	r = smfi_main();
 	log_info("stopping");
+	stats_writer_stop();
 	pool = worker_pool_stop(pool);
 	free(exe);
 	return r == MI_SUCCESS ? 0 : 1;
@@ -380,6 +451,11 @@ main(int argc, char **argv)
 		cfg->socket = xstrdup(socket);
 	}
 	if ((rules = rules_load(cfg->rules, stderr)) == NULL) {
+		conf_free(cfg);
+		return EX_CONFIG;
+	}
+	if (check && check_directories(cfg, stderr) < 0) {
+		rules_unref(rules);
 		conf_free(cfg);
 		return EX_CONFIG;
 	}

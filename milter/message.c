@@ -12,6 +12,7 @@
 #include "log.h"
 #include "message.h"
 #include "policy.h"
+#include "stats.h"
 #include "xmalloc.h"
 
 const char *const disposition_names[DISP__COUNT] = {
@@ -274,6 +275,7 @@ message_log(const struct message *m, const struct outcome *o)
 	const struct msg_info *mi = &m->info;
 	char    reply[512] = "", failure[512] = "";
 
+	stats_count_message(mi->direction, o->disposition, &o->analysis);
 	if (o->smtp_code)
 		snprintf(reply, sizeof(reply), " reply=\"%s %s %s\"", o->smtp_code,
 			 o->smtp_xcode, o->smtp_text);
