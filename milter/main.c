@@ -159,20 +159,23 @@ drop_privileges(const struct config *cfg)
 		log_info("running as %s", cfg->user);
 }
 
-/* Refuse a spool or register directory that others may write into. */
+/* Refuse a spool or register directory that others may write into;
+ * the reasons go to errors, or to the log when errors is NULL. */
 static int
 check_directories(const struct config *cfg, FILE *errors)
 {
 	char    dir[PATH_MAX], why[PATH_MAX + 200];
 	int     bad = 0;
 
-	if (perms_check_dir("Spool", cfg->spool, why, sizeof(why)) < 0) {
-		fprintf(errors, "%s\n", why);
-		bad = 1;
-	}
 	perms_database_dir(cfg->database, dir, sizeof(dir));
-	if (perms_check_dir("The register's directory", dir, why, sizeof(why)) < 0) {
-		fprintf(errors, "%s\n", why);
+	for (int i = 0; i < 2; i++) {
+		if (perms_check_dir(i == 0 ? "Spool" : "The register's directory",
+				    i == 0 ? cfg->spool : dir, why, sizeof(why)) == 0)
+			continue;
+		if (errors)
+			fprintf(errors, "%s\n", why);
+		else
+			log_error("%s", why);
 		bad = 1;
 	}
 	return bad ? -1 : 0;
@@ -309,8 +312,12 @@ run_daemon(struct config *cfg, struct ruleset *rules, int foreground)
 	log_set_level(cfg->log_level);
 	signal(SIGPIPE, SIG_IGN);
 
-	if (check_directories(cfg, stderr) < 0)
-		log_fatal("unsafe directories (see above)");
+	if (check_directories(cfg, NULL) < 0) {
+		rules_unref(rules);
+		conf_free(cfg);
+		free(exe);
+		return EX_CONFIG;
+	}
 	if (spool_prepare(cfg->spool) < 0)
 		log_fatal("Spool %s: %m", cfg->spool);
 	hand_over_spool(cfg);
