@@ -95,17 +95,30 @@ tap $? "the daemon starts on unix: over the stale socket"
 roundtrip "unix:$tmp/unix.sock" unix:
 [ "$(stat -c '%a %G' "$tmp/unix.sock")" = "660 mail" ]
 tap $? "SocketMode and SocketGroup are applied to the unix socket (got: $(stat -c '%a %G' "$tmp/unix.sock"))"
+out=$(miltertest -D sock="unix:$tmp/unix.sock" -D lib="$top/tests/milter/lib.lua" \
+	-s "$top/tests/ops/logline.lua" 2>&1)
+[ "$out" = "ok - a message from a sender with spaces and quotes is accepted" ]
+tap $? "a message from a sender with spaces and quotes is accepted"
+line=$(grep "LOGQID01: " "$tmp/unix.log")
+echo "$line" | grep -q 'LOGQID01: direction=inbound from=<?a?b\\?c??@sonoi.gov.vn> rcpts=1 official=yes ' &&
+	python3 -c 'import re, sys
+line = sys.argv[1].split(": ", 1)[1].split(": ", 1)[1]
+pairs = re.findall(r"(\w+)=(\"[^\"]*\"|\S+)", line)
+assert " ".join(k + "=" + v for k, v in pairs) == line, line
+assert [k for k, v in pairs] == ["direction", "from", "rcpts", "official", "size",
+	"documents", "skipped", "outcome", "ms"], pairs' "$line"
+tap $? "its log line still parses as key=value, the sender's space and quotes shown as ?"
 grep -q "WARNING: running as root because UserID is not set" "$tmp/unix.log"
 tap $? "started as root without UserID, the daemon warns that it keeps root"
 
 # The StatsFile, rewritten every second.
 ok=1
 for _ in $(seq 30); do
-	grep -qx 'vanthu_messages_total{direction="inbound",outcome="accept"} 1' \
+	grep -qx 'vanthu_messages_total{direction="inbound",outcome="accept"} 2' \
 		"$tmp/stats/vanthu.prom" 2>/dev/null && { ok=0; break; }
 	sleep 0.1
 done
-tap $ok "the StatsFile counts the inbound message accepted"
+tap $ok "the StatsFile counts the two inbound messages accepted"
 grep -qx '# TYPE vanthu_messages_total counter' "$tmp/stats/vanthu.prom" &&
 	grep -qx 'vanthu_worker_restarts_total 0' "$tmp/stats/vanthu.prom" &&
 	grep -qx 'vanthu_register_numbers_total 0' "$tmp/stats/vanthu.prom" &&

@@ -9,7 +9,7 @@
 # with m4 and the unpacked cf.m4, and runs the daemon on 127.0.0.1:PORT
 # with its own queue, pid, alias, hosts and service-switch files under DIR,
 # filtering through the milter at MILTER (a Sendmail socket: local:/path or
-# inet:port@host) with F=T, and relaying every message to an smtp-sink on
+# inet:port@host) as contrib/sendmail/vanthu.mc says (F=T), and relaying every message to an smtp-sink on
 # PORT+1 that writes each one to DIR/sink/.  sm_stop DIR stops that
 # daemon and sink by their pids, and nothing else.
 #
@@ -72,10 +72,10 @@ define(\`ESMTP_MAILER_ARGS', \`TCP \$h $sink')dnl
 FEATURE(\`nocanonify')dnl
 FEATURE(\`accept_unresolvable_domains')dnl
 DAEMON_OPTIONS(\`Port=$port, Addr=127.0.0.1, Name=MTA')dnl
-dnl As contrib/sendmail/vanthu.mc says:
-INPUT_MAIL_FILTER(\`vanthu', \`S=$milter, F=T, T=C:10s;S:30s;R:60s;E:5m')dnl
-define(\`confMILTER_MACROS_ENVFROM', \`i, {auth_authen}, {auth_type}, {mail_addr}')dnl
-define(\`confMILTER_MACROS_EOM', \`i, {msg_id}')dnl
+MC
+	# The snippet admins copy, with the test's socket.
+	sed "s|S=inet:8891@127.0.0.1|S=$milter|" "$top/contrib/sendmail/vanthu.mc"
+	cat <<MC
 MAILER(\`smtp')dnl
 MC
 }
