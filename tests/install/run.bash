@@ -133,6 +133,26 @@ else
 	tap 0 "# SKIP systemd-analyze is not installed"
 fi
 
+# The Postfix snippet, as an admin pastes it, parses without a warning.
+if command -v postconf >/dev/null; then
+	mkdir -p "$tmp/postfix"
+	cp "$p/usr/share/doc/vanthu/examples/postfix-main.cf" "$tmp/postfix/main.cf"
+	: >"$tmp/postfix/master.cf"
+	sed -n 's/^#\(submission \|  -o \)/\1/p' "$tmp/postfix/main.cf" >>"$tmp/postfix/master.cf"
+	out=$(postconf -c "$tmp/postfix" -h smtpd_milters non_smtpd_milters milter_protocol \
+		milter_default_action milter_mail_macros milter_end_of_data_macros 2>&1)
+	sub=$(postconf -c "$tmp/postfix" -P submission/inet/smtpd_milters 2>&1)
+	[ "$out" = "inet:127.0.0.1:8892, { inet:127.0.0.1:8893, default_action = accept }, { inet:127.0.0.1:8891, default_action = tempfail }
+{ inet:127.0.0.1:8891, default_action = tempfail }, inet:127.0.0.1:8892
+6
+tempfail
+i {auth_authen} {auth_type} {mail_addr}
+i" ] && [ "$sub" = "submission/inet/smtpd_milters = { inet:127.0.0.1:8891, default_action = tempfail }, inet:127.0.0.1:8892" ]
+	tap $? "postconf reads the Postfix example: vanthu after the verifiers inbound, before the signer outbound"
+else
+	tap 0 "# SKIP postconf is not installed"
+fi
+
 mk uninstall PREFIX="$p/usr" SYSCONFDIR="$p/etc" LOCALSTATEDIR="$p/var"
 left=$(cd "$p" && find . -type f | sort | tr '\n' ' ')
 [ -z "$left" ]
