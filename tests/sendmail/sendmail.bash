@@ -30,7 +30,11 @@ sm_fetch() {	# sm_fetch CACHE ROOT: 0, or 1 when the packages cannot be had
 	for p in $SM_PKGS; do
 		have=$(ls "$cache/${p}_"*.deb 2>/dev/null | head -1)
 		if [ -z "$have" ]; then
+			# A machine whose package lists were cleaned knows no
+			# package: refresh them once.
 			(cd "$cache" && apt-get download -q "$p" >>"$cache/fetch.log" 2>&1) ||
+			{ apt-get update -q >>"$cache/fetch.log" 2>&1 &&
+			  (cd "$cache" && apt-get download -q "$p" >>"$cache/fetch.log" 2>&1); } ||
 				return 1
 			have=$(ls "$cache/${p}_"*.deb 2>/dev/null | head -1)
 			[ -n "$have" ] || return 1
