@@ -101,8 +101,10 @@ sm_start() {	# sm_start DIR ROOT PORT MILTER
 	cp "$root/usr/libexec/sendmail/sendmail" "$dir/sendmail"
 	chmod g-s "$dir/sendmail"
 
-	(cd "$dir/sink" && setsid smtp-sink -u nobody -d "%H%M%S." -c "127.0.0.1:$sink" 100 \
-		>"$dir/sink.log" 2>&1 & echo $! >"$dir/sink.pid")
+	# exec, so that the pid recorded is smtp-sink's (setsid would fork).
+	(cd "$dir/sink" && exec smtp-sink -u nobody -d "%H%M%S." -c "127.0.0.1:$sink" 100) \
+		>"$dir/sink.log" 2>&1 </dev/null &
+	echo $! >"$dir/sink.pid"
 	LD_LIBRARY_PATH="$root/usr/lib/x86_64-linux-gnu:$root/lib/x86_64-linux-gnu" \
 	unshare --uts sh -c 'hostname mx.binhdinh.gov.vn &&
 		"$1/sendmail" -C "$1/etc/sendmail.cf" -bi &&
