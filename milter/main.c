@@ -252,6 +252,10 @@ warn_fixed(const struct config *old, const struct config *new)
 		log_warn("reload: Spool changed; it takes effect on restart");
 	if (strcmp(old->database, new->database) != 0)
 		log_warn("reload: Database changed; it takes effect on restart");
+	if ((old->stats_file == NULL) != (new->stats_file == NULL) ||
+	    (old->stats_file && strcmp(old->stats_file, new->stats_file) != 0) ||
+	    old->stats_interval != new->stats_interval)
+		log_warn("reload: StatsFile or StatsInterval changed; it takes effect on restart");
 }
 
 static void *
