@@ -16,6 +16,15 @@ BUILD	?= build
 PREFIX	?= /usr/local
 DESTDIR	?=
 SYSCONFDIR ?= /etc
+LOCALSTATEDIR ?= /var
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
+TMPFILESDIR ?= $(PREFIX)/lib/tmpfiles.d
+DOCDIR	?= $(PREFIX)/share/doc/vanthu
+# The installed paths, into the sample configuration and the unit.
+SUBST	= sed -e 's|/usr/sbin/|$(PREFIX)/sbin/|g' \
+	      -e 's|/etc/vanthu|$(SYSCONFDIR)/vanthu|g' \
+	      -e 's|/var/lib/vanthu|$(LOCALSTATEDIR)/lib/vanthu|g' \
+	      -e 's|/var/spool/vanthu|$(LOCALSTATEDIR)/spool/vanthu|g'
 
 CC	?= cc
 PKGS	= libpcre2-8 sqlite3 openssl libmagic libarchive libutf8proc \
@@ -113,20 +122,39 @@ install: all
 	install -m 0755 $(BUILD)/vanthu $(DESTDIR)$(PREFIX)/bin/
 	install -d $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man5 \
 		$(DESTDIR)$(PREFIX)/share/man/man8
-	for m in contrib/man/*.[158]; do \
+	for m in contrib/man/*.[158]; do [ -f "$$m" ] || continue; \
 		s=$${m##*.}; install -m 0644 $$m $(DESTDIR)$(PREFIX)/share/man/man$$s/; done
 	install -d $(DESTDIR)$(SYSCONFDIR)/vanthu/rules.d
 	install -m 0644 rules/default.rules \
 		$(DESTDIR)$(SYSCONFDIR)/vanthu/rules.d/00-default.rules
-	install -m 0644 contrib/vanthu.conf $(DESTDIR)$(SYSCONFDIR)/vanthu/vanthu.conf.sample
+	$(SUBST) contrib/vanthu.conf >$(BUILD)/vanthu.conf.sample
+	install -m 0644 $(BUILD)/vanthu.conf.sample $(DESTDIR)$(SYSCONFDIR)/vanthu/vanthu.conf.sample
 	[ -f $(DESTDIR)$(SYSCONFDIR)/vanthu/vanthu.conf ] || \
-		install -m 0644 contrib/vanthu.conf $(DESTDIR)$(SYSCONFDIR)/vanthu/vanthu.conf
+		install -m 0644 $(BUILD)/vanthu.conf.sample $(DESTDIR)$(SYSCONFDIR)/vanthu/vanthu.conf
+	install -d $(DESTDIR)$(SYSTEMDUNITDIR) $(DESTDIR)$(TMPFILESDIR)
+	$(SUBST) contrib/systemd/vanthu-milter.service >$(BUILD)/vanthu-milter.service
+	install -m 0644 $(BUILD)/vanthu-milter.service $(DESTDIR)$(SYSTEMDUNITDIR)/
+	$(SUBST) contrib/systemd/vanthu.tmpfiles >$(BUILD)/vanthu.tmpfiles
+	install -m 0644 $(BUILD)/vanthu.tmpfiles $(DESTDIR)$(TMPFILESDIR)/vanthu.conf
+	install -d $(DESTDIR)$(DOCDIR)/examples/rules
+	install -m 0644 contrib/postfix/main.cf $(DESTDIR)$(DOCDIR)/examples/postfix-main.cf
+	install -m 0644 contrib/sendmail/vanthu.mc $(DESTDIR)$(DOCDIR)/examples/sendmail-vanthu.mc
+	install -m 0644 contrib/rules/*.rules $(DESTDIR)$(DOCDIR)/examples/rules/
 
+# Removes what install put, except a vanthu.conf the admin has changed
+# (one still equal to the sample goes) and the register and spool.
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/sbin/vanthu-milter $(DESTDIR)$(PREFIX)/bin/vanthu
 	for m in contrib/man/*.[158]; do s=$${m##*.}; b=$${m##*/}; \
 		rm -f $(DESTDIR)$(PREFIX)/share/man/man$$s/$$b; done
+	rm -f $(DESTDIR)$(SYSCONFDIR)/vanthu/rules.d/00-default.rules
+	if cmp -s $(DESTDIR)$(SYSCONFDIR)/vanthu/vanthu.conf \
+		$(DESTDIR)$(SYSCONFDIR)/vanthu/vanthu.conf.sample; then \
+		rm -f $(DESTDIR)$(SYSCONFDIR)/vanthu/vanthu.conf; fi
 	rm -f $(DESTDIR)$(SYSCONFDIR)/vanthu/vanthu.conf.sample
+	-rmdir $(DESTDIR)$(SYSCONFDIR)/vanthu/rules.d $(DESTDIR)$(SYSCONFDIR)/vanthu 2>/dev/null
+	rm -f $(DESTDIR)$(SYSTEMDUNITDIR)/vanthu-milter.service $(DESTDIR)$(TMPFILESDIR)/vanthu.conf
+	rm -rf $(DESTDIR)$(DOCDIR)
 
 clean:
 	rm -rf build build-asan build-fuzz

@@ -32,9 +32,11 @@
 #include "log.h"
 #include "mlfi.h"
 #include "offline.h"
+#include "perms.h"
 #include "rules.h"
 #include "runtime.h"
 #include "spool.h"
+#include "stats.h"
 #include "version.h"
 #include "worker.h"
 #include "xmalloc.h"
@@ -96,37 +98,128 @@ write_pidfile(const char *path)
 		log_fatal("pid file %s: %m", path);
 }
 
-static void
-drop_privileges(const struct config *cfg)
+/*
+ * UserID: "user" or "user:group".  Returns 0 with uid and gid, or -1
+ * when none is configured.
+ */
+static int
+configured_user(const struct config *cfg, uid_t *uid, gid_t *gid)
 {
 	struct passwd *pw;
 	char    name[256], *colon;
-	gid_t   gid;
 
-	if (geteuid() != 0)
-		return;
-	if (cfg->user == NULL) {
-		log_warn("running as root: set UserID to run as an unprivileged user "
-			 "(analysis workers run as nobody)");
-		return;
-	}
+	if (cfg->user == NULL)
+		return -1;
 	snprintf(name, sizeof(name), "%s", cfg->user);
 	if ((colon = strchr(name, ':')) != NULL)
 		*colon = 0;
 	if ((pw = getpwnam(name)) == NULL)
 		log_fatal("UserID: no such user \"%s\"", name);
-	gid = pw->pw_gid;
+	*uid = pw->pw_uid;
+	*gid = pw->pw_gid;
 	if (colon) {
 		struct group *gr = getgrnam(colon + 1);
 
 		if (gr == NULL)
 			log_fatal("UserID: no such group \"%s\"", colon + 1);
-		gid = gr->gr_gid;
+		*gid = gr->gr_gid;
 	}
+	return 0;
+}
+
+/*
+ * Root policy: started as root, the daemon becomes UserID once the
+ * socket, spool and register are open.  Without UserID it runs on as
+ * root, and says so loudly at every start, so that the embedded defaults
+ * (`make run` from the source tree) keep working; vanthu-milter(8).
+ */
+static void
+drop_privileges(const struct config *cfg)
+{
+	uid_t   uid;
+	gid_t   gid;
+	char    name[256], *colon;
+
+	if (geteuid() != 0)
+		return;
+	if (configured_user(cfg, &uid, &gid) < 0) {
+		log_warn("WARNING: running as root because UserID is not set; set "
+			 "UserID to an unprivileged user (analysis workers run as nobody)");
+		return;
+	}
+	snprintf(name, sizeof(name), "%s", cfg->user);
+	if ((colon = strchr(name, ':')) != NULL)
+		*colon = 0;
 	if (initgroups(name, gid) < 0 || setresgid(gid, gid, gid) < 0 ||
-	    setresuid(pw->pw_uid, pw->pw_uid, pw->pw_uid) < 0)
+	    setresuid(uid, uid, uid) < 0)
 		log_fatal("cannot become %s: %m", cfg->user);
-	log_info("running as %s", cfg->user);
+	if (uid == 0)
+		log_warn("running as root, as UserID %s says", cfg->user);
+	else
+		log_info("running as %s", cfg->user);
+}
+
+/* Refuse a spool or register directory that others may write into;
+ * the reasons go to errors, or to the log when errors is NULL. */
+static int
+check_directories(const struct config *cfg, FILE *errors)
+{
+	char    dir[PATH_MAX], why[PATH_MAX + 200];
+	int     bad = 0;
+
+	perms_database_dir(cfg->database, dir, sizeof(dir));
+	for (int i = 0; i < 2; i++) {
+		if (perms_check_dir(i == 0 ? "Spool" : "The register's directory",
+				    i == 0 ? cfg->spool : dir, why, sizeof(why)) == 0)
+			continue;
+		if (errors)
+			fprintf(errors, "%s\n", why);
+		else
+			log_error("%s", why);
+		bad = 1;
+	}
+	return bad ? -1 : 0;
+}
+
+/* The spool is created by root before the drop: give it to UserID. */
+static void
+hand_over_spool(const struct config *cfg)
+{
+	char    tmp[PATH_MAX];
+	uid_t   uid;
+	gid_t   gid;
+
+	if (geteuid() != 0 || configured_user(cfg, &uid, &gid) < 0)
+		return;
+	snprintf(tmp, sizeof(tmp), "%s/tmp", cfg->spool);
+	if (perms_hand_over(cfg->spool, uid, gid) < 0 ||
+	    perms_hand_over(tmp, uid, gid) < 0)
+		log_fatal("Spool %s: cannot give it to %s: %m", cfg->spool, cfg->user);
+}
+
+/*
+ * The register was opened as root: its file, the WAL and shared-memory
+ * files SQLite made beside it, and its directory go to UserID, who keeps
+ * writing them once root is dropped.
+ */
+static void
+hand_over_database(const struct config *cfg)
+{
+	static const char *const suffixes[] = {"", "-wal", "-shm"};
+	char    path[PATH_MAX], dir[PATH_MAX];
+	uid_t   uid;
+	gid_t   gid;
+
+	if (geteuid() != 0 || configured_user(cfg, &uid, &gid) < 0)
+		return;
+	for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
+		snprintf(path, sizeof(path), "%s%s", cfg->database, suffixes[i]);
+		if (perms_hand_over(path, uid, gid) < 0 && errno != ENOENT)
+			log_fatal("Database %s: cannot give it to %s: %m", path, cfg->user);
+	}
+	perms_database_dir(cfg->database, dir, sizeof(dir));
+	if (strcmp(dir, ".") != 0 && perms_hand_over(dir, uid, gid) < 0)
+		log_fatal("Database directory %s: cannot give it to %s: %m", dir, cfg->user);
 }
 
 static void
@@ -184,6 +277,10 @@ warn_fixed(const struct config *old, const struct config *new)
 		log_warn("reload: Spool changed; it takes effect on restart");
 	if (strcmp(old->database, new->database) != 0)
 		log_warn("reload: Database changed; it takes effect on restart");
+	if ((old->stats_file == NULL) != (new->stats_file == NULL) ||
+	    (old->stats_file && strcmp(old->stats_file, new->stats_file) != 0) ||
+	    old->stats_interval != new->stats_interval)
+		log_warn("reload: StatsFile or StatsInterval changed; it takes effect on restart");
 }
 
 static void *
@@ -246,19 +343,29 @@ run_daemon(struct config *cfg, struct ruleset *rules, int foreground)
 	log_set_level(cfg->log_level);
 	signal(SIGPIPE, SIG_IGN);
 
+	if (check_directories(cfg, NULL) < 0) {
+		rules_unref(rules);
+		conf_free(cfg);
+		free(exe);
+		return EX_CONFIG;
+	}
 	if (spool_prepare(cfg->spool) < 0)
 		log_fatal("Spool %s: %m", cfg->spool);
+	hand_over_spool(cfg);
 	/* Before any thread: store_open() sets the process's time zone. */
 	if ((store = store_open(cfg->database, cfg->timezone, STORE_CREATE,
 				err, sizeof(err))) == NULL)
 		log_fatal("Database %s: %s", cfg->database, err);
 	store_set_spool(store, cfg->spool);
 	mlfi_set_store(store);
+	hand_over_database(cfg);
 	prepare_socket(cfg);
 	if (!foreground)
 		daemonize();
 	write_pidfile(cfg->pidfile);
 	drop_privileges(cfg);
+	if (stats_writer_start(cfg->stats_file, cfg->stats_interval) < 0)
+		log_fatal("cannot start the stats writer: %m");
 
 	wp.exe = exe;
 	wp.config_path = config_path;
@@ -295,6 +402,7 @@ run_daemon(struct config *cfg, struct ruleset *rules, int foreground)
 		 VANTHU_VERSION, cfg->socket, wp.nworkers);
 	r = smfi_main();
 	log_info("stopping");
+	stats_writer_stop();
 	pool = worker_pool_stop(pool);
 	store = store_close(store);
 	free(exe);
@@ -389,6 +497,11 @@ main(int argc, char **argv)
 		cfg->socket = xstrdup(socket);
 	}
 	if ((rules = rules_load(cfg->rules, stderr)) == NULL) {
+		conf_free(cfg);
+		return EX_CONFIG;
+	}
+	if (check && check_directories(cfg, stderr) < 0) {
+		rules_unref(rules);
 		conf_free(cfg);
 		return EX_CONFIG;
 	}

@@ -14,6 +14,7 @@
 #include "log.h"
 #include "message.h"
 #include "policy.h"
+#include "stats.h"
 #include "xmalloc.h"
 
 const char *const disposition_names[DISP__COUNT] = {
@@ -372,21 +373,54 @@ elapsed_ms(const struct timespec *start)
 	    (now.tv_nsec - start->tv_nsec) / 1000000;
 }
 
+/*
+ * A value for the log line, so that the line parses as key=value: in a
+ * quoted value (quoted=1) a double quote becomes ' and in a bare one a
+ * space, a double quote or '>' becomes '?'; control bytes become '?' in
+ * both.  Other bytes (UTF-8 included) pass.
+ */
+static const char *
+log_value(const char *s, int quoted, char *buf, size_t len)
+{
+	size_t  i = 0;
+
+	for (; s && *s && i + 1 < len; s++) {
+		unsigned char c = (unsigned char) *s;
+
+		if (c < 0x20 || c == 0x7f)
+			c = '?';
+		else if (quoted && c == '"')
+			c = '\'';
+		else if (!quoted && (c == ' ' || c == '"' || c == '>'))
+			c = '?';
+		buf[i++] = (char) c;
+	}
+	buf[i] = 0;
+	return buf;
+}
+
 void
 message_log(const struct message *m, const struct outcome *o)
 {
 	const struct msg_info *mi = &m->info;
-	char    reply[512] = "", failure[512] = "";
+	char    reply[512] = "", failure[512] = "", v[400], from[400], qid[64];
 
-	if (o->smtp_code)
-		snprintf(reply, sizeof(reply), " reply=\"%s %s %s\"", o->smtp_code,
+	stats_count_message(mi->direction, o->disposition, &o->analysis);
+	if (o->smtp_code) {
+		char    text[400];
+
+		snprintf(text, sizeof(text), "%s %s %s", o->smtp_code,
 			 o->smtp_xcode, o->smtp_text);
+		snprintf(reply, sizeof(reply), " reply=\"%s\"",
+			 log_value(text, 1, v, sizeof(v)));
+	}
 	if (o->failure)
-		snprintf(failure, sizeof(failure), " failure=\"%s\"", o->failure);
+		snprintf(failure, sizeof(failure), " failure=\"%s\"",
+			 log_value(o->failure, 1, v, sizeof(v)));
 	log_info("%s: direction=%s from=<%s> rcpts=%zu official=%s size=%llu "
 		 "documents=%zu skipped=%zu outcome=%s%s%s ms=%ld",
-		 mi->queue_id ? mi->queue_id : "NOQUEUE",
-		 direction_names[mi->direction], mi->from ? mi->from : "",
+		 mi->queue_id ? log_value(mi->queue_id, 0, qid, sizeof(qid)) : "NOQUEUE",
+		 direction_names[mi->direction], log_value(mi->from, 0, from, sizeof(from)),
 		 mi->nrcpts, mi->official ? "yes" : "no",
 		 (unsigned long long) mi->size, o->analysis.ndocs,
 		 o->analysis.nskipped, disposition_names[o->disposition], reply,

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "policy.h"
+#include "stats.h"
 #include "xmalloc.h"
 
 const char *const failure_class_names[FAILURE__COUNT] = {
@@ -68,6 +69,7 @@ policy_failure(const struct config *cfg, enum failure_class c, const char *why,
 {
 	free(o->failure);
 	o->failure = xasprintf("%s: %s", failure_class_names[c], why);
+	stats_count_failure(c);
 	switch (configured(cfg, c)) {
 	case FAIL_ACCEPT:
 		o->disposition = DISP_ACCEPT;

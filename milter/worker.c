@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "stats.h"
 #include "worker.h"
 #include "xmalloc.h"
 
@@ -246,6 +247,7 @@ worker_analyse(struct worker_pool *pool, int spool_fd, const char *subject,
 			return -1;
 		}
 		atomic_fetch_add(&pool->restarts, 1);
+		stats_count_worker_restart();
 	}
 
 	memset(&q, 0, sizeof(q));

@@ -84,8 +84,11 @@ anvil     unix - - n - 1 anvil
 scache    unix - - n - 1 scache
 postlog   unix-dgram n - n - 1 postlogd
 MC
-	(cd "$dir/sink" && setsid smtp-sink -u nobody -d "%Y%m%d%H/%M." -c "127.0.0.1:$sinkport" 100 \
-		>"$dir/sink.log" 2>&1 & echo $! >"$dir/sink.pid")
+	# exec, so that the pid recorded is smtp-sink's (setsid forked, and
+	# pf_stop then missed the sink).
+	(cd "$dir/sink" && exec smtp-sink -u nobody -d "%Y%m%d%H/%M." -c "127.0.0.1:$sinkport" 100) \
+		>"$dir/sink.log" 2>&1 </dev/null &
+	echo $! >"$dir/sink.pid"
 	postfix -c "$dir/etc" check >>"$dir/start.log" 2>&1 || { script -qc "postfix -c $dir/etc check" /dev/null >>"$dir/start.log"; return 1; }
 	postfix -c "$dir/etc" start >>"$dir/start.log" 2>&1 || return 1
 	for _ in $(seq 100); do

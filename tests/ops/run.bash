@@ -1,0 +1,203 @@
+#!/bin/bash
+# run.bash - what an admin relies on when running vanthu-milter.
+#
+# Every socket form (unix: with a stale socket left behind, SocketMode
+# and SocketGroup; local:; inet:; inet6: on ::1) with a miltertest round
+# trip; the refusal of a spool or register directory others can write;
+# UserID dropping root after the spool is ready; the loud warning when
+# root keeps root; the StatsFile.  Stops what it started, by pid.
+set -u
+top=${VANTHU_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
+build=${VANTHU_BUILD:-build}
+case $build in /*) ;; *) build="$top/$build" ;; esac
+milter="$build/vanthu-milter"
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/vanthu-ops.XXXXXX")
+chmod 0711 "$tmp"
+pid=
+n=0
+
+tap() {	# tap STATUS SENTENCE
+	n=$((n + 1))
+	if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi
+}
+
+stop() {	# libmilter takes a few seconds to exit after SIGTERM
+	[ -n "$pid" ] || return 0
+	kill -TERM "$pid" 2>/dev/null
+	for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+	kill -KILL "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	pid=
+}
+
+cleanup() {
+	stop
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+free_port() {	# free_port 4|6
+	python3 -c "import socket
+s = socket.socket(socket.AF_INET$([ "$1" = 6 ] && echo 6))
+s.bind(('$([ "$1" = 6 ] && echo ::1 || echo 127.0.0.1)', 0)); print(s.getsockname()[1])"
+}
+
+conf() {	# conf NAME SOCKET [lines...]: writes $tmp/NAME.conf
+	local name=$1 sock=$2
+	shift 2
+	{
+		echo "Socket $sock"
+		echo "Syslog no"
+		echo "Spool $tmp/spool"
+		echo "Database $tmp/reg/register.sqlite"
+		echo "Domains binhdinh.gov.vn"
+		echo "InternalHosts 10.0.0.0/8"
+		echo "AnalysisWorkers 1"
+		for l in "$@"; do echo "$l"; done
+	} >"$tmp/$name.conf"
+}
+
+start() {	# start NAME: runs the daemon on $tmp/NAME.conf until it listens
+	local name=$1
+	"$milter" -f -c "$tmp/$name.conf" >"$tmp/$name.log" 2>&1 &
+	pid=$!
+	for _ in $(seq 100); do
+		grep -q "listening on" "$tmp/$name.log" && return 0
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	sed 's/^/#   /' "$tmp/$name.log"
+	return 1
+}
+
+roundtrip() {	# roundtrip SOCKET FORM: prints one TAP line
+	local out
+	out=$(miltertest -D sock="$1" -D lib="$top/tests/milter/lib.lua" -D form="$2" \
+		-s "$top/tests/ops/roundtrip.lua" 2>&1)
+	case $out in
+	"ok - "*) tap 0 "${out#ok - }" ;;
+	*) tap 1 "a message through the $2 socket is accepted"; echo "$out" | sed 's/^/#   /' ;;
+	esac
+}
+
+mkdir -p "$tmp/reg"
+chmod 0700 "$tmp/reg"
+
+# unix: with a socket left behind by a daemon that died.
+python3 -c "import socket; socket.socket(socket.AF_UNIX).bind('$tmp/unix.sock')"
+[ -S "$tmp/unix.sock" ]
+tap $? "a stale socket file is left at the unix socket's path"
+conf unix "unix:$tmp/unix.sock" "SocketMode 0660" "SocketGroup mail" \
+	"StatsFile $tmp/stats/vanthu.prom" "StatsInterval 1"
+mkdir -p "$tmp/stats"
+start unix
+tap $? "the daemon starts on unix: over the stale socket"
+roundtrip "unix:$tmp/unix.sock" unix:
+[ "$(stat -c '%a %G' "$tmp/unix.sock")" = "660 mail" ]
+tap $? "SocketMode and SocketGroup are applied to the unix socket (got: $(stat -c '%a %G' "$tmp/unix.sock"))"
+out=$(miltertest -D sock="unix:$tmp/unix.sock" -D lib="$top/tests/milter/lib.lua" \
+	-s "$top/tests/ops/logline.lua" 2>&1)
+[ "$out" = "ok - a message from a sender with spaces and quotes is accepted" ]
+tap $? "a message from a sender with spaces and quotes is accepted"
+line=$(grep "LOGQID01: " "$tmp/unix.log")
+echo "$line" | grep -q 'LOGQID01: direction=inbound from=<?a?b\\?c??@sonoi.gov.vn> rcpts=1 official=yes ' &&
+	python3 -c 'import re, sys
+line = sys.argv[1].split(": ", 1)[1].split(": ", 1)[1]
+pairs = re.findall(r"(\w+)=(\"[^\"]*\"|\S+)", line)
+assert " ".join(k + "=" + v for k, v in pairs) == line, line
+assert [k for k, v in pairs] == ["direction", "from", "rcpts", "official", "size",
+	"documents", "skipped", "outcome", "ms"], pairs' "$line"
+tap $? "its log line still parses as key=value, the sender's space and quotes shown as ?"
+grep -q "WARNING: running as root because UserID is not set" "$tmp/unix.log"
+tap $? "started as root without UserID, the daemon warns that it keeps root"
+
+# The StatsFile, rewritten every second.
+ok=1
+for _ in $(seq 30); do
+	grep -qx 'vanthu_messages_total{direction="inbound",outcome="accept"} 2' \
+		"$tmp/stats/vanthu.prom" 2>/dev/null && { ok=0; break; }
+	sleep 0.1
+done
+tap $ok "the StatsFile counts the two inbound messages accepted"
+grep -qx '# TYPE vanthu_messages_total counter' "$tmp/stats/vanthu.prom" &&
+	grep -qx 'vanthu_worker_restarts_total 0' "$tmp/stats/vanthu.prom" &&
+	grep -qx 'vanthu_register_numbers_total 0' "$tmp/stats/vanthu.prom" &&
+	[ "$(stat -c %a "$tmp/stats/vanthu.prom")" = 644 ] &&
+	[ ! -e "$tmp/stats/vanthu.prom.tmp" ]
+tap $? "the StatsFile is Prometheus text, mode 0644, with no temporary file left"
+stop
+
+# local: is the same socket under its other name.
+conf local "local:$tmp/local.sock" "SocketMode 0600"
+start local
+tap $? "the daemon starts on local:"
+roundtrip "local:$tmp/local.sock" local:
+[ "$(stat -c '%a' "$tmp/local.sock")" = 600 ]
+tap $? "SocketMode 0600 is applied to the local: socket"
+stop
+
+port=$(free_port 4)
+conf inet "inet:$port@127.0.0.1"
+start inet
+tap $? "the daemon starts on inet:$port@127.0.0.1"
+roundtrip "inet:$port@127.0.0.1" inet:
+stop
+
+port=$(free_port 6)
+conf inet6 "inet6:$port@::1"
+start inet6
+tap $? "the daemon starts on inet6: on ::1"
+# miltertest cannot connect to inet6: itself; relay6.py carries the
+# conversation from 127.0.0.1 to the daemon's [::1] listener.
+python3 "$top/tests/ops/relay6.py" "$port" >"$tmp/relay.port" 2>"$tmp/relay.log" &
+relay=$!
+for _ in $(seq 50); do [ -s "$tmp/relay.port" ] && break; sleep 0.1; done
+roundtrip "inet:$(cat "$tmp/relay.port")@127.0.0.1" inet6:
+kill "$relay" 2>/dev/null
+wait "$relay" 2>/dev/null
+python3 -c "import socket; socket.create_connection(('127.0.0.1', $port), 1)" 2>/dev/null
+[ $? -ne 0 ]
+tap $? "the inet6: socket on ::1 does not answer on 127.0.0.1"
+stop
+
+# Directories others can write into are refused, at start and by -n.
+mkdir -p "$tmp/spool"
+chmod 0770 "$tmp/spool"
+conf perms "unix:$tmp/perms.sock"
+"$milter" -n -c "$tmp/perms.conf" >"$tmp/perms.out" 2>&1
+st=$?
+[ $st -eq 78 ] && grep -qx "Spool $tmp/spool is writable by its group (mode 0770); refusing to start: make it writable by its owner only (chmod go-w $tmp/spool)" "$tmp/perms.out"
+tap $? "-n refuses a spool writable by its group, and says why (status $st)"
+"$milter" -f -c "$tmp/perms.conf" >"$tmp/perms.log" 2>&1
+st=$?
+[ $st -eq 78 ] && grep -q "Spool $tmp/spool is writable by its group" "$tmp/perms.log" &&
+	[ ! -e "$tmp/perms.sock" ]
+tap $? "the daemon refuses to start on it, before opening its socket (status $st)"
+chmod 0700 "$tmp/spool"
+chmod 1777 "$tmp/reg"
+"$milter" -n -c "$tmp/perms.conf" >"$tmp/perms.out" 2>&1
+st=$?
+[ $st -eq 78 ] && grep -qx "The register's directory $tmp/reg is writable by other users (mode 1777); refusing to start: make it writable by its owner only (chmod go-w $tmp/reg)" "$tmp/perms.out"
+tap $? "-n refuses a register directory writable by other users (status $st)"
+chmod 0700 "$tmp/reg"
+"$milter" -n -c "$tmp/perms.conf" >"$tmp/perms.out" 2>&1
+tap $? "-n accepts them once they are private"
+
+# UserID: root opens the socket and the spool, then becomes nobody.
+if [ "$(id -u)" -eq 0 ]; then
+	rm -rf "$tmp/spool"
+	conf user "unix:$tmp/user.sock" "UserID nobody" "SocketMode 0666"
+	start user
+	tap $? "the daemon starts as root with UserID nobody"
+	uid=$(awk '/^Uid:/ { print $2 $3 $4 $5 }' "/proc/$pid/status")
+	[ "$uid" = "$(id -u nobody)$(id -u nobody)$(id -u nobody)$(id -u nobody)" ] &&
+		grep -q "running as nobody" "$tmp/user.log"
+	tap $? "after start-up every user id of the daemon is nobody's"
+	[ "$(stat -c %U "$tmp/spool") $(stat -c %U "$tmp/spool/tmp")" = "nobody nobody" ] &&
+		[ "$(stat -c %a "$tmp/spool")" = 700 ]
+	tap $? "the spool it created belongs to nobody, mode 0700"
+	roundtrip "unix:$tmp/user.sock" "unix: (as nobody)"
+	stop
+else
+	tap 0 "# SKIP UserID needs root"
+fi
