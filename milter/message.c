@@ -280,7 +280,11 @@ register_documents(struct message *m, struct store *store, struct outcome *o)
 	free(dr);
 	o->registered = 1;
 	for (size_t i = 0; i < o->reg.ndocs && i < o->analysis.ndocs; i++) {
-		char   *v = store_header_register(&o->reg.docs[i]);
+		char   *v;
+
+		if (o->reg.docs[i].status == REG_NEW && !o->reg.docs[i].retry)
+			stats_count_register_number();
+		v = store_header_register(&o->reg.docs[i]);
 
 		if (v == NULL)
 			continue;
