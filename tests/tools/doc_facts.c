@@ -1,0 +1,169 @@
+/*
+ * doc_facts.c - print the text and facts vanthu reads from one document.
+ *
+ *	doc_facts FILE [--type MIME] [--subject S] [--signed-len N] [--text]
+ *
+ * Prints one JSON object: name, type, needs_ocr, text_from_signed_revision,
+ * error (or null), facts (as in `vanthu-milter -t --json`), text with
+ * --text, and for an edXML packet the documents it carries.  The type
+ * comes from --type or the file name's extension.  Exit 0 when the
+ * document was read, 1 when it was not, 2 on usage errors.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "aw_facts.h"
+#include "aw_text.h"
+#include "facts_json.h"
+#include "xmalloc.h"
+
+static unsigned char *
+slurp(const char *path, size_t *len)
+{
+	FILE   *f = fopen(path, "rb");
+	unsigned char *buf = NULL;
+	size_t  cap = 0, n;
+
+	*len = 0;
+	if (f == NULL)
+		return NULL;
+	do {
+		if (*len + 65536 > cap) {
+			cap = cap ? cap * 2 : 65536;
+			buf = xrealloc(buf, cap);
+		}
+		n = fread(buf + *len, 1, cap - *len, f);
+		*len += n;
+	} while (n > 0);
+	fclose(f);
+	return buf;
+}
+
+static const char *
+type_by_name(const char *path)
+{
+	const char *dot = strrchr(path, '.');
+
+	if (dot == NULL)
+		return "application/octet-stream";
+	if (strcasecmp(dot, ".pdf") == 0)
+		return TEXT_MIME_PDF;
+	if (strcasecmp(dot, ".docx") == 0)
+		return TEXT_MIME_DOCX;
+	if (strcasecmp(dot, ".odt") == 0)
+		return TEXT_MIME_ODT;
+	if (strcasecmp(dot, ".edxml") == 0 || strcasecmp(dot, ".xml") == 0)
+		return TEXT_MIME_EDXML;
+	if (strcasecmp(dot, ".doc") == 0)
+		return TEXT_MIME_DOC;
+	return "application/octet-stream";
+}
+
+static struct json_object *
+doc_json(struct document *d, const char *why, int with_text)
+{
+	struct json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "name", json_object_new_string(d->name));
+	json_object_object_add(o, "type", json_object_new_string(d->type));
+	json_object_object_add(o, "sha256", d->sha256[0] ?
+			       json_object_new_string(d->sha256) : NULL);
+	json_object_object_add(o, "needs_ocr", json_object_new_boolean(d->needs_ocr));
+	json_object_object_add(o, "text_from_signed_revision",
+			       json_object_new_boolean(d->text_from_signed_revision));
+	json_object_object_add(o, "error", why ? json_object_new_string(why) : NULL);
+	json_object_object_add(o, "facts", doc_facts_json(&d->facts));
+	if (with_text)
+		json_object_object_add(o, "text", d->text ?
+				       json_object_new_string(d->text) : NULL);
+	return o;
+}
+
+/* Text and facts of one document, as the workers do. */
+static const char *
+read_doc(struct document *d, const struct text_limits *lim,
+	 const char *subject)
+{
+	const char *why = NULL;
+
+	if (aw_text_read(d, lim, &why) != 0 && why == NULL)
+		why = "unreadable";
+	aw_facts_read(d, subject);
+	return why;
+}
+
+int
+main(int argc, char **argv)
+{
+	const char *path = NULL, *type = NULL, *subject = NULL, *why = NULL;
+	size_t  signed_len = 0;
+	int     with_text = 0, rc = 0;
+	struct text_limits lim;
+	struct analysis a = {0};
+	struct document *d;
+	struct json_object *out, *arr;
+
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--type") == 0 && i + 1 < argc)
+			type = argv[++i];
+		else if (strcmp(argv[i], "--subject") == 0 && i + 1 < argc)
+			subject = argv[++i];
+		else if (strcmp(argv[i], "--signed-len") == 0 && i + 1 < argc)
+			signed_len = strtoull(argv[++i], NULL, 10);
+		else if (strcmp(argv[i], "--text") == 0)
+			with_text = 1;
+		else if (argv[i][0] != '-' && path == NULL)
+			path = argv[i];
+		else {
+			fprintf(stderr, "usage: doc_facts FILE [--type MIME] "
+				"[--subject S] [--signed-len N] [--text]\n");
+			return 2;
+		}
+	}
+	if (path == NULL) {
+		fprintf(stderr, "doc_facts: no file\n");
+		return 2;
+	}
+	text_limits_default(&lim);
+	d = analysis_add_document(&a);
+	d->data = slurp(path, &d->len);
+	if (d->data == NULL) {
+		perror(path);
+		analysis_clear(&a);
+		return 1;
+	}
+	d->size = d->len;
+	d->signed_len = signed_len;
+	d->name = xstrdup(strrchr(path, '/') ? strrchr(path, '/') + 1 : path);
+	d->type = xstrdup(type ? type : type_by_name(path));
+
+	if (strcmp(d->type, TEXT_MIME_EDXML) == 0) {
+		if (aw_edxml_read(&a, 0) != 0)
+			why = "malformed: edxml";
+		arr = json_object_new_array();
+		for (size_t i = 1; i < a.ndocs; i++) {
+			const char *w;
+
+			a.docs[i].type = xstrdup(type_by_name(a.docs[i].name));
+			w = read_doc(&a.docs[i], &lim, NULL);
+			json_object_array_add(arr, doc_json(&a.docs[i], w,
+							    with_text));
+		}
+		d = &a.docs[0];
+		aw_facts_read(d, subject);
+		out = doc_json(d, why, with_text);
+		json_object_object_add(out, "documents", arr);
+	} else {
+		why = read_doc(d, &lim, subject);
+		out = doc_json(d, why, with_text);
+	}
+	if (why)
+		rc = 1;
+	puts(json_object_to_json_string_ext(out, JSON_C_TO_STRING_PRETTY |
+					    JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(out);
+	analysis_clear(&a);
+	return rc;
+}
