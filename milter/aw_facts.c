@@ -435,22 +435,32 @@ ends_open(const struct fline *l)
 	return l->s[l->slen - 1] == ',' || l->s[l->slen - 1] == '-';
 }
 
+/*
+ * Whether line l continues the summary.  Under "V/v" in the left column
+ * whatever is not the next element of the header goes on (names of
+ * bodies start with capitals); under a type heading only a line that
+ * starts in lower case, or follows a line that cannot end a phrase, does:
+ * the body follows there.
+ */
 static int
-summary_goes_on(const struct fline *prev, const struct fline *l)
+summary_goes_on(const struct fline *prev, const struct fline *l, int vv)
 {
 	if (l->upper || is_motto_or_sep(l) || mark_of(l))
 		return 0;
 	if (fre_match(RE_DATE, l->f, l->flen, 0, NULL, 0) ||
+	    fre_match(RE_DATE_BARE, l->f, l->flen, 0, NULL, 0) ||
 	    fre_match(RE_REF, l->f, l->flen, 0, NULL, 0) ||
 	    fre_match(RE_BODY_START, l->f, l->flen, 0, NULL, 0) ||
 	    fre_match(RE_RECIPIENTS, l->f, l->flen, 0, NULL, 0))
 		return 0;
+	if (vv)
+		return prev->s[prev->slen - 1] != '.' && l->slen < 90;
 	return l->lower_start || ends_open(prev);
 }
 
 static void
 summary_from(struct doc_facts *df, const struct parse_ctx *c, size_t i,
-	     size_t skip)
+	     size_t skip, int vv)
 {
 	char   *sum = fline_orig(&c->L.v[i], skip, c->L.v[i].flen);
 	size_t  n = 1;
@@ -458,7 +468,7 @@ summary_from(struct doc_facts *df, const struct parse_ctx *c, size_t i,
 	for (size_t j = i + 1; j < c->L.n && n < SUMMARY_LINES; j++, n++) {
 		char   *t;
 
-		if (!summary_goes_on(&c->L.v[j - 1], &c->L.v[j]) ||
+		if (!summary_goes_on(&c->L.v[j - 1], &c->L.v[j], vv) ||
 		    strlen(sum) + c->L.v[j].slen > SUMMARY_MAX)
 			break;
 		t = xasprintf("%s %s", sum, c->L.v[j].s);
@@ -477,9 +487,14 @@ find_summary(struct doc_facts *df, const struct parse_ctx *c)
 	if (c->head_line >= 0 && (size_t) c->head_line + 1 < c->L.n) {
 		const struct fline *l = &c->L.v[c->head_line + 1];
 
+		char    last = l->s[l->slen - 1];
+
+		/* "Thực hiện ..." may open a summary; a body line is long or
+		 * ends a clause. */
 		if (!l->upper && !is_motto_or_sep(l) &&
-		    !fre_match(RE_BODY_START, l->f, l->flen, 0, NULL, 0)) {
-			summary_from(df, c, c->head_line + 1, 0);
+		    (!fre_match(RE_BODY_START, l->f, l->flen, 0, NULL, 0) ||
+		     (l->slen < 80 && !strchr(";:,.", last)))) {
+			summary_from(df, c, c->head_line + 1, 0, 0);
 			return;
 		}
 	}
@@ -489,7 +504,7 @@ find_summary(struct doc_facts *df, const struct parse_ctx *c)
 		if (!fre_match(RE_VV, l->f, l->flen, 0, ov, 1) ||
 		    ov[1] >= l->flen)
 			continue;
-		summary_from(df, c, i, ov[1]);
+		summary_from(df, c, i, ov[1], 1);
 		if (df->f[FACT_TYPE_CODE].value == NULL)
 			set_text(df, FACT_TYPE_NAME, "Công văn");
 		return;

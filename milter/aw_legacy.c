@@ -169,8 +169,21 @@ from_tcvn3(const struct cps *in, struct cps *out)
 
 	for (size_t i = 0; i < in->n; i++) {
 		uint32_t cp = in->v[i];
+		uint32_t nx = i + 1 < in->n ? in->v[i + 1] : 0;
 
-		if (cp >= 0xA1 && cp <= 0xFF && tcvn3[cp - 0xA0]) {
+		if (nx >= 0xA1 && nx <= 0xFF && tcvn3[nx - 0xA0])
+			nx = tcvn3[nx - 0xA0];
+		/*
+		 * ư is 0xAD, the soft hyphen, which extraction often turns
+		 * into '-': "L-u", "Nh- trên".  A hyphen between capitals
+		 * ("QĐ-UBND") or between spaces stays.
+		 */
+		if (cp == 0xAD || (cp == '-' && i > 0 && is_letter(in->v[i - 1]) &&
+		    (utf8proc_islower(nx) ||
+		     (nx == ' ' && utf8proc_islower(in->v[i - 1]))))) {
+			cps_add(out, 0x01B0);
+			conv[i] = 1;
+		} else if (cp >= 0xA1 && cp <= 0xFF && tcvn3[cp - 0xA0]) {
 			cps_add(out, tcvn3[cp - 0xA0]);
 			conv[i] = 1;
 		} else {
@@ -204,8 +217,11 @@ from_tcvn3(const struct cps *in, struct cps *out)
 				else if (utf8proc_islower(out->v[k]))
 					wl++;
 			}
+			/* "Sè" is Số, title case; "ñY" in a line of
+			 * capitals is ỦY. */
 			if ((wl == 0 && wu >= 2) ||
-			    (wl == 0 && low == 0 && up >= 3))
+			    (wl == 0 && (wu == 0 || conv[w]) && low == 0 &&
+			     up >= 3))
 				for (size_t k = w; k < e; k++)
 					if (conv[k])
 						out->v[k] = utf8proc_toupper(

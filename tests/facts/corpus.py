@@ -15,7 +15,7 @@ is copied from real documents.
 import base64, json, os, sys, unicodedata, zipfile
 
 CODES = {
-    'NQ': 'Nghị quyết', 'QĐ': 'Quyết định', 'CT': 'Chỉ thị', 'QC': 'Quy chế',
+    'NQ': 'Nghị quyết', 'NĐ': 'Nghị định', 'QĐ': 'Quyết định', 'CT': 'Chỉ thị', 'QC': 'Quy chế',
     'QyĐ': 'Quy định', 'QĐi': 'Quy định', 'TC': 'Thông cáo', 'TB': 'Thông báo',
     'HD': 'Hướng dẫn', 'CTr': 'Chương trình', 'KH': 'Kế hoạch',
     'PA': 'Phương án', 'ĐA': 'Đề án', 'BC': 'Báo cáo', 'BB': 'Biên bản',
@@ -61,7 +61,7 @@ DOCS = [
     doc('s02', 0, ['BỘ NỘI VỤ'], '05', 'BNV-VP', 'Hà Nội', (2022, 1, 7), None,
         ['V/v gửi, nhận văn bản điện tử trên', 'mạng của các cơ quan'],
         'Trần Thị Bình', 'CHÁNH VĂN PHÒNG', 'TL. BỘ TRƯỞNG'),
-    doc('s03', 0, ['CHÍNH PHỦ'], '30', 'NĐ-CP', 'Hà Nội', (2020, 3, 5), None,
+    doc('s03', 0, ['CHÍNH PHỦ'], '30', 'NĐ-CP', 'Hà Nội', (2020, 3, 5), 'NĐ',
         ['Về công tác văn thư'], 'Nguyễn Xuân Phúc', 'THỦ TƯỚNG',
         'TM. CHÍNH PHỦ', year='2020', heading='NGHỊ ĐỊNH', pages=2),
     doc('s04', 0, UB_BD, '12', 'QĐ-UBND', 'Bình Định', (2019, 11, 3), 'QĐ',

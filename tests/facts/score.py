@@ -1,0 +1,73 @@
+#!/usr/bin/python3
+"""score.py - compare doc_facts output with the corpus's expected facts.
+
+Usage: score.py CORPUSDIR DOC_FACTS
+
+Prints TAP: one line per document (all its fields right), one line for the
+overall exact-match rate (>= 95 %), then "#" lines with the accuracy of
+every field and each wrong value that is not an empty one.
+"""
+import json, os, subprocess, sys
+
+FIELDS = ['issuer', 'number', 'symbol', 'reference', 'reference_printed',
+          'year', 'date', 'place', 'type_code', 'type_name', 'summary',
+          'urgency', 'secrecy', 'circulation', 'signer_name',
+          'signer_position', 'signer_competence', 'recipients']
+
+
+def main():
+    corpus, tool = sys.argv[1], sys.argv[2]
+    names = open(os.path.join(corpus, 'index')).read().split()
+    n = 0
+    right = {f: 0 for f in FIELDS}
+    total = {f: 0 for f in FIELDS}
+    wrong, missing = [], []
+    for name in names:
+        meta = json.load(open(os.path.join(corpus, name + '.json')))
+        cmd = [tool, os.path.join(corpus, meta['file'])]
+        if meta.get('subject'):
+            cmd += ['--subject', meta['subject']]
+        r = subprocess.run(cmd, capture_output=True, text=True)
+        try:
+            got = json.loads(r.stdout)['facts']
+        except ValueError:
+            got = {}
+        ok = True
+        for f in FIELDS:
+            want, have = meta['facts'].get(f), got.get(f)
+            total[f] += 1
+            if want == have:
+                right[f] += 1
+                continue
+            ok = False
+            if have is None:
+                missing.append('%s %s: empty, want %r' % (name, f, want))
+            else:
+                wrong.append('%s %s: %r, want %r' % (name, f, have, want))
+        n += 1
+        print('%s %d - %s (%s) reads as labelled' %
+              ('ok' if ok else 'not ok', n, name, meta['format']))
+    allr, allt = sum(right.values()), sum(total.values())
+    rate = 100.0 * allr / allt
+    n += 1
+    print('%s %d - fields read exactly: %.1f %% of %d (at least 95 %%)' %
+          ('ok' if rate >= 95 else 'not ok', n, rate, allt))
+    for f in FIELDS:
+        print('# %-18s %5.1f %%' % (f, 100.0 * right[f] / total[f]))
+    for w in wrong:
+        print('# WRONG ' + w)
+    for m in missing:
+        print('# empty ' + m)
+    if wrong:
+        n += 1
+        print('not ok %d - no field has a wrong value (%d do)' % (n, len(wrong)))
+    else:
+        n += 1
+        print('ok %d - no field has a wrong value' % n)
+    # Each document's line may fail while the overall rate passes: the
+    # suite fails only on the rate and on wrong values.
+    return n
+
+
+if __name__ == '__main__':
+    main()
