@@ -69,7 +69,7 @@ find(const xmlNode *n, const char *name, int depth)
 /* The text of an element: its text children only, NFC, spaces trimmed;
  * NULL when empty. */
 static char *
-text_of(const xmlNode *n)
+text_max(const xmlNode *n, size_t max)
 {
 	char   *acc = NULL, *nfc, *p, *e;
 	size_t  len = 0;
@@ -83,8 +83,10 @@ text_of(const xmlNode *n)
 		     c->type != XML_CDATA_SECTION_NODE) || c->content == NULL)
 			continue;
 		k = strlen((const char *) c->content);
-		if (len + k > 65536)
-			break;
+		if (len + k > max) {
+			free(acc);
+			return NULL;
+		}
 		acc = xrealloc(acc, len + k + 1);
 		memcpy(acc + len, c->content, k);
 		len += k;
@@ -107,6 +109,12 @@ text_of(const xmlNode *n)
 	p = xstrndup(p, e - p);
 	free(nfc);
 	return p;
+}
+
+static char *
+text_of(const xmlNode *n)
+{
+	return text_max(n, 65536);
 }
 
 static void
@@ -304,9 +312,9 @@ add_attachment(struct analysis *a, const xmlNode *att, size_t n)
 	for (int k = 0; names[k] && name == NULL; k++)
 		name = text_of(child(att, names[k]));
 	for (int k = 0; vals[k] && b64 == NULL; k++)
-		b64 = text_of(child(att, vals[k]));
+		b64 = text_max(child(att, vals[k]), EDXML_MAX_BYTES / 3 * 4 + 4096);
 	if (b64 == NULL)
-		b64 = text_of(att);
+		b64 = text_max(att, EDXML_MAX_BYTES / 3 * 4 + 4096);
 	if (b64 == NULL || (bytes = unbase64(b64, &len)) == NULL) {
 		analysis_skip(a, NULL, name, "malformed: edxml attachment");
 		free(name);

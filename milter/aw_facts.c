@@ -595,20 +595,25 @@ aw_facts_subject(struct doc_facts *df, const char *subject,
 	l.f = fold_map(l.s, l.slen, &l.map, &l.flen);
 	if (fre_match(RE_SUBJ_REF, l.f, l.flen, 0, ov, 6))
 		ref_from_match(df, &l, ov, src, conf, &party, 0);
-	for (size_t i = 0; i < l.flen; i++) {
-		if ((i == 0 || l.f[i - 1] == ' ') &&
-		    fre_match(RE_VV, l.f, l.flen, i, ov, 1) && ov[0] == i &&
-		    strncmp(l.f + i, "v", 1) == 0 && l.f[i + 1] == '/') {
-			char   *s = fline_orig(&l, ov[1], l.flen);
+	for (size_t i = 0; i + 3 < l.flen; i++) {
+		size_t  k;
+		char   *s;
 
-			trim_chars(s, "");
-			set_own(df, FACT_SUMMARY, s, src, conf);
-			if (df->f[FACT_TYPE_CODE].value == NULL &&
-			    df->f[FACT_TYPE_NAME].value == NULL)
-				fact_set(df, FACT_TYPE_NAME, "Công văn", src,
-					 conf);
+		/* "V/v" standing as a word */
+		if ((i > 0 && l.f[i - 1] != ' ') || strncmp(l.f + i, "v/v", 3))
+			continue;
+		k = i + 3;
+		while (k < l.flen && (l.f[k] == ' ' || l.f[k] == ':'))
+			k++;
+		if (k == l.flen || k == i + 3)
 			break;
-		}
+		s = fline_orig(&l, k, l.flen);
+		trim_chars(s, "");
+		set_own(df, FACT_SUMMARY, s, src, conf);
+		if (df->f[FACT_TYPE_CODE].value == NULL &&
+		    df->f[FACT_TYPE_NAME].value == NULL)
+			fact_set(df, FACT_TYPE_NAME, "Công văn", src, conf);
+		break;
 	}
 	if (df->f[FACT_TYPE_NAME].value == NULL &&
 	    df->f[FACT_TYPE_CODE].value != NULL)

@@ -148,6 +148,11 @@ aw_pdf_text(const unsigned char *data, size_t len,
 		return NULL;
 	}
 	npages = poppler_document_get_n_pages(doc);
+	if (npages <= 0) {
+		g_object_unref(doc);
+		*why = "malformed: pdf without pages";
+		return NULL;
+	}
 	for (int i = 0; i < npages && !b.full; i++) {
 		PopplerPage *page;
 

@@ -140,7 +140,8 @@ DOCS = [
         urgency='THƯỢNG KHẨN'),
     doc('s26', 0, UB_BD, '44', 'UBND-VX', 'Bình Định', (2021, 10, 12), None,
         ['V/v rà soát hồ sơ người có công'], 'Nguyễn Tuấn Thanh',
-        'PHÓ CHỦ TỊCH', 'KT. CHỦ TỊCH', fmt='scan'),
+        'PHÓ CHỦ TỊCH', 'KT. CHỦ TỊCH', fmt='scan',
+        subject='Công văn số 44/UBND-VX V/v rà soát hồ sơ người có công'),
     doc('s27', 0, ['UBND TỈNH NAM ĐỊNH'], '19', 'QĐ-UBND', 'Nam Định',
         (2005, 4, 9), 'QĐ', ['Về việc công nhận xã đạt chuẩn văn hóa'],
         'Trần Văn Chung', 'CHỦ TỊCH', 'T/M ỦY BAN NHÂN DÂN', fmt='tcvn3'),
@@ -244,9 +245,9 @@ def expected(d):
     if d['opt'].get('plain'):
         f['type_name'] = 'Quyết định'
     if d['fmt'] == 'scan':
-        f = {k: None for k in f}
-        if d['opt'].get('subject'):
-            pass
+        # No text layer: only the subject speaks, and only of these.
+        keep = ('number', 'symbol', 'reference', 'type_name', 'summary')
+        f = {k: (v if k in keep else None) for k, v in f.items()}
     if d['fmt'] == 'edxml':
         # The header has no recipients list in Nơi nhận form, no marks
         # of secrecy and no printed reference.
