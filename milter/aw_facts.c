@@ -304,11 +304,12 @@ find_date(struct doc_facts *df, struct parse_ctx *c)
 		const struct fline *l = &c->L.v[i];
 		int     d, m, y;
 
-		if (!fre_match(RE_DATE, l->f, l->flen, 0, ov, 5) &&
-		    !fre_match(RE_DATE_BARE, l->f, l->flen, 0, ov, 4))
-			continue;
-		if (ov[8] == (size_t) -1) {	/* bare: groups shift by one */
-			memmove(ov + 4, ov + 2, 6 * sizeof(*ov));
+		/* A bare date has no place group: its groups go one on. */
+		if (!fre_match(RE_DATE, l->f, l->flen, 0, ov, 5)) {
+			if (!fre_match(RE_DATE_BARE, l->f, l->flen, 0, ov + 2, 4))
+				continue;
+			ov[0] = ov[2];
+			ov[1] = ov[3];
 			ov[2] = ov[3] = (size_t) -1;
 		}
 		d = num_at(l, ov, 2);

@@ -96,6 +96,8 @@ static const struct tcase cases[] = {
 	  {FACT_SIGNER_NAME, "Hoàng Minh Đức"}, {FACT_RECIPIENTS, NULL}, END}},
 	{"no signer without a position", "Nơi nhận:\n- A;\nHà Nội\n",
 	 {{FACT_SIGNER_NAME, NULL}, END}},
+	{"a date without its place", "SỞ A\nSố: 3/SA-VP\nngày 3 tháng 4 năm 2021\n",
+	 {{FACT_DATE, "2021-04-03"}, {FACT_PLACE, NULL}, END}},
 	{"empty", "", {{FACT_ISSUER, NULL}, {FACT_REFERENCE, NULL}, END}},
 };
 
