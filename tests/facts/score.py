@@ -23,13 +23,16 @@ def main():
     docs = 0
     right = {f: 0 for f in FIELDS}
     total = {f: 0 for f in FIELDS}
-    wrong, missing = [], []
+    wrong, missing, crashed = [], [], []
     for name in names:
         meta = json.load(open(os.path.join(corpus, name + '.json')))
         cmd = [tool, os.path.join(corpus, meta['file'])]
         if meta.get('subject'):
             cmd += ['--subject', meta['subject']]
         r = subprocess.run(cmd, capture_output=True, text=True)
+        if r.returncode not in (0, 1) or 'Sanitizer' in r.stderr or \
+                'runtime error' in r.stderr:
+            crashed.append('%s: status %d %s' % (name, r.returncode, r.stderr[-300:]))
         try:
             got = json.loads(r.stdout)['facts']
         except ValueError:
@@ -60,6 +63,11 @@ def main():
         print('# WRONG ' + w)
     for m in missing:
         print('# empty ' + m)
+    n += 1
+    print('%s %d - doc_facts reads every document without a crash or a '
+          'sanitizer report' % ('not ok' if crashed else 'ok', n))
+    for c in crashed:
+        print('# ' + c.replace('\n', '\n# '))
     if wrong:
         n += 1
         print('not ok %d - no field has a wrong value (%d do)' % (n, len(wrong)))
