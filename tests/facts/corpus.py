@@ -166,6 +166,22 @@ DOCS = [
     doc('s34', 0, ['UBND TỈNH HÀ TĨNH'], '101', 'TC-UBND', 'Hà Tĩnh',
         (2022, 11, 11), 'TC', ['Kết quả kỳ họp thứ tám'], 'Võ Trọng Hải',
         'CHỦ TỊCH', None),
+    # Quirks: columns drawn right first, "(Đã ký)" in the signer block,
+    # a number in capitals, a summary wrapped at a proper name.
+    doc('s35', 0, ['BỘ KHOA HỌC VÀ CÔNG NGHỆ'], '88', 'BKHCN-VP', 'Hà Nội',
+        (2023, 7, 14), None, ['V/v góp ý dự thảo Thông tư của', 'Bộ Khoa học và Công nghệ'],
+        'Lê Xuân Định', 'THỨ TRƯỞNG', 'KT. BỘ TRƯỞNG', rightfirst=True,
+        sealnote=True),
+    doc('s36', 0, ['UBND TỈNH BÌNH ĐỊNH', 'SỞ TÀI CHÍNH'], '402', 'STC-NS',
+        'Bình Định', (2022, 9, 5), None, ['V/v hướng dẫn xây dựng dự toán', 'năm 2023'],
+        'Nguyễn Thị Kim Loan', 'GIÁM ĐỐC', None, upper_so=True),
+    doc('s37', 0, UB_BD, '2210', 'QĐ-UBND', 'Bình Định', (2021, 12, 24), 'QĐ',
+        ['Về việc phê duyệt quy hoạch chung đô thị mới Nhơn Hội', 'tỉnh',
+         'Bình Định đến năm 2040'], 'Nguyễn Tự Công Hoàng', 'PHÓ CHỦ TỊCH',
+        'KT. CHỦ TỊCH', sealnote=True, rightfirst=True),
+    doc('p13', 1, ['ĐẢNG BỘ TỈNH BÌNH ĐỊNH', 'HUYỆN ỦY PHÙ CÁT'], '315', 'CV/HU',
+        'Phù Cát', (2024, 1, 9), 'CV', ['V/v triển khai', 'Chỉ thị số 35-CT/TW'],
+        'Trần Văn Hùng', 'BÍ THƯ', 'T/M BAN THƯỜNG VỤ', sealnote=True),
     # Party documents.
     doc('p01', 1, TU_HD, '572', 'CV/TU', 'Hải Dương', (2021, 4, 28), 'CV',
         ['V/v chuẩn bị nội dung hội nghị', 'Ban Chấp hành Đảng bộ tỉnh'],
@@ -220,7 +236,8 @@ def expected(d):
                    if d['spaced'] else 'Số ' + ref)
     else:
         ref = '%s/%s%s' % (num, year + '/' if year else '', sym)
-        printed = ('So: ' if d['opt'].get('plain') else 'Số: ') + ref
+        printed = ('So: ' if d['opt'].get('plain') else
+                   'SỐ: ' if d['opt'].get('upper_so') else 'Số: ') + ref
     code = d['code']
     heading = d['heading']
     if isinstance(heading, str):
@@ -270,8 +287,8 @@ def lines_of(d):
     left = [('b', s) for s in d['issuer']]
     left.append(('n', '*' if d['party'] else '-------'))
     e = expected(d)
-    left.append(('n', e['reference_printed'] if e['reference_printed'] else
-                 ('Số: ' + e['reference'])))
+    ref_line = e['reference_printed'] if e['reference_printed'] else ('Số: ' + e['reference'])
+    left.append(('n', ref_line))
     if not d['heading']:
         left += [('i', s) for s in d['summary']]
     for mark in (d['secrecy'], d['urgency']):
@@ -307,7 +324,10 @@ def lines_of(d):
     if d['competence']:
         sig.append(('b', d['competence']))
     sig.append(('b', d['position']))
-    sig += [('n', ''), ('n', ''), ('b', d['signer'])]
+    if d['opt'].get('sealnote'):
+        sig += [('n', ''), ('i', '(Đã ký)'), ('n', ''), ('b', d['signer'])]
+    else:
+        sig += [('n', ''), ('n', ''), ('b', d['signer'])]
     out.append(('SIG', rec, sig))
     return out
 
@@ -424,16 +444,17 @@ def render_pdf(d, path):
     for block in lines_of(d):
         if block[0] == 'LR':
             left, right = block[1], block[2]
-            for i in range(max(len(left), len(right))):
-                if i < len(left):
-                    st, t = left[i]
-                    c.setFont(fonts[st], 12 if st == 'b' and i < 2 else 11)
-                    c.drawCentredString(50 * mm, y[0], conv(t))
-                if i < len(right):
-                    st, t = right[i]
-                    c.setFont(fonts[st], 11)
-                    c.drawCentredString(140 * mm, y[0], conv(t))
-                newline(15)
+            top = y[0]
+            cols = [(left, 50), (right, 140)]
+            if d['opt'].get('rightfirst'):
+                cols.reverse()
+            for col, x in cols:
+                y[0] = top
+                for i, (st, t) in enumerate(col):
+                    c.setFont(fonts[st], 12 if st == 'b' and i < 2 and x == 50 else 11)
+                    c.drawCentredString(x * mm, y[0], conv(t))
+                    y[0] -= 15
+            y[0] = top - 15 * max(len(left), len(right))
             newline(10)
         elif block[0] == 'BODY':
             for zone, st, t in block[1]:

@@ -1,7 +1,7 @@
 #!/bin/sh
 # facts/run.sh - document text and facts against the labelled corpus.
 #
-# corpus.py writes 46 documents (PDF, DOCX, ODT, edXML, a scanned PDF, a
+# corpus.py writes 50 documents (PDF, DOCX, ODT, edXML, a scanned PDF, a
 # TCVN3 PDF and a VNI DOCX) with the facts a clerk would type; score.py
 # runs doc_facts on each, prints field-by-field accuracy and fails under
 # 95 % exact matches or on any wrong (not empty) value; xcheck.py compares
