@@ -116,6 +116,8 @@ install: all
 	for m in contrib/man/*.[158]; do \
 		s=$${m##*.}; install -m 0644 $$m $(DESTDIR)$(PREFIX)/share/man/man$$s/; done
 	install -d $(DESTDIR)$(SYSCONFDIR)/vanthu/rules.d
+	install -m 0644 rules/default.rules \
+		$(DESTDIR)$(SYSCONFDIR)/vanthu/rules.d/00-default.rules
 	install -m 0644 contrib/vanthu.conf $(DESTDIR)$(SYSCONFDIR)/vanthu/vanthu.conf.sample
 	[ -f $(DESTDIR)$(SYSCONFDIR)/vanthu/vanthu.conf ] || \
 		install -m 0644 contrib/vanthu.conf $(DESTDIR)$(SYSCONFDIR)/vanthu/vanthu.conf
