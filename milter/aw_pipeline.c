@@ -10,6 +10,7 @@
 #include <libetpan/libetpan.h>
 
 #include "aw_pipeline.h"
+#include "aw_text.h"
 #include "digest.h"
 #include "textnorm.h"
 #include "xmalloc.h"
@@ -113,6 +114,23 @@ walk(struct analysis *a, struct mailmime *mm, const char *part, unsigned depth)
 	}
 }
 
+/* Text and facts of every document; edXML packets add theirs, which are
+ * read in turn, up to MAX_DOCS in all. */
+#define MAX_DOCS	512
+
+static void
+read_documents(struct analysis *a, const struct wrequest *q)
+{
+	struct text_limits lim;
+	const char *why;
+
+	text_limits_default(&lim);
+	if (q && q->limits.max_doc_size)
+		lim.max_input = q->limits.max_doc_size;
+	for (size_t i = 0; i < a->ndocs && i < MAX_DOCS; i++)
+		(void) aw_document_read(a, i, q ? q->subject : NULL, &lim, &why);
+}
+
 int
 aw_analyse(struct aw_context *ctx, const char *msg, size_t len,
 	   const struct wrequest *q, struct analysis *a)
@@ -128,5 +146,6 @@ aw_analyse(struct aw_context *ctx, const char *msg, size_t len,
 	}
 	walk(a, mime, "", 0);
 	mailmime_free(mime);
+	read_documents(a, q);
 	return 0;
 }

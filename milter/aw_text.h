@@ -49,6 +49,15 @@ void    text_limits_default(struct text_limits *lim);
 int     aw_text_read(struct document *d, const struct text_limits *lim,
 		     const char **why);
 
+/*
+ * Text and facts of a->docs[i], as the pipeline wants them: edXML header
+ * and attachments (added to a), or text; then aw_facts_read() with the
+ * message's subject.  An unknown type is sniffed from the leading bytes.
+ * 0, or -1 with *why set; the facts are read in both cases.
+ */
+int     aw_document_read(struct analysis *a, size_t i, const char *subject,
+			 const struct text_limits *lim, const char **why);
+
 /* The readers behind aw_text_read(); each returns NFC text or NULL. */
 char   *aw_pdf_text(const unsigned char *data, size_t len,
 		    const struct text_limits *lim, int *needs_ocr,

@@ -3,9 +3,9 @@
  *
  *	doc_facts FILE [--type MIME] [--subject S] [--signed-len N] [--text]
  *
- * Prints one JSON object: name, type, needs_ocr, text_from_signed_revision,
- * error (or null), facts (as in `vanthu-milter -t --json`), text with
- * --text, and for an edXML packet the documents it carries.  The type
+ * Prints the document as `vanthu-milter -t --json` does (report.c), with
+ * "error" (or null), "text" with --text, and for an edXML packet the
+ * documents it carries.  The type
  * comes from --type or the file name's extension.  Exit 0 when the
  * document was read, 1 when it was not, 2 on usage errors.
  */
@@ -16,7 +16,7 @@
 
 #include "aw_facts.h"
 #include "aw_text.h"
-#include "facts_json.h"
+#include "report.h"
 #include "xmalloc.h"
 
 static unsigned char *
@@ -61,20 +61,14 @@ type_by_name(const char *path)
 	return "application/octet-stream";
 }
 
+/* The document as `vanthu-milter -t --json` shows it, with the error
+ * and, on request, the text. */
 static struct json_object *
 doc_json(struct document *d, const char *why, int with_text)
 {
-	struct json_object *o = json_object_new_object();
+	struct json_object *o = report_document(d);
 
-	json_object_object_add(o, "name", json_object_new_string(d->name));
-	json_object_object_add(o, "type", json_object_new_string(d->type));
-	json_object_object_add(o, "sha256", d->sha256[0] ?
-			       json_object_new_string(d->sha256) : NULL);
-	json_object_object_add(o, "needs_ocr", json_object_new_boolean(d->needs_ocr));
-	json_object_object_add(o, "text_from_signed_revision",
-			       json_object_new_boolean(d->text_from_signed_revision));
 	json_object_object_add(o, "error", why ? json_object_new_string(why) : NULL);
-	json_object_object_add(o, "facts", doc_facts_json(&d->facts));
 	if (with_text)
 		json_object_object_add(o, "text", d->text ?
 				       json_object_new_string(d->text) : NULL);
