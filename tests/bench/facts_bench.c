@@ -6,13 +6,20 @@
  * For each file: aw_text_read() with the default limits, then
  * aw_facts_read(), timed together; 300 runs of the first file (after 5 to
  * warm up), 5 runs of the others.  Prints the median, p99, min and max in
- * milliseconds, and the noise as the median absolute deviation.  Run by
- * hand (tests/bench/facts_bench.sh makes the files); never in make check.
+ * milliseconds, and the noise as the median absolute deviation.  The
+ * hostile files run in a child with a CPU limit of BENCH_CPU seconds, as a
+ * worker would; a child the limit kills is reported as such.  Run by hand
+ * (tests/bench/facts_bench.sh makes the files); never in make check.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+
+#define BENCH_CPU	10
 
 #include "aw_facts.h"
 #include "aw_text.h"
@@ -82,6 +89,41 @@ one_run(unsigned char *data, size_t len, const struct text_limits *lim,
 	return t1 - t0;
 }
 
+/* One run in a child under RLIMIT_CPU: its time, or -1 when killed. */
+static double
+child_run(unsigned char *data, size_t len, const struct text_limits *lim,
+	  int *facts)
+{
+	int     fds[2], st;
+	pid_t   pid;
+	double  r[2] = {-1, 0}, t0 = now_ms();
+
+	if (pipe(fds) != 0)
+		return -1;
+	if ((pid = fork()) == 0) {
+		struct rlimit rl = {BENCH_CPU, BENCH_CPU};
+
+		close(fds[0]);
+		setrlimit(RLIMIT_CPU, &rl);
+		r[0] = one_run(data, len, lim, facts);
+		r[1] = *facts;
+		if (write(fds[1], r, sizeof(r)) != sizeof(r))
+			_exit(1);
+		_exit(0);
+	}
+	close(fds[1]);
+	if (pid < 0 || read(fds[0], r, sizeof(r)) != sizeof(r))
+		r[0] = -1;
+	close(fds[0]);
+	if (pid > 0)
+		waitpid(pid, &st, 0);
+	*facts = (int) r[1];
+	if (r[0] < 0)
+		fprintf(stdout, "  (a run was stopped by the CPU limit of %d s "
+			"after %.0f ms)\n", BENCH_CPU, now_ms() - t0);
+	return r[0] < 0 ? now_ms() - t0 : r[0];
+}
+
 int
 main(int argc, char **argv)
 {
@@ -107,7 +149,8 @@ main(int argc, char **argv)
 		for (int w = 0; a == 1 && w < 5; w++)
 			(void) one_run(data, len, &lim, &facts);
 		for (size_t i = 0; i < n; i++)
-			t[i] = one_run(data, len, &lim, &facts);
+			t[i] = a == 1 ? one_run(data, len, &lim, &facts) :
+			    child_run(data, len, &lim, &facts);
 		qsort(t, n, sizeof(*t), cmp);
 		med = t[n / 2];
 		for (size_t i = 0; i < n; i++)
@@ -119,6 +162,7 @@ main(int argc, char **argv)
 		       strrchr(argv[a], '/') ? strrchr(argv[a], '/') + 1 : argv[a],
 		       len, facts, n, med, t[(n * 99) / 100 < n ? (n * 99) / 100 : n - 1],
 		       t[0], t[n - 1], mad);
+		fflush(stdout);
 		free(t);
 		free(dev);
 		free(data);

@@ -6,7 +6,8 @@
 # The typical document is the 2-page plan of the facts corpus (s05),
 # signed twice with podofosign (person, then agency, as in practice) with
 # a throw-away key; the hostile ones stay under the input limit: a page of
-# 200 000 tiny text runs, 3 000 pages, and 200 levels of nested forms.
+# 200 000 tiny text runs, 3 000 pages, and 24 levels of nested forms each
+# drawing the next twice (2^24 draws: the worker's CPU limit ends it).
 set -eu
 top=$(cd "$(dirname "$0")/../.." && pwd)
 build=${VANTHU_BUILD:-build}

@@ -3,7 +3,7 @@
 
 runs.pdf: one page, 200 000 text runs of one glyph each (about 3 MB).
 pages.pdf: 3 000 pages (only the first two and the last are read).
-forms.pdf: 200 nested form XObjects, each drawing the next twice.
+forms.pdf: 24 nested form XObjects, each drawing the next twice.
 """
 import sys, zlib
 
@@ -55,7 +55,7 @@ def pages(path):
 
 
 def forms(path):
-    depth = 200
+    depth = 24
     objs = [b'<< /Type /Catalog /Pages 2 0 R >>',
             b'<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
             b'<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] '
