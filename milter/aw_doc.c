@@ -7,7 +7,8 @@
  * attachments as further documents; anything else gives its text; then
  * the facts parser runs.  When the pipeline left the type unknown
  * (NULL, application/octet-stream, a bare zip or XML type) the leading
- * bytes decide between PDF, DOCX, ODT and edXML.
+ * bytes decide between PDF, DOCX, ODT, edXML, and the formats that are
+ * only identified: DOC, XLS (OLE) and RTF.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -41,6 +42,13 @@ sniff(const struct document *d)
 			return TEXT_MIME_ODT;
 		return NULL;
 	}
+	/* Old Word and Excel files share the OLE container: say which when
+	 * the stream names tell, so the reason names it. */
+	if (d->len >= 8 && memcmp(d->data, "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8) == 0)
+		return has(d->data, d->len, "W\0o\0r\0k\0b\0o\0o\0k") ?
+		    TEXT_MIME_XLS : TEXT_MIME_DOC;
+	if (d->len >= 5 && memcmp(d->data, "{\\rtf", 5) == 0)
+		return TEXT_MIME_RTF;
 	if (has(d->data, head, EDXML_NS) || has(d->data, head, "edXMLEnvelope"))
 		return TEXT_MIME_EDXML;
 	return NULL;

@@ -197,10 +197,11 @@ ref_from_match(struct doc_facts *df, const struct fline *l, const size_t *ov,
 				fline_orig(l, ov[0], ov[1]), src, conf);
 	}
 	/* The code names the type unless it is the issuer's (a công văn). */
-	if (code && type_by_code(code) && df->f[FACT_TYPE_CODE].value == NULL) {
+	if (code && df->f[FACT_TYPE_CODE].value == NULL) {
 		const struct doc_type *t2 = type_by_code(code);
 
-		fact_set(df, FACT_TYPE_CODE, t2->code, src, conf);
+		if (t2 != NULL)
+			fact_set(df, FACT_TYPE_CODE, t2->code, src, conf);
 	}
 	free(code);
 	free(num);

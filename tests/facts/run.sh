@@ -110,3 +110,12 @@ tap $? "a DOCX with nested entities is refused, not expanded"
 "$tool" "$tmp/ext.docx" --text >"$tmp/ext.json"
 [ "$(field "$tmp/ext.json" 'd["text"].strip()')" = "Số: 1/QĐ-X" ]
 tap $? "an external entity in a DOCX is not fetched"
+
+# Formats that are identified but not read say so.
+printf '{\\rtf1\\ansi S\\u7889?: 1/Q\\u272?-X}' >"$tmp/x.rtf"
+printf '\320\317\021\340\241\261\032\341W\000o\000r\000d\000' >"$tmp/x.doc"
+"$tool" "$tmp/x.rtf" >"$tmp/rtf.json"
+"$tool" "$tmp/x.doc" >"$tmp/doc.json"
+[ "$(field "$tmp/rtf.json" 'd["error"]')" = "unsupported: rtf" ] &&
+[ "$(field "$tmp/doc.json" 'd["error"]')" = "unsupported: msword" ]
+tap $? "RTF and Word 97 files are identified and reported as not read"

@@ -6,7 +6,7 @@
  * Prints the document as `vanthu-milter -t --json` does (report.c), with
  * "error" (or null), "text" with --text, and for an edXML packet the
  * documents it carries.  The type
- * comes from --type or the file name's extension.  Exit 0 when the
+ * comes from --type or the file name's extension, else from the bytes.  Exit 0 when the
  * document was read, 1 when it was not, 2 on usage errors.
  */
 #include <stdio.h>
@@ -75,19 +75,6 @@ doc_json(struct document *d, const char *why, int with_text)
 	return o;
 }
 
-/* Text and facts of one document, as the workers do. */
-static const char *
-read_doc(struct document *d, const struct text_limits *lim,
-	 const char *subject)
-{
-	const char *why = NULL;
-
-	if (aw_text_read(d, lim, &why) != 0 && why == NULL)
-		why = "unreadable";
-	aw_facts_read(d, subject);
-	return why;
-}
-
 int
 main(int argc, char **argv)
 {
@@ -98,6 +85,7 @@ main(int argc, char **argv)
 	struct analysis a = {0};
 	struct document *d;
 	struct json_object *out, *arr;
+
 
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--type") == 0 && i + 1 < argc)
@@ -133,26 +121,24 @@ main(int argc, char **argv)
 	d->name = xstrdup(strrchr(path, '/') ? strrchr(path, '/') + 1 : path);
 	d->type = xstrdup(type ? type : type_by_name(path));
 
-	if (strcmp(d->type, TEXT_MIME_EDXML) == 0) {
-		if (aw_edxml_read(&a, 0) != 0)
-			why = "malformed: edxml";
-		arr = json_object_new_array();
-		for (size_t i = 1; i < a.ndocs; i++) {
-			const char *w;
+	/* As the worker's pipeline does; an edXML packet adds documents. */
+	arr = json_object_new_array();
+	for (size_t i = 0; i < a.ndocs; i++) {
+		const char *w = NULL;
 
-			a.docs[i].type = xstrdup(type_by_name(a.docs[i].name));
-			w = read_doc(&a.docs[i], &lim, NULL);
-			json_object_array_add(arr, doc_json(&a.docs[i], w,
-							    with_text));
-		}
-		d = &a.docs[0];
-		aw_facts_read(d, subject);
-		out = doc_json(d, why, with_text);
-		json_object_object_add(out, "documents", arr);
-	} else {
-		why = read_doc(d, &lim, subject);
-		out = doc_json(d, why, with_text);
+		if (aw_document_read(&a, i, i == 0 ? subject : NULL, &lim, &w) != 0
+		    && w == NULL)
+			w = "unreadable";
+		if (i == 0)
+			why = w;
+		else
+			json_object_array_add(arr, doc_json(&a.docs[i], w, with_text));
 	}
+	out = doc_json(&a.docs[0], why, with_text);
+	if (json_object_array_length(arr) > 0)
+		json_object_object_add(out, "documents", arr);
+	else
+		json_object_put(arr);
 	if (why)
 		rc = 1;
 	puts(json_object_to_json_string_ext(out, JSON_C_TO_STRING_PRETTY |
