@@ -120,7 +120,7 @@ DOCS = [
         'CHỦ TỊCH', None, year='2021'),
     doc('s20', 0, ['BỘ NỘI VỤ'], '06', 'BNV-TCBC', 'Hà Nội', (2024, 3, 15), None,
         ['V/v hướng dẫn xác định vị trí việc làm'], 'Vũ Đăng Minh',
-        'THỨ TRƯỞNG', 'KT. BỘ TRƯỞNG', fmt='docx'),
+        'THỨ TRƯỞNG', 'KT. BỘ TRƯỞNG', fmt='docx', table=True),
     doc('s21', 0, UB_BD, '87', 'QĐ-UBND', 'Bình Định', (2023, 5, 5), 'QĐ',
         ['Về việc thành lập Tổ công tác', 'chuyển đổi số của tỉnh'],
         'Lâm Hải Giang', 'PHÓ CHỦ TỊCH', 'KT. CHỦ TỊCH', fmt='docx',
@@ -210,7 +210,7 @@ DOCS = [
         'T/M BAN THƯỜNG VỤ'),
     doc('p09', 1, TU_HD, '203', 'TB/TU', 'Hải Dương', (2022, 8, 19), 'TB',
         ['Kết luận của Thường trực Tỉnh ủy'], 'Lê Văn Hiệu', 'PHÓ BÍ THƯ',
-        'T/L BAN THƯỜNG VỤ', fmt='docx'),
+        'T/L BAN THƯỜNG VỤ', fmt='docx', table=True),
     doc('p10', 1, ['ĐẢNG ỦY KHỐI', 'CÁC CƠ QUAN TRUNG ƯƠNG'], '260', 'CV/ĐUK',
         'Hà Nội', (2024, 5, 6), 'CV', ['V/v sơ kết công tác kiểm tra'],
         'Huỳnh Tấn Việt', 'BÍ THƯ', 'T/M ĐẢNG ỦY KHỐI', fmt='odt',
@@ -511,9 +511,23 @@ def doc_lines_plain(d, conv):
     return out
 
 
+def header_table(d, conv):
+    """The header as Word writes it: a table of one row, two cells."""
+    block = lines_of(d)[0]
+    cells = ''.join('<w:tc><w:tcPr><w:tcW w:w="4500" w:type="dxa"/></w:tcPr>%s</w:tc>' %
+                    ''.join(para_xml(conv(t), center=True) for _, t in col)
+                    for col in (block[1], block[2]))
+    return '<w:tbl><w:tblPr/><w:tr>%s</w:tr></w:tbl>' % cells
+
+
 def render_docx(d, path):
     conv = vni if d['fmt'] == 'vni' else (lambda s: s)
-    body = ''.join(para_xml(t) for t in doc_lines_plain(d, conv))
+    lines = doc_lines_plain(d, conv)
+    if d['opt'].get('table'):
+        n = len(lines_of(d)[0][1]) + len(lines_of(d)[0][2])
+        body = header_table(d, conv) + ''.join(para_xml(t) for t in lines[n:])
+    else:
+        body = ''.join(para_xml(t) for t in lines)
     # Split one paragraph over two runs, as Word does after an edit.
     body = body.replace('<w:t xml:space="preserve">Nơi nhận:</w:t>',
                         '<w:t xml:space="preserve">Nơi </w:t></w:r>'
