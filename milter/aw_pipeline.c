@@ -2,9 +2,10 @@
  * aw_pipeline.c - the analysis of one message inside a worker.
  *
  * In order: every document is extracted from the MIME tree with its real
- * type (aw_mime.c); then each document is read in turn.  A later stage
- * may add documents (the attachments of an edXML packet), which are read
- * in their turn too, up to AW_MAX_DOCS in all.
+ * type (aw_mime.c); then each document is read in turn: its text and
+ * facts (aw_doc.c).  Reading an edXML packet adds its attachments as
+ * documents, which get their real type here and are read in their turn,
+ * up to AW_MAX_DOCS in all.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 #include "aw_mime.h"
 #include "aw_names.h"
 #include "aw_pipeline.h"
+#include "aw_text.h"
 #include "log.h"
 #include "xmalloc.h"
 
@@ -61,15 +63,20 @@ mime_limits_from(const struct analysis_limits *q, size_t len,
 		l->max_doc_size = q->max_doc_size;
 }
 
-/* What is read of one document once it is extracted. */
+/* Documents that did not come through the MIME walk (edXML attachments)
+ * get their real type from their bytes like every other. */
 static void
-read_document(struct aw_context *ctx, struct analysis *a, size_t i,
-	      const struct wrequest *q)
+type_document(struct aw_context *ctx, struct document *d)
 {
-	(void) ctx;
-	(void) a;
-	(void) i;
-	(void) q;
+	if (d->type != NULL || d->data == NULL)
+		return;
+	d->type = aw_type_detect(ctx->type, d->data, d->len);
+	if (d->kind == NULL) {
+		const char *kind = aw_type_kind(d->type, d->name, d->declared_type,
+						d->data, d->len);
+
+		d->kind = kind ? xstrdup(kind) : NULL;
+	}
 }
 
 int
@@ -77,11 +84,24 @@ aw_analyse(struct aw_context *ctx, const char *msg, size_t len,
 	   const struct wrequest *q, struct analysis *a)
 {
 	struct mime_limits lim;
+	struct text_limits tlim;
+	char   *subject = NULL;
+	const char *why;
 
 	mime_limits_from(&q->limits, len, &lim);
 	if (aw_mime_extract(msg, len, &lim, ctx->type, a) < 0)
 		return -1;
-	for (size_t i = 0; i < a->ndocs && i < AW_MAX_DOCS; i++)
-		read_document(ctx, a, i, q);
+
+	text_limits_default(&tlim);
+	if (q->limits.max_doc_size)
+		tlim.max_input = q->limits.max_doc_size;
+	if (q->subject)
+		subject = aw_name_decode_words(q->subject, strlen(q->subject));
+	for (size_t i = 0; i < a->ndocs && i < AW_MAX_DOCS; i++) {
+		type_document(ctx, &a->docs[i]);
+		if (aw_document_read(a, i, subject, &tlim, &why) < 0 && why)
+			log_debug("worker: document %zu: %s", i, why);
+	}
+	free(subject);
 	return 0;
 }

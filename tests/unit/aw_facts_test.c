@@ -1,0 +1,235 @@
+/*
+ * aw_facts_test.c - facts read from text, table-driven; legacy encodings;
+ * the edXML header.  Expected values are written by hand.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "aw_facts.h"
+#include "aw_text.h"
+
+struct want {
+	int     id;		/* enum fact_id; -1 ends the list */
+	const char *value;	/* NULL: the fact must stay empty */
+};
+
+struct tcase {
+	const char *name;
+	const char *text;
+	struct want w[12];
+};
+
+#define END	{-1, NULL}
+
+static const struct tcase cases[] = {
+	{"state decision", "BỘ NỘI VỤ\n-------\nSố: 15/QĐ-BNV\n"
+	 "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+	 "Hà Nội, ngày 28 tháng 4 năm 2021\nQUYẾT ĐỊNH\n"
+	 "Về việc ban hành Quy chế công tác\nvăn thư của Bộ\n"
+	 "Căn cứ Nghị định số 30/2020/NĐ-CP ngày 05 tháng 3 năm 2020;\n",
+	 {{FACT_ISSUER, "BỘ NỘI VỤ"}, {FACT_NUMBER, "15"},
+	  {FACT_SYMBOL, "QĐ-BNV"}, {FACT_REFERENCE, "15/QĐ-BNV"},
+	  {FACT_YEAR, NULL}, {FACT_DATE, "2021-04-28"}, {FACT_PLACE, "Hà Nội"},
+	  {FACT_TYPE_CODE, "QĐ"}, {FACT_TYPE_NAME, "Quyết định"},
+	  {FACT_SUMMARY, "Về việc ban hành Quy chế công tác văn thư của Bộ"},
+	  {FACT_URGENCY, NULL}, END}},
+	{"Party with spaces", "TỈNH ỦY HẢI DƯƠNG\n*\nSố 145 - CV/TU\n"
+	 "V/v tổ chức lấy ý kiến\nĐẢNG CỘNG SẢN VIỆT NAM\n"
+	 "Hải Dương, ngày 3 tháng 9 năm 2020\n",
+	 {{FACT_REFERENCE, "145-CV/TU"}, {FACT_REFERENCE_PRINTED,
+	   "Số 145 - CV/TU"}, {FACT_SYMBOL, "CV/TU"}, {FACT_TYPE_CODE, "CV"},
+	  {FACT_TYPE_NAME, "Công văn"}, {FACT_SUMMARY, "tổ chức lấy ý kiến"},
+	  {FACT_ISSUER, "TỈNH ỦY HẢI DƯƠNG"}, {FACT_PLACE, "Hải Dương"},
+	  {FACT_DATE, "2020-09-03"}, END}},
+	{"year in the number", "CHÍNH PHỦ\nSố: 30/2020/NĐ-CP\n"
+	 "Hà Nội, ngày 05 tháng 03 năm 2020\nNGHỊ ĐỊNH\nVề công tác văn thư\n",
+	 {{FACT_REFERENCE, "30/2020/NĐ-CP"}, {FACT_YEAR, "2020"},
+	  {FACT_SYMBOL, "NĐ-CP"}, {FACT_TYPE_CODE, "NĐ"},
+	  {FACT_TYPE_NAME, "Nghị định"}, {FACT_SUMMARY, "Về công tác văn thư"},
+	  END}},
+	{"NFD input", "BO\xCC\xA3\xCC\x82 NO\xCC\xA3\xCC\x82I VU\xCC\xA3\n"
+	 "So\xCC\x82\xCC\x81: 7/TB-BNV\nHa\xCC\x80 No\xCC\xA3\xCC\x82i, nga\xCC\x80y"
+	 " 2 tha\xCC\x81ng 3 na\xCC\x86m 2022\n",
+	 {{FACT_ISSUER, "BỘ NỘI VỤ"}, {FACT_REFERENCE, "7/TB-BNV"},
+	  {FACT_PLACE, "Hà Nội"}, {FACT_DATE, "2022-03-02"},
+	  {FACT_TYPE_NAME, "Thông báo"}, END}},
+	{"no diacritics", "UBND TINH BINH DINH\nSo: 16/QD-UBND\n"
+	 "Binh Dinh, ngay 14 thang 2 nam 2020\nQUYET DINH\nVe viec phe duyet\n",
+	 {{FACT_REFERENCE, "16/QD-UBND"}, {FACT_TYPE_CODE, "QĐ"},
+	  {FACT_TYPE_NAME, "Quyết định"}, {FACT_PLACE, "Binh Dinh"},
+	  {FACT_SUMMARY, "Ve viec phe duyet"}, END}},
+	{"capitals and merged columns", "UBND HUYỆN A\n"
+	 "SỐ: 05/UBND-VP Hà Nội, ngày 07 tháng 01 năm 2022\n"
+	 "V/v rà soát\nKHẨN\n",
+	 {{FACT_REFERENCE, "05/UBND-VP"}, {FACT_PLACE, "Hà Nội"},
+	  {FACT_DATE, "2022-01-07"}, {FACT_URGENCY, "KHẨN"},
+	  {FACT_SUMMARY, "rà soát"}, {FACT_TYPE_CODE, NULL}, END}},
+	{"numbers of the body are not the document's",
+	 "Kính gửi: các đơn vị\nTổng số 15 người dự họp tại nhà số 5/12 ngõ 34.\n"
+	 "số 5/12 ngõ 34 phố Huế\nngày 31 tháng 2 năm 2021\n",
+	 {{FACT_REFERENCE, NULL}, {FACT_NUMBER, NULL}, {FACT_DATE, NULL},
+	  {FACT_SUMMARY, NULL}, {FACT_ISSUER, NULL}, END}},
+	{"marks", "BỘ QUỐC PHÒNG\nSố: 1/BQP\nTỐI MẬT\nHOẢ TỐC\n"
+	 "LƯU HÀNH NỘI BỘ\nMặt trận Tổ quốc\n",
+	 {{FACT_SECRECY, "TỐI MẬT"}, {FACT_URGENCY, "HỎA TỐC"},
+	  {FACT_CIRCULATION, "LƯU HÀNH NỘI BỘ"}, END}},
+	{"thượng khẩn is not khẩn", "A\nSố: 2/CĐ-BYT\nTHƯỢNG KHẨN\nMẬT\n",
+	 {{FACT_URGENCY, "THƯỢNG KHẨN"}, {FACT_SECRECY, "MẬT"},
+	  {FACT_TYPE_NAME, "Công điện"}, END}},
+	{"signer with competence", "Nơi nhận:\n- Như trên;\n- Lưu: VT, VP.\n"
+	 "KT. BỘ TRƯỞNG\nTHỨ TRƯỞNG\n(Đã ký)\nNguyễn Văn An\n",
+	 {{FACT_SIGNER_COMPETENCE, "KT."}, {FACT_SIGNER_POSITION, "THỨ TRƯỞNG"},
+	  {FACT_SIGNER_NAME, "Nguyễn Văn An"},
+	  {FACT_RECIPIENTS, "Như trên\nLưu: VT, VP"}, END}},
+	{"Party signer", "Nơi nhận:\n- Các huyện ủy,\nthành ủy;\n"
+	 "T/M BAN THƯỜNG VỤ\nPHÓ BÍ THƯ\nLê Văn Hiệu\n",
+	 {{FACT_SIGNER_COMPETENCE, "T/M"}, {FACT_SIGNER_POSITION, "PHÓ BÍ THƯ"},
+	  {FACT_SIGNER_NAME, "Lê Văn Hiệu"},
+	  {FACT_RECIPIENTS, "Các huyện ủy, thành ủy"}, END}},
+	{"signer without competence", "Trân trọng.\nGIÁM ĐỐC\n\nHoàng Minh Đức\n",
+	 {{FACT_SIGNER_COMPETENCE, NULL}, {FACT_SIGNER_POSITION, "GIÁM ĐỐC"},
+	  {FACT_SIGNER_NAME, "Hoàng Minh Đức"}, {FACT_RECIPIENTS, NULL}, END}},
+	{"no signer without a position", "Nơi nhận:\n- A;\nHà Nội\n",
+	 {{FACT_SIGNER_NAME, NULL}, END}},
+	{"spaces everywhere", "SỞ NỘI VỤ\nSố : 15 / QĐ - SNV\n"
+	 "Đà Nẵng , ngày  5  tháng 3 năm 2021\n",
+	 {{FACT_REFERENCE, "15/QĐ-SNV"}, {FACT_SYMBOL, "QĐ-SNV"},
+	  {FACT_REFERENCE_PRINTED, "Số : 15 / QĐ - SNV"},
+	  {FACT_PLACE, "Đà Nẵng"}, {FACT_DATE, "2021-03-05"}, END}},
+	{"mixed-case symbols", "SỞ GD\nSố: 9/TTr-SGDĐT\nSố 4-QĐi/TU\n",
+	 {{FACT_REFERENCE, "9/TTr-SGDĐT"}, {FACT_TYPE_CODE, "TTr"},
+	  {FACT_TYPE_NAME, "Tờ trình"}, END}},
+	{"a date without its place", "SỞ A\nSố: 3/SA-VP\nngày 3 tháng 4 năm 2021\n",
+	 {{FACT_DATE, "2021-04-03"}, {FACT_PLACE, NULL}, END}},
+	{"empty", "", {{FACT_ISSUER, NULL}, {FACT_REFERENCE, NULL}, END}},
+};
+
+static void
+parse_table(void **state)
+{
+	(void) state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct doc_facts df = {0};
+
+		aw_facts_text(&df, cases[i].text, strlen(cases[i].text));
+		for (const struct want *w = cases[i].w; w->id >= 0; w++) {
+			const char *got = df.f[w->id].value;
+
+			if (w->value == NULL && got == NULL)
+				continue;
+			if (w->value == NULL || got == NULL ||
+			    strcmp(w->value, got) != 0)
+				fail_msg("%s: %s is \"%s\", want \"%s\"",
+					 cases[i].name, fact_names[w->id],
+					 got ? got : "(null)",
+					 w->value ? w->value : "(null)");
+			assert_int_equal(df.f[w->id].source, SRC_TEXT);
+		}
+		doc_facts_clear(&df);
+	}
+}
+
+static void
+subject_is_last_resort(void **state)
+{
+	struct document d = {0};
+
+	(void) state;
+	d.name = strdup("scan.pdf");
+	aw_facts_read(&d, "Fwd: Công văn số 44/UBND-VX V/v rà soát hồ sơ");
+	assert_string_equal(d.facts.f[FACT_REFERENCE].value, "44/UBND-VX");
+	assert_int_equal(d.facts.f[FACT_REFERENCE].source, SRC_SUBJECT);
+	assert_string_equal(d.facts.f[FACT_SUMMARY].value, "rà soát hồ sơ");
+	assert_string_equal(d.facts.f[FACT_TYPE_NAME].value, "Công văn");
+	document_clear(&d);
+
+	d.name = strdup("15_QĐ-BNV.pdf");
+	d.text = strdup("");
+	aw_facts_read(&d, "Số 9-CV/TU");
+	assert_string_equal(d.facts.f[FACT_REFERENCE].value, "15/QĐ-BNV");
+	assert_int_equal(d.facts.f[FACT_REFERENCE].source, SRC_FILENAME);
+	document_clear(&d);
+}
+
+static void
+legacy_encodings(void **state)
+{
+	static const char *const legacy[][2] = {
+		/* TCVN3 through a one-byte font */
+		{"Céng hoµ x· héi chñ nghÜa ViÖt Nam\n§éc lËp - Tù do - H¹nh phóc\n"
+		 "Sè: 19/Q§-UBND\nQUYÕT §ÞNH\nNh- trªn; L-u",
+		 "Cộng hoà xã hội chủ nghĩa Việt Nam\nĐộc lập - Tự do - Hạnh phúc\n"
+		 "Số: 19/QĐ-UBND\nQUYẾT ĐỊNH\nNhư trên; Lưu"},
+		/* VNI */
+		{"Coäng hoøa xaõ hoäi chuû nghóa Vieät Nam\nÑoäc laäp - Töï do - "
+		 "Haïnh phuùc\nSoá: 58/BC-SNV ngaøy thaùng naêm cuûa",
+		 "Cộng hòa xã hội chủ nghĩa Việt Nam\nĐộc lập - Tự do - "
+		 "Hạnh phúc\nSố: 58/BC-SNV ngày tháng năm của"},
+	};
+	char   *s;
+
+	(void) state;
+	for (size_t i = 0; i < 2; i++) {
+		s = aw_legacy_convert(legacy[i][0]);
+		assert_non_null(s);
+		assert_string_equal(s, legacy[i][1]);
+		free(s);
+	}
+	/* Unicode Vietnamese and French stay as they are. */
+	assert_null(aw_legacy_convert("Cộng hòa xã hội chủ nghĩa Việt Nam, "
+				      "Độc lập - Tự do - Hạnh phúc"));
+	assert_null(aw_legacy_convert("Les élèves étaient à l'école; où "
+				      "était-il? À côté, déjà, très."));
+}
+
+static void
+edxml_header(void **state)
+{
+	static const char x[] =
+	    "<?xml version=\"1.0\"?><e:edXMLEnvelope xmlns:e=\""
+	    "http://www.mic.gov.vn/TBT/QCVN_102_2016\"><e:edXMLHeader>"
+	    "<e:MessageHeader><e:From><e:OrganName>Tỉnh ủy Nghệ An</e:OrganName>"
+	    "</e:From><e:Code><e:CodeNumber>08</e:CodeNumber><e:CodeNotation>"
+	    "QĐi/TU</e:CodeNotation></e:Code><e:PromulgationInfo><e:Place>Vinh"
+	    "</e:Place><e:PromulgationDate>2021/07/30</e:PromulgationDate>"
+	    "</e:PromulgationInfo><e:Subject>V/v chế độ làm việc</e:Subject>"
+	    "<e:SignerInfo><e:Competence>T/M BAN THƯỜNG VỤ</e:Competence>"
+	    "<e:FullName>Thái Thanh Quý</e:FullName></e:SignerInfo>"
+	    "<e:OtherInfo><e:Priority>3</e:Priority></e:OtherInfo>"
+	    "</e:MessageHeader></e:edXMLHeader></e:edXMLEnvelope>";
+	struct doc_facts df = {0};
+
+	(void) state;
+	assert_int_equal(aw_edxml_facts(&df, (const unsigned char *) x,
+					sizeof(x) - 1), 0);
+	assert_string_equal(df.f[FACT_REFERENCE].value, "08-QĐi/TU");
+	assert_string_equal(df.f[FACT_TYPE_CODE].value, "QĐi");
+	assert_string_equal(df.f[FACT_DATE].value, "2021-07-30");
+	assert_string_equal(df.f[FACT_URGENCY].value, "HỎA TỐC");
+	assert_string_equal(df.f[FACT_SUMMARY].value, "chế độ làm việc");
+	assert_string_equal(df.f[FACT_SIGNER_COMPETENCE].value, "T/M");
+	assert_string_equal(df.f[FACT_ISSUER].value, "Tỉnh ủy Nghệ An");
+	assert_null(df.f[FACT_SIGNER_POSITION].value);
+	assert_int_equal(df.f[FACT_DATE].source, SRC_EDXML);
+	assert_int_equal(df.f[FACT_DATE].confidence, 100);
+	doc_facts_clear(&df);
+	assert_int_equal(aw_edxml_facts(&df, (const unsigned char *) "<a", 2), -1);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(parse_table),
+		cmocka_unit_test(subject_is_last_resort),
+		cmocka_unit_test(legacy_encodings),
+		cmocka_unit_test(edxml_header),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
