@@ -1,0 +1,75 @@
+#!/bin/bash
+# run.bash - the whole hostile MIME corpus through the running daemon.
+#
+# tests/mime/gen.py writes the corpus (the defects of libetpan 1.9.4,
+# truncated base64, missing boundaries, 0-byte and 200 MB declared parts,
+# an executable named .pdf, path tricks and NUL bytes in names, invalid
+# UTF-8, a zip bomb, 5,000 parts, 50,000 nested messages ...).  Every
+# message goes to the daemon over miltertest; each must get an answer, the
+# daemon must not die, and a normal message afterwards must be accepted.
+set -u
+top=${VANTHU_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
+build=${VANTHU_BUILD:-build}
+case $build in /*) ;; *) build="$top/$build" ;; esac
+export VANTHU_BUILD=$build
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/vanthu-hostile.XXXXXX")
+pid=
+n=0
+
+cleanup() {
+	if [ -n "$pid" ]; then
+		kill -TERM "$pid" 2>/dev/null
+		for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+		kill -KILL "$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null
+	fi
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+tap() {
+	n=$((n + 1))
+	if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi
+}
+
+python3 "$top/tests/mime/gen.py" "$tmp/corpus" >"$tmp/gen.log" 2>&1
+tap $? "the hostile corpus is generated"
+ls "$tmp/corpus"/*.eml >"$tmp/list"
+count=$(wc -l <"$tmp/list")
+
+cat >"$tmp/vanthu.conf" <<CONF
+Socket unix:$tmp/milter.sock
+Syslog no
+Spool $tmp/spool
+Database $tmp/register.sqlite
+Domains binhdinh.gov.vn
+InternalHosts 10.0.0.0/8
+AnalysisWorkers 2
+AnalysisTimeout 20s
+MaxMessageSize 300M
+CONF
+"$build/vanthu-milter" -f -c "$tmp/vanthu.conf" >"$tmp/milter.log" 2>&1 &
+pid=$!
+for _ in $(seq 100); do grep -q "listening on" "$tmp/milter.log" && break; sleep 0.1; done
+
+miltertest -D sock="unix:$tmp/milter.sock" -D lib="$top/tests/milter/lib.lua" \
+	-D list="$tmp/list" -s "$top/tests/hostile/sendfiles.lua" >"$tmp/out" 2>&1
+answered=$(grep -c "^ok - " "$tmp/out")
+grep "^not ok - " "$tmp/out" | sed 's/^not ok - /# no answer: /'
+[ "$answered" -eq "$count" ]
+tap $? "all $count hostile messages got an answer ($answered did)"
+
+kill -0 "$pid" 2>/dev/null
+tap $? "the daemon is still running after the hostile corpus"
+
+printf 'From: vanthu@sonoi.gov.vn\r\nSubject: after\r\n\r\nnormal\r\n' >"$tmp/normal.eml"
+echo "$tmp/normal.eml" >"$tmp/list2"
+miltertest -D sock="unix:$tmp/milter.sock" -D lib="$top/tests/milter/lib.lua" \
+	-D list="$tmp/list2" -s "$top/tests/hostile/sendfiles.lua" 2>&1 | grep -q "^ok - .*(accept)"
+tap $? "a normal message afterwards is accepted"
+
+logged=$(grep -c "outcome=" "$tmp/milter.log")
+[ "$logged" -eq $((count + 1)) ]
+tap $? "every message left one log line with its outcome ($logged of $((count + 1)))"
+! grep -q "crashed\|killed by signal" "$tmp/milter.log"
+tap $? "no analysis worker crashed on the corpus"
