@@ -73,3 +73,39 @@ logged=$(grep -c "outcome=" "$tmp/milter.log")
 tap $? "every message left one log line with its outcome ($logged of $((count + 1)))"
 ! grep -q "crashed\|killed by signal" "$tmp/milter.log"
 tap $? "no analysis worker crashed on the corpus"
+
+# A PDF that no reader finishes (nested forms, each drawn twice): the
+# worker is stopped at AnalysisTimeout and only that message suffers.
+mkdir -p "$tmp/pdf"
+python3 "$top/tests/bench/hostile_pdf.py" "$tmp/pdf" >/dev/null 2>&1
+python3 - "$tmp/pdf/forms.pdf" "$tmp/slow.body" <<'PY'
+import base64, sys
+pdf = open(sys.argv[1], "rb").read()
+b64 = base64.encodebytes(pdf).decode().replace("\n", "\r\n")
+open(sys.argv[2], "w", newline="").write(
+    "--s\r\nContent-Type: application/pdf; name=forms.pdf\r\n"
+    "Content-Transfer-Encoding: base64\r\n\r\n" + b64 + "--s--\r\n")
+PY
+for want in tempfail accept; do
+	kill -TERM "$pid"; wait "$pid" 2>/dev/null
+	cfg="$tmp/slow-$want.conf"
+	sed -e '/^AnalysisTimeout/d' "$tmp/vanthu.conf" >"$cfg"
+	echo "AnalysisTimeout 3s" >>"$cfg"
+	echo "OnAnalysisError $want" >>"$cfg"
+	: >"$tmp/milter.log"
+	"$build/vanthu-milter" -f -c "$cfg" >"$tmp/milter.log" 2>&1 &
+	pid=$!
+	for _ in $(seq 100); do grep -q "listening on" "$tmp/milter.log" && break; sleep 0.1; done
+	start=$(date +%s)
+	miltertest -D sock="unix:$tmp/milter.sock" -D lib="$top/tests/milter/lib.lua" \
+		-D file="$tmp/slow.body" -D want=$want -s "$top/tests/hostile/slow.lua" >"$tmp/slow.out" 2>&1
+	took=$(( $(date +%s) - start ))
+	grep -q "^ok - " "$tmp/slow.out"
+	tap $? "$(sed -n 's/^\(not \)\{0,1\}ok - //p' "$tmp/slow.out" | head -1) (${took}s)"
+	grep -q "SLOW: .*failure=\"analysis: analysis worker \(timed out\|crashed\)\"" "$tmp/milter.log"
+	tap $? "the log says the analysis worker was stopped ($want)"
+	miltertest -D sock="unix:$tmp/milter.sock" -D lib="$top/tests/milter/lib.lua" \
+		-D list="$tmp/list2" -s "$top/tests/hostile/sendfiles.lua" 2>&1 | grep -q "^ok - .*(accept)"
+	tap $? "the next message is accepted by a fresh worker ($want)"
+done
+
