@@ -8,10 +8,13 @@
 #include <string.h>
 #include <strings.h>
 
+#include <libetpan/libetpan.h>
+
 #include "direction.h"
 #include "log.h"
 #include "message.h"
 #include "policy.h"
+#include "textnorm.h"
 #include "xmalloc.h"
 
 const char *const disposition_names[DISP__COUNT] = {
@@ -57,6 +60,31 @@ remember_own_header(struct message *m, const char *name)
 	m->nown++;
 }
 
+/*
+ * The subject as the rules see it (facts.h: decoded, NFC): RFC 2047
+ * encoded words decoded to UTF-8, folding removed.  A subject libetpan
+ * cannot decode is kept as it came, made valid UTF-8.
+ */
+static char *
+subject_decode(const char *value)
+{
+	char   *out = NULL, *nfc, *p;
+	size_t  idx = 0;
+
+	if (mailmime_encoded_phrase_parse("utf-8", value, strlen(value), &idx,
+					  "utf-8", &out) != MAILIMF_NO_ERROR ||
+	    out == NULL)
+		nfc = text_nfc(value, strlen(value));
+	else {
+		nfc = text_nfc(out, strlen(out));
+		free(out);
+	}
+	for (p = nfc; *p; p++)
+		if (*p == '\r' || *p == '\n' || *p == '\t')
+			*p = ' ';
+	return nfc;
+}
+
 void
 message_header(struct message *m, const char *name, const char *value)
 {
@@ -74,8 +102,10 @@ message_header(struct message *m, const char *name, const char *value)
 	if (strncasecmp(name, prefix, strlen(prefix)) == 0)
 		remember_own_header(m, name);
 
-	if (strcasecmp(name, "Subject") == 0 && mi->subject == NULL)
-		mi->subject = xstrdup(value);
+	if (strcasecmp(name, "Subject") == 0 && mi->subject == NULL) {
+		mi->subject = subject_decode(value);
+		m->raw_subject = xstrdup(value);
+	}
 	else if (strcasecmp(name, "From") == 0 && mi->header_from == NULL)
 		mi->header_from = xstrdup(value);
 	else if (strcasecmp(name, "Message-ID") == 0 && mi->message_id == NULL)
@@ -207,9 +237,11 @@ apply_rules(struct message *m, struct outcome *o)
 					     sizeof(*o->add_rcpts));
 		o->add_rcpts[o->nadd_rcpts++] = xstrdup(r->rcpts_add[i]);
 	}
+	/* The new subject keeps the header as it came (encoded words and
+	 * all), so that nothing is lost in a round trip through decoding. */
 	if (r->subject_prefix)
 		o->new_subject = xasprintf("%s %s", r->subject_prefix,
-					   m->info.subject ? m->info.subject : "");
+					   m->raw_subject ? m->raw_subject : "");
 }
 
 void
@@ -295,6 +327,7 @@ message_clear(struct message *m)
 	spool_close(&m->spool);
 	msg_info_clear(&m->info);
 	free(m->content_type);
+	free(m->raw_subject);
 	for (size_t i = 0; i < m->nown; i++)
 		free(m->own[i].name);
 	free(m->own);

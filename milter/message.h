@@ -42,6 +42,7 @@ struct message {
 	struct spool_file spool;
 	int     spool_error;	/* errno of the first failed write */
 	char   *content_type;	/* top-level Content-Type, raw */
+	char   *raw_subject;	/* Subject as received; info.subject is decoded */
 	struct own_header *own;
 	size_t  nown;
 	struct timespec start;
