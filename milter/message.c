@@ -304,21 +304,31 @@ void
 message_log(const struct message *m, const struct outcome *o)
 {
 	const struct msg_info *mi = &m->info;
-	char    reply[512] = "", failure[512] = "";
+	char    reply[512] = "", failure[512] = "", hold[512] = "";
 
+	/* Postfix logs "milter triggers HOLD action" without the reason:
+	 * this line is where the officer who releases the message finds it. */
+	if (o->disposition == DISP_QUARANTINE && o->quarantine_reason) {
+		snprintf(hold, sizeof(hold), " quarantine=\"%s\"", o->quarantine_reason);
+		/* The reason may name a document: no control character from
+		 * a file name may break or forge a log line. */
+		for (char *p = hold; *p; p++)
+			if ((unsigned char) *p < 0x20 || *p == 0x7f)
+				*p = '?';
+	}
 	if (o->smtp_code)
 		snprintf(reply, sizeof(reply), " reply=\"%s %s %s\"", o->smtp_code,
 			 o->smtp_xcode, o->smtp_text);
 	if (o->failure)
 		snprintf(failure, sizeof(failure), " failure=\"%s\"", o->failure);
 	log_info("%s: direction=%s from=<%s> rcpts=%zu official=%s size=%llu "
-		 "documents=%zu skipped=%zu outcome=%s%s%s ms=%ld",
+		 "documents=%zu skipped=%zu outcome=%s%s%s%s ms=%ld",
 		 mi->queue_id ? mi->queue_id : "NOQUEUE",
 		 direction_names[mi->direction], mi->from ? mi->from : "",
 		 mi->nrcpts, mi->official ? "yes" : "no",
 		 (unsigned long long) mi->size, o->analysis.ndocs,
-		 o->analysis.nskipped, disposition_names[o->disposition], reply,
-		 failure, elapsed_ms(&m->start));
+		 o->analysis.nskipped, disposition_names[o->disposition], hold,
+		 reply, failure, elapsed_ms(&m->start));
 }
 
 void
