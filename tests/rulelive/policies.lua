@@ -115,6 +115,9 @@ elseif variant == "quarantine" then
 	held("policy 2 switched to quarantine: the hold reason names the document and its verdict",
 	     {docs = {{name = "cv15.pdf", data = pdf}}}, "document cv15.pdf: signature absent",
 	     "direction=inbound official=yes documents=1")
+	held("policy 2 switched to quarantine: of two unsigned documents the reason names the first",
+	     {qid = "P2HOLDQID", docs = {{name = "Tờ trình 16.pdf", data = pdf}, {name = "b.pdf", data = pdf}}},
+	     "document Tờ trình 16.pdf: signature absent", "direction=inbound official=yes documents=2")
 	accepted("policy 2 switched to quarantine: outbound mail is not concerned",
 		 with(out, {docs = {{name = "cv15.pdf", data = pdf}}}),
 		 "direction=outbound official=yes documents=1")

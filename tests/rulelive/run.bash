@@ -218,6 +218,8 @@ for v in reject quarantine; do
 	start "p2$v" "$tmp/p2$v.conf" || exit 1
 	run_lua "unix:$tmp/p2$v.sock" policies.lua -D variant="$v"
 done
+grep -q 'P2HOLDQID: direction=inbound .* outcome=quarantine quarantine="document Tờ trình 16.pdf: signature absent" ms=' "$tmp/p2quarantine.log"
+tap $? "policy 2 switched to quarantine: the log line of the message gives the hold reason"
 
 # Part 2: through a real Postfix.
 . "$here/mta.bash"
