@@ -79,6 +79,8 @@ save("out-plain", msg("Phong TH <staff@binhdinh.gov.vn>", "x@example.com",
                       "Bao cao", "Báo cáo năm.pdf"))
 save("in-secret", msg("Van thu <vanthu@sonoi.gov.vn>", "vanthu@binhdinh.gov.vn",
                       "Cong van", "Công văn TỐI MẬT 5.pdf"))
+save("in-unsigned", msg("Van thu <vanthu@sonoi.gov.vn>", "vanthu@binhdinh.gov.vn",
+                        "Cong van 15", "cv15.pdf"))
 save("in-decision", msg("Van thu <vanthu@sonoi.gov.vn>", "vanthu@binhdinh.gov.vn",
                         "Quyết định số 15/QĐ-UBND", "qd15.pdf"), utf8=False)
 EOPY
@@ -202,4 +204,42 @@ for line in sys.stdin:
 	mta_tap $ok "Postfix: the addressee, the routed lead and the co-operating unit each get the document"
 	[ ! -e "$mta_dir/mail/vanthu/new" ] || [ "$(ls "$mta_dir/mail/vanthu/new" | wc -l)" -eq 1 ]
 	mta_tap $? "Postfix: the held secret document was not delivered"
+
+	mta_policy2 "$port" "$d"
+}
+
+mta_reload() {	# mta_reload N: SIGUSR1, wait for the Nth "reload:" verdict
+	kill -USR1 "$mta_pid"
+	for _ in $(seq 100); do
+		[ "$(grep -cE 'reload: (done|rules in .* have errors)' "$tmp/mta.log")" -ge "$1" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# Policy 2 as shipped, then switched to reject by a reload.
+mta_policy2() {
+	local port=$1 d=$2 f
+	SEND_SOURCE=127.0.0.2 "$top/tests/e2e/send.py" "$port" vanthu@sonoi.gov.vn \
+		vanthu@binhdinh.gov.vn "$tmp/in-unsigned.eml" >"$tmp/r-unsigned1"
+	pf_wait_mail "$mta_dir" vanthu 2 &&
+		grep -lqx 'Subject: Cong van 15' "$mta_dir/mail/vanthu/new/"*
+	mta_tap $? "Postfix: as shipped, an unsigned document from an official sender is delivered"
+
+	printf 'disable unsigned-official-flag;\nenable unsigned-official-reject;\n' >"$d/50-local.rules"
+	mta_reload 1 && grep -q "reload: done" "$tmp/mta.log"
+	mta_tap $? "Postfix: the milter reloads its rules on SIGUSR1"
+	SEND_SOURCE=127.0.0.2 "$top/tests/e2e/send.py" "$port" vanthu@sonoi.gov.vn \
+		vanthu@binhdinh.gov.vn "$tmp/in-unsigned.eml" >"$tmp/r-unsigned2"
+	[ $? -eq 1 ] && grep -qx "550 5.7.1 Van ban cv15.pdf khong co chu ky so hop le (absent) / Document cv15.pdf has no valid digital signature (absent)" "$tmp/r-unsigned2"
+	mta_tap $? "Postfix: with policy 2 switched to reject the sender is told which document and why (got: $(head -c 60 "$tmp/r-unsigned2"))"
+
+	printf 'rule broken {\n\twhen subject is;\n}\n' >"$d/60-broken.rules"
+	mta_reload 2 && grep -q "60-broken.rules:2:" "$tmp/mta.log" &&
+		grep -q "reload: rules in .* have errors (see above); keeping the old configuration and rules" "$tmp/mta.log"
+	mta_tap $? "Postfix: a reload with a broken rules file names file and line and keeps the old rules"
+	SEND_SOURCE=127.0.0.2 "$top/tests/e2e/send.py" "$port" vanthu@sonoi.gov.vn \
+		vanthu@binhdinh.gov.vn "$tmp/in-unsigned.eml" >"$tmp/r-unsigned3"
+	[ $? -eq 1 ] && grep -q "^550 5.7.1 Van ban cv15.pdf" "$tmp/r-unsigned3"
+	mta_tap $? "Postfix: after the failed reload the old rules still refuse the unsigned document"
 }
