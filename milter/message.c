@@ -11,6 +11,7 @@
 #include <libetpan/libetpan.h>
 
 #include "direction.h"
+#include "hdrenc.h"
 #include "log.h"
 #include "message.h"
 #include "policy.h"
@@ -230,8 +231,14 @@ apply_rules(struct message *m, struct outcome *o)
 	default:
 		break;
 	}
-	for (size_t i = 0; i < r->nheaders; i++)
-		outcome_add_header(o, r->headers[i].name, r->headers[i].value);
+	/* The rules speak UTF-8; a message header speaks ASCII unless the
+	 * message came with SMTPUTF8, so added text goes RFC 2047 encoded. */
+	for (size_t i = 0; i < r->nheaders; i++) {
+		char   *v = hdr_encode(r->headers[i].value);
+
+		outcome_add_header(o, r->headers[i].name, v);
+		free(v);
+	}
 	for (size_t i = 0; i < r->nrcpts_add; i++) {
 		o->add_rcpts = xreallocarray(o->add_rcpts, o->nadd_rcpts + 1,
 					     sizeof(*o->add_rcpts));
@@ -240,8 +247,7 @@ apply_rules(struct message *m, struct outcome *o)
 	/* The new subject keeps the header as it came (encoded words and
 	 * all), so that nothing is lost in a round trip through decoding. */
 	if (r->subject_prefix)
-		o->new_subject = xasprintf("%s %s", r->subject_prefix,
-					   m->raw_subject ? m->raw_subject : "");
+		o->new_subject = hdr_prefix_subject(r->subject_prefix, m->raw_subject);
 }
 
 void
