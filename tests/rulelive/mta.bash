@@ -102,6 +102,8 @@ rule route-decisions {
 	when direction is inbound and subject contains folded "quyet dinh";
 	route "lead@binhdinh.gov.vn" with "coop@binhdinh.gov.vn";
 	header "X-Vanthu-Route" "lead@binhdinh.gov.vn";
+	header "X-Vanthu-Category" "Quyết định";
+	prefix-subject "[QUYẾT ĐỊNH] ";
 }
 RULES
 	sock="unix:$tmp/mta.sock"
@@ -198,10 +200,22 @@ for line in sys.stdin:
 		f=$(mta_mail "$u" 1)
 		[ -n "$f" ] && grep -qx "Delivered-To: $u@binhdinh.gov.vn" "$f" &&
 			grep -qx 'X-Vanthu-Route: lead@binhdinh.gov.vn' "$f" &&
-			grep -q '^Subject: =?utf-8?' "$f" &&
+			grep -q '^Subject: =?UTF-8?B?' "$f" &&
 			grep -q 'filename="qd15.pdf"' "$f" || ok=1
 	done
 	mta_tap $ok "Postfix: the addressee, the routed lead and the co-operating unit each get the document"
+	f=$(mta_mail lead 1)
+	[ -n "$f" ] && python3 - "$f" <<'EOPY2'
+import email, email.header, email.policy, sys
+raw = open(sys.argv[1], "rb").read()
+head = raw.split(b"\n\n", 1)[0]
+m = email.message_from_bytes(raw, policy=email.policy.default)
+ok = (all(b < 0x80 for b in head) and
+      str(m["Subject"]) == "[QUYẾT ĐỊNH] Quyết định số 15/QĐ-UBND" and
+      str(m["X-Vanthu-Category"]) == "Quyết định")
+sys.exit(0 if ok else 1)
+EOPY2
+	mta_tap $? "Postfix: the new subject and the added header reach the mailbox in ASCII and decode to the Vietnamese text"
 	[ ! -e "$mta_dir/mail/vanthu/new" ] || [ "$(ls "$mta_dir/mail/vanthu/new" | wc -l)" -eq 1 ]
 	mta_tap $? "Postfix: the held secret document was not delivered"
 
