@@ -1,7 +1,8 @@
 -- The built-in policies of rules/default.rules, through the running
 -- daemon.  -D variant=default: the rules as shipped; variant=reject or
 -- variant=quarantine: 50-local.rules switches policy 2 to that variant.
--- -D types=1: the analysis reads real types (policy 3).
+-- -D types=1, text=1, facts=1: the analysis reads real types (policy 3),
+-- text or facts (policy 1 from the document's own stamp).
 -- The daemon runs with Domains binhdinh.gov.vn, InternalHosts 10.0.0.0/8.
 dofile(rl)
 local pdf = "%PDF-1.4\n%%EOF\n"
@@ -68,6 +69,16 @@ if variant == "default" then
 	accepted("policy 1: a secret subject on mail without documents is not refused",
 		 with(out, {subject = "Hop ve tai lieu MẬT"}),
 		 "direction=outbound official=yes documents=0")
+	if text == "1" or facts == "1" then
+		refused("policy 1: a document stamped MẬT in its own text, innocently named, sent outside is refused",
+			with(out, {docs = {{name = "bao-cao-quy-3.txt", type = "text/plain; charset=utf-8",
+					    data = "UBND TỈNH BÌNH ĐỊNH\nSố: 12/BC-UBND\nMẬT\nBÁO CÁO\n" ..
+						"Về tình hình quý 3\n"}}}),
+			"550", "5.7.1", secret_reply)
+	else
+		skip("policy 1: a document stamped MẬT in its own text, innocently named, sent outside is refused",
+		     "the analysis does not extract text or facts yet")
+	end
 	-- Policy 1, inbound.
 	held("policy 1: a secret document received from outside is quarantined",
 	     {docs = {{name = "Công văn MẬT số 5.pdf", data = pdf}}},

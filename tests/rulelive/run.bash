@@ -180,7 +180,8 @@ d=$(rules_dir default "$top/rules/default.rules")
 mv "$d/default.rules" "$d/00-default.rules"
 write_conf "$tmp/default.conf" "unix:$tmp/default.sock" "$d"
 start default "$tmp/default.conf" || exit 1
-run_lua "unix:$tmp/default.sock" policies.lua -D variant=default -D types="$types"
+run_lua "unix:$tmp/default.sock" policies.lua -D variant=default -D types="$types" \
+	-D text="$text" -D facts="$facts"
 grep -q "rules: P1OUTQID: alert: secret document addressed outside the agency: refused$" "$tmp/default.log"
 tap $? "policy 1: the refused secret document leaves an alert in the log"
 grep -q 'P1OUTQID: direction=outbound from=<staff@binhdinh.gov.vn> rcpts=1 official=yes .* documents=1 skipped=0 outcome=reject reply="550 5.7.1 Van ban mat khong duoc gui qua Internet / Secret document may not be sent over Internet mail"' "$tmp/default.log"
