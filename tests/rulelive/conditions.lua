@@ -40,6 +40,8 @@ expect_hits({case = "header", headers = {{"X-Priority", "3"}}}, {},
 
 expect_hits({case = "subject", subject = "=?utf-8?b?Q8O0bmcgdsSDbiBz4buRIDE1?="}, {"c-subject"},
 	    "subject: an RFC 2047 encoded subject is decoded before matching")
+expect_hits({case = "subject", subject = "=?utf-8?q?C=C3=B4ng_v?=\n =?utf-8?q?=C4=83n_s=E1=BB=91_15?="},
+	    {"c-subject"}, "subject: a folded subject of two encoded words is joined before matching")
 expect_hits({case = "subject", subject = "CÔNG VĂN số 15"}, {"c-subject"},
 	    "subject: a raw UTF-8 subject, in capitals")
 expect_hits({case = "subject", subject = "Cong van so 15"}, {},

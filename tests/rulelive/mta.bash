@@ -82,7 +82,8 @@ save("in-secret", msg("Van thu <vanthu@sonoi.gov.vn>", "vanthu@binhdinh.gov.vn",
 save("in-unsigned", msg("Van thu <vanthu@sonoi.gov.vn>", "vanthu@binhdinh.gov.vn",
                         "Cong van 15", "cv15.pdf"))
 save("in-decision", msg("Van thu <vanthu@sonoi.gov.vn>", "vanthu@binhdinh.gov.vn",
-                        "Quyết định số 15/QĐ-UBND", "qd15.pdf"), utf8=False)
+                        "Quyết định số 15/QĐ-UBND về việc phê duyệt kế hoạch phòng chống "
+                        "thiên tai năm 2026", "qd15.pdf"), utf8=False)
 EOPY
 }
 
@@ -211,11 +212,12 @@ raw = open(sys.argv[1], "rb").read()
 head = raw.split(b"\n\n", 1)[0]
 m = email.message_from_bytes(raw, policy=email.policy.default)
 ok = (all(b < 0x80 for b in head) and
-      str(m["Subject"]) == "[QUYẾT ĐỊNH] Quyết định số 15/QĐ-UBND" and
+      str(m["Subject"]) == "[QUYẾT ĐỊNH] Quyết định số 15/QĐ-UBND về việc phê duyệt kế "
+                           "hoạch phòng chống thiên tai năm 2026" and
       str(m["X-Vanthu-Category"]) == "Quyết định")
 sys.exit(0 if ok else 1)
 EOPY2
-	mta_tap $? "Postfix: the new subject and the added header reach the mailbox in ASCII and decode to the Vietnamese text"
+	mta_tap $? "Postfix: the new subject (of a folded one) and the added header reach the mailbox in ASCII and decode to the Vietnamese text"
 	[ ! -e "$mta_dir/mail/vanthu/new" ] || [ "$(ls "$mta_dir/mail/vanthu/new" | wc -l)" -eq 1 ]
 	mta_tap $? "Postfix: the held secret document was not delivered"
 
