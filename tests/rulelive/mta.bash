@@ -79,6 +79,9 @@ save("out-plain", msg("Phong TH <staff@binhdinh.gov.vn>", "x@example.com",
                       "Bao cao", "Báo cáo năm.pdf"))
 save("in-secret", msg("Van thu <vanthu@sonoi.gov.vn>", "vanthu@binhdinh.gov.vn",
                       "Cong van", "Công văn TỐI MẬT 5.pdf"))
+m = msg("Van thu <vanthu@sonoi.gov.vn>", "vanthu@binhdinh.gov.vn", "Cong van 16", None)
+m["X-Maintenance"] = "yes"
+save("in-later", m)
 save("in-unsigned", msg("Van thu <vanthu@sonoi.gov.vn>", "vanthu@binhdinh.gov.vn",
                         "Cong van 15", "cv15.pdf"))
 save("in-decision", msg("Van thu <vanthu@sonoi.gov.vn>", "vanthu@binhdinh.gov.vn",
@@ -105,6 +108,10 @@ rule route-decisions {
 	header "X-Vanthu-Route" "lead@binhdinh.gov.vn";
 	header "X-Vanthu-Category" "Quyết định";
 	prefix-subject "[QUYẾT ĐỊNH] ";
+}
+rule maintenance {
+	when header "X-Maintenance" exists;
+	tempfail 451 4.3.2 "He thong dang bao tri / Under maintenance, try again later";
 }
 RULES
 	sock="unix:$tmp/mta.sock"
@@ -220,6 +227,14 @@ EOPY2
 	mta_tap $? "Postfix: the new subject (of a folded one) and the added header reach the mailbox in ASCII and decode to the Vietnamese text"
 	[ ! -e "$mta_dir/mail/vanthu/new" ] || [ "$(ls "$mta_dir/mail/vanthu/new" | wc -l)" -eq 1 ]
 	mta_tap $? "Postfix: the held secret document was not delivered"
+
+	# A tempfail: the client is told to come back; Postfix keeps nothing.
+	SEND_SOURCE=127.0.0.2 "$top/tests/e2e/send.py" "$port" vanthu@sonoi.gov.vn \
+		vanthu@binhdinh.gov.vn "$tmp/in-later.eml" >"$tmp/r-later"
+	[ $? -eq 1 ] && grep -qx "451 4.3.2 He thong dang bao tri / Under maintenance, try again later" "$tmp/r-later" &&
+		grep -q "milter-reject: END-OF-MESSAGE from unknown\[127.0.0.2\]: 4.3.2 He thong dang bao tri / Under maintenance, try again later;" "$mta_dir/maillog" &&
+		[ -z "$(postqueue -c "$mta_dir/etc" -j 2>/dev/null | grep '"Cong van 16"\|vanthu@sonoi' | grep -v '"hold"')" ]
+	mta_tap $? "Postfix: a tempfail rule gives the SMTP client 451 4.3.2 and nothing stays queued (got: $(head -c 60 "$tmp/r-later"))"
 
 	mta_policy2 "$port" "$d"
 }
