@@ -1,7 +1,8 @@
 -- Every condition of vanthu.rules(5), through the running daemon: each
 -- case sends a message that satisfies the condition and one that does
 -- not, and compares the X-Hit headers added (lang.rules).
--- -D types=1, text=1, facts=1: the analysis reads real types, text, facts.
+-- -D types=1, text=1, facts=1: the analysis reads real types, text, facts;
+-- -D docx=FILE: a DOCX whose text is a KẾ HOẠCH stamped MẬT (mkdocx.py).
 dofile(rl)
 local pdf = "%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 local out = {ip = "10.1.2.3", from = "staff@binhdinh.gov.vn", rcpts = {"x@example.com"}}
@@ -56,7 +57,7 @@ expect_hits({case = "documents", docs = {{name = "a.pdf", data = pdf}, {name = "
 expect_hits({case = "documents", docs = {{name = "a.pdf", data = pdf}}}, {},
 	    "documents: one attachment is not two")
 
-expect_hits({case = "name", docs = {{name = "Tờ trình 12.DOCX", data = "PK"}}}, {"d-name"},
+expect_hits({case = "name", docs = {{name = "Tờ trình 12.DOCX", data = pdf}}}, {"d-name"},
 	    "name: the attachment's file name, a pattern with /i")
 expect_hits({case = "name", docs = {{name = "to-trinh.docx.pdf", data = pdf}}}, {},
 	    "name: another extension does not match")
@@ -74,23 +75,21 @@ skip("signature is valid: a document signed under a configured anchor",
 if types == "1" then
 	expect_hits({case = "type", docs = {{name = "scan.bin", data = pdf}}}, {"d-type"},
 		    "type: the real type of a PDF sent as scan.bin")
-	expect_hits({case = "type", docs = {{name = "a.pdf", data = "just text\n", type = "application/pdf"}}},
-		    {}, "type: text declared as application/pdf is not a PDF")
+	expect_hits({case = "type", docs = {{name = "a.pdf", data = read_file(docx), type = "application/pdf"}}},
+		    {}, "type: a DOCX declared as application/pdf is not a PDF")
 else
 	skip("type: the real type of a PDF sent as scan.bin", "the analysis does not read real types yet")
-	skip("type: text declared as application/pdf is not a PDF", "the analysis does not read real types yet")
+	skip("type: a DOCX declared as application/pdf is not a PDF", "the analysis does not read real types yet")
 end
+local docx_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 if text == "1" then
-	expect_hits({case = "text", docs = {{name = "kh.txt", data = "KẾ HOẠCH\nVề việc kế hoạch năm 2026\n",
-					     type = "text/plain; charset=utf-8"}}},
+	expect_hits({case = "text", docs = {{name = "kh.docx", type = docx_type, data = read_file(docx)}}},
 		    {"d-text"}, "text: the extracted text of a document")
 else
 	skip("text: the extracted text of a document", "the analysis does not extract text yet")
 end
 if facts == "1" then
-	expect_hits({case = "facts", docs = {{name = "kh.txt", type = "text/plain; charset=utf-8",
-					      data = "UBND TỈNH BÌNH ĐỊNH\nSố: 15/KH-UBND\nMẬT\nKẾ HOẠCH\n" ..
-						  "Về việc phòng chống thiên tai\n"}}},
+	expect_hits({case = "facts", docs = {{name = "kh.docx", type = docx_type, data = read_file(docx)}}},
 		    {"d-secrecy", "d-type-code", "d-number"},
 		    "facts: secrecy, type_code and number read from the document")
 else
@@ -98,7 +97,7 @@ else
 	     "the analysis does not read document facts yet")
 end
 
-local two = {{name = "a.pdf", data = pdf}, {name = "b.docx", data = "PK"}}
+local two = {{name = "a.pdf", data = pdf}, {name = "b.docx", data = pdf}}
 expect_hits({case = "quantifier", docs = two}, {"d-any"},
 	    "any document: one PDF of two is enough, all documents is not satisfied")
 expect_hits({case = "quantifier", docs = {{name = "a.pdf", data = pdf}, {name = "b.pdf", data = pdf}}},

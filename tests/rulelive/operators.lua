@@ -14,7 +14,7 @@ expect_hits({case = "op", subject = "Giấy mời họp", headers = {{"X-Priorit
 expect_hits({case = "op", subject = "Công văn khẩn", from = "a@example.com",
 	     rcpts = {"b@example.org"}, headers = {{"X-Missing", "here"}},
 	     text = string.rep("Kinh gui. ", 300),
-	     docs = {{name = "a.pdf", data = "%PDF"}, {name = "b.pdf", data = "%PDF"}}},
+	     docs = {{name = "a.pdf", data = "%PDF-1.4\n%%EOF\n"}, {name = "b.pdf", data = "%PDF-1.4\n%%EOF\n"}}},
 	    {"o-is-not", "o-ne"},
 	    "is not and != hold, and every other operator is false for a second message")
 expect_hits({case = "op", subject = "GIẤY MỜI HỌP", from = "VanPhong@ChinhPhu.vn",

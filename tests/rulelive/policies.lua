@@ -1,8 +1,10 @@
 -- The built-in policies of rules/default.rules, through the running
 -- daemon.  -D variant=default: the rules as shipped; variant=reject or
 -- variant=quarantine: 50-local.rules switches policy 2 to that variant.
--- -D types=1, text=1, facts=1: the analysis reads real types (policy 3),
--- text or facts (policy 1 from the document's own stamp).
+-- -D programs=1: programs and scripts reach the rules as documents of
+-- their real type (policy 3), else -D programs_why says why not;
+-- -D text=1, facts=1: the analysis reads text or facts (policy 1 from the
+-- document's own stamp, in the DOCX named by -D docx).
 -- The daemon runs with Domains binhdinh.gov.vn, InternalHosts 10.0.0.0/8.
 dofile(rl)
 local pdf = "%PDF-1.4\n%%EOF\n"
@@ -58,7 +60,7 @@ if variant == "default" then
 		"550", "5.7.1", secret_reply)
 	refused("policy 1: TUYỆT_MẬT in a file name, one recipient inside and one outside, is refused",
 		with(out, {rcpts = {"boss@binhdinh.gov.vn", "x@example.com"},
-			   docs = {{name = "QĐ 12 TUYỆT_MẬT.docx", data = "PK"}}}),
+			   docs = {{name = "QĐ 12 TUYỆT_MẬT.docx", data = pdf}}}),
 		"550", "5.7.1", secret_reply)
 	accepted("policy 1: BẢO MẬT in a name is not a secrecy mark",
 		 with(out, {docs = {{name = "QUY CHẾ BẢO MẬT.pdf", data = pdf}}}),
@@ -71,9 +73,8 @@ if variant == "default" then
 		 "direction=outbound official=yes documents=0")
 	if text == "1" or facts == "1" then
 		refused("policy 1: a document stamped MẬT in its own text, innocently named, sent outside is refused",
-			with(out, {docs = {{name = "bao-cao-quy-3.txt", type = "text/plain; charset=utf-8",
-					    data = "UBND TỈNH BÌNH ĐỊNH\nSố: 12/BC-UBND\nMẬT\nBÁO CÁO\n" ..
-						"Về tình hình quý 3\n"}}}),
+			with(out, {docs = {{name = "bao-cao-quy-3.docx", data = read_file(docx),
+					    type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}}}),
 			"550", "5.7.1", secret_reply)
 	else
 		skip("policy 1: a document stamped MẬT in its own text, innocently named, sent outside is refused",
@@ -91,7 +92,7 @@ if variant == "default" then
 	accepted("policy 3: a PDF named setup.exe is accepted: the name does not decide",
 		 {from = "a@example.com", docs = {{name = "setup.exe", data = pdf}}},
 		 "direction=inbound official=no documents=1")
-	if types == "1" then
+	if programs == "1" then
 		local elf = "\127ELF\2\1\1\0" .. string.rep("\0", 8) .. "\2\0\62\0\1\0\0\0" ..
 		    string.rep("\0", 40)
 		refused("policy 3: a program sent as bao-cao.pdf is refused",
@@ -102,10 +103,8 @@ if variant == "default" then
 			with(out, {docs = {{name = "ke-hoach.docx", data = "#!/bin/sh\nrm -rf /tmp/x\n"}}}),
 			"550", "5.7.1", exe_reply)
 	else
-		skip("policy 3: a program sent as bao-cao.pdf is refused",
-		     "the analysis does not read real types yet")
-		skip("policy 3: a shell script sent as ke-hoach.docx is refused, outbound too",
-		     "the analysis does not read real types yet")
+		skip("policy 3: a program sent as bao-cao.pdf is refused", programs_why)
+		skip("policy 3: a shell script sent as ke-hoach.docx is refused, outbound too", programs_why)
 	end
 elseif variant == "reject" then
 	refused("policy 2 switched to reject: the reply names the unsigned document and why",

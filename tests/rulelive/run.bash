@@ -117,9 +117,12 @@ probe() {	# probe RULE-CONDITION EML: 1 when the condition matched
 		python3 -c 'import json, sys; print(int("probe" in json.load(sys.stdin)["rules_matched"]))' \
 			2>/dev/null || echo 0
 }
+python3 "$here/mkdocx.py" "$tmp/kh.docx" "UBND TỈNH BÌNH ĐỊNH" "Số: 15/KH-UBND" "MẬT" \
+	"KẾ HOẠCH" "Về việc kế hoạch phòng chống thiên tai năm 2026"
 python3 - "$tmp" <<'PY'
 import sys
 from email.message import EmailMessage
+d = sys.argv[1]
 m = EmailMessage()
 m["From"] = "vanthu@sonoi.gov.vn"
 m["To"] = "vanthu@binhdinh.gov.vn"
@@ -127,21 +130,41 @@ m["Subject"] = "probe"
 m.set_content("Kinh gui.\n")
 m.add_attachment(b"%PDF-1.4\n%%EOF\n", maintype="application", subtype="octet-stream",
                  filename="scan.bin")
-m.add_attachment("UBND TỈNH BÌNH ĐỊNH\nSố: 15/KH-UBND\nMẬT\nKẾ HOẠCH\nVề việc kế hoạch\n",
-                 subtype="plain", filename="kh.txt")
-open(sys.argv[1] + "/probe.eml", "wb").write(bytes(m))
+m.add_attachment(open(d + "/kh.docx", "rb").read(), maintype="application",
+                 subtype="vnd.openxmlformats-officedocument.wordprocessingml.document",
+                 filename="kh.docx")
+open(d + "/probe.eml", "wb").write(bytes(m))
+m = EmailMessage()
+m["From"] = "a@example.com"
+m["To"] = "vanthu@binhdinh.gov.vn"
+m["Subject"] = "probe"
+m.set_content("Kinh gui.\n")
+m.add_attachment(b"#!/bin/sh\nrm -rf /tmp/x\n", maintype="application", subtype="octet-stream",
+                 filename="ke-hoach.docx")
+open(d + "/program.eml", "wb").write(bytes(m))
 PY
 mkdir -p "$tmp/spool"
 types=$(probe 'type is "application/pdf"' "$tmp/probe.eml")
 text=$(probe 'text contains "kế hoạch"' "$tmp/probe.eml")
 facts=$(probe 'secrecy is "MẬT"' "$tmp/probe.eml")
-echo "# the analysis reads: real types=$types text=$text facts=$facts"
+# Policy 3 needs programs and scripts to reach the rules as documents.
+programs=$(probe 'type matches /shellscript/' "$tmp/program.eml")
+if [ "$types" -ne 1 ]; then
+	programs_why="the analysis does not read real types yet"
+else
+	programs_why="the analysis passes programs and scripts over as skipped parts ($("$milter" \
+		-c "$tmp/probe.conf" -t "$tmp/program.eml" --json 2>/dev/null | python3 -c '
+import json, sys
+print("; ".join(s["reason"] for s in json.load(sys.stdin)["skipped"]))')), which no rule sees"
+fi
+echo "# the analysis reads: real types=$types text=$text facts=$facts programs=$programs"
 
 # Part 1: the language.
 d=$(rules_dir lang "$here/lang.rules" "$here/partners.txt")
 write_conf "$tmp/lang.conf" "unix:$tmp/lang.sock" "$d"
 start lang "$tmp/lang.conf" || exit 1
-run_lua "unix:$tmp/lang.sock" conditions.lua -D types="$types" -D text="$text" -D facts="$facts"
+run_lua "unix:$tmp/lang.sock" conditions.lua -D types="$types" -D text="$text" -D facts="$facts" \
+	-D docx="$tmp/kh.docx"
 run_lua "unix:$tmp/lang.sock" operators.lua
 run_lua "unix:$tmp/lang.sock" actions.lua
 grep -q "rules: LOGQID: alert: rule a-log saw the message$" "$tmp/lang.log"
@@ -180,8 +203,8 @@ d=$(rules_dir default "$top/rules/default.rules")
 mv "$d/default.rules" "$d/00-default.rules"
 write_conf "$tmp/default.conf" "unix:$tmp/default.sock" "$d"
 start default "$tmp/default.conf" || exit 1
-run_lua "unix:$tmp/default.sock" policies.lua -D variant=default -D types="$types" \
-	-D text="$text" -D facts="$facts"
+run_lua "unix:$tmp/default.sock" policies.lua -D variant=default -D programs="$programs" \
+	-D programs_why="$programs_why" -D text="$text" -D facts="$facts" -D docx="$tmp/kh.docx"
 grep -q "rules: P1OUTQID: alert: secret document addressed outside the agency: refused$" "$tmp/default.log"
 tap $? "policy 1: the refused secret document leaves an alert in the log"
 grep -q 'P1OUTQID: direction=outbound from=<staff@binhdinh.gov.vn> rcpts=1 official=yes .* documents=1 skipped=0 outcome=reject reply="550 5.7.1 Van ban mat khong duoc gui qua Internet / Secret document may not be sent over Internet mail"' "$tmp/default.log"
