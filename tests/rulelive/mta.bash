@@ -79,6 +79,10 @@ save("out-plain", msg("Phong TH <staff@binhdinh.gov.vn>", "x@example.com",
                       "Bao cao", "Báo cáo năm.pdf"))
 save("in-secret", msg("Van thu <vanthu@sonoi.gov.vn>", "vanthu@binhdinh.gov.vn",
                       "Cong van", "Công văn TỐI MẬT 5.pdf"))
+m = msg("Nguoi la <a@example.com>", "vanthu@binhdinh.gov.vn", "Bao cao", None)
+m.add_attachment(b"\x7fELF\x02\x01\x01\x00" + b"\x00" * 8 + b"\x02\x00\x3e\x00\x01\x00\x00\x00" +
+                 b"\x00" * 40, maintype="application", subtype="pdf", filename="bao-cao.pdf")
+save("in-program", m)
 m = msg("Van thu <vanthu@sonoi.gov.vn>", "vanthu@binhdinh.gov.vn", "Cong van 16", None)
 m["X-Maintenance"] = "yes"
 save("in-later", m)
@@ -227,6 +231,16 @@ EOPY2
 	mta_tap $? "Postfix: the new subject (of a folded one) and the added header reach the mailbox in ASCII and decode to the Vietnamese text"
 	[ ! -e "$mta_dir/mail/vanthu/new" ] || [ "$(ls "$mta_dir/mail/vanthu/new" | wc -l)" -eq 1 ]
 	mta_tap $? "Postfix: the held secret document was not delivered"
+
+	# Policy 3: a program named as a PDF.
+	if [ "$programs" -eq 1 ]; then
+		SEND_SOURCE=127.0.0.2 "$top/tests/e2e/send.py" "$port" a@example.com \
+			vanthu@binhdinh.gov.vn "$tmp/in-program.eml" >"$tmp/r-program"
+		[ $? -eq 1 ] && grep -qx "550 5.7.1 Tep dinh kem la chuong trinh hoac ma kich ban, khong duoc chap nhan / Attachment is an executable or script and is not accepted" "$tmp/r-program"
+		mta_tap $? "Postfix: a program sent as bao-cao.pdf is refused with 550 5.7.1 (got: $(head -c 60 "$tmp/r-program"))"
+	else
+		skip "Postfix: a program sent as bao-cao.pdf is refused with 550 5.7.1" "$programs_why"
+	fi
 
 	# A tempfail: the client is told to come back; Postfix keeps nothing.
 	SEND_SOURCE=127.0.0.2 "$top/tests/e2e/send.py" "$port" vanthu@sonoi.gov.vn \
