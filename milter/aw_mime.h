@@ -14,7 +14,8 @@
  *   - a text leaf is a candidate only when it has a file name or an
  *     attachment disposition; other text leaves are the message body;
  *   - a candidate's real type comes from its bytes (libmagic); it becomes
- *     a document when that type is of a known kind (aw_type_kind()),
+ *     a document when that type is of a known kind (aw_type_kind(),
+ *     programs and scripts included, as kind "program", for the rules),
  *     an archive is expanded one level and each of its files treated the
  *     same way, anything else is skipped as "unsupported: <type>";
  *   - message/rfc822 parts are walked (origin "forwarded"), down to

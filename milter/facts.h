@@ -122,7 +122,8 @@ struct document {
 	size_t  signed_len;	/* bytes the last PDF signature covers; 0: none */
 
 	/* What the bytes are, from the real type: pdf, docx, doc, odt, xlsx,
-	 * xls, ods, rtf, image, edxml, signature (aw_type.c). */
+	 * xls, ods, rtf, image, edxml, signature, or program (a program or
+	 * script, kept so that the rules can refuse it) (aw_type.c). */
 	char   *kind;
 };
 

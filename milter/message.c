@@ -11,6 +11,7 @@
 #include "aw_names.h"
 #include "direction.h"
 #include "docstore.h"
+#include "hdrenc.h"
 #include "log.h"
 #include "message.h"
 #include "policy.h"
@@ -60,6 +61,22 @@ remember_own_header(struct message *m, const char *name)
 	m->nown++;
 }
 
+/*
+ * The subject as the rules see it (facts.h: decoded, NFC): RFC 2047
+ * encoded words decoded to UTF-8 with the same decoder the workers use
+ * for file names, folding turned into blanks.
+ */
+static char *
+subject_decode(const char *value)
+{
+	char   *decoded = aw_name_decode_words(value, strlen(value));
+
+	for (char *p = decoded; *p; p++)
+		if (*p == '\r' || *p == '\n' || *p == '\t')
+			*p = ' ';
+	return decoded;
+}
+
 void
 message_header(struct message *m, const char *name, const char *value)
 {
@@ -77,8 +94,10 @@ message_header(struct message *m, const char *name, const char *value)
 	if (strncasecmp(name, prefix, strlen(prefix)) == 0)
 		remember_own_header(m, name);
 
-	if (strcasecmp(name, "Subject") == 0 && mi->subject == NULL)
-		mi->subject = xstrdup(value);
+	if (strcasecmp(name, "Subject") == 0 && mi->subject == NULL) {
+		mi->subject = subject_decode(value);
+		m->raw_subject = xstrdup(value);
+	}
 	else if (strcasecmp(name, "From") == 0 && mi->header_from == NULL)
 		mi->header_from = xstrdup(value);
 	else if (strcasecmp(name, "Message-ID") == 0 && mi->message_id == NULL)
@@ -203,18 +222,23 @@ apply_rules(struct message *m, struct outcome *o)
 	default:
 		break;
 	}
-	for (size_t i = 0; i < r->nheaders; i++)
-		outcome_add_header(o, r->headers[i].name, r->headers[i].value);
+	/* The rules speak UTF-8; a message header speaks ASCII unless the
+	 * message came with SMTPUTF8, so added text goes RFC 2047 encoded. */
+	for (size_t i = 0; i < r->nheaders; i++) {
+		char   *v = hdr_encode(r->headers[i].value);
+
+		outcome_add_header(o, r->headers[i].name, v);
+		free(v);
+	}
 	for (size_t i = 0; i < r->nrcpts_add; i++) {
 		o->add_rcpts = xreallocarray(o->add_rcpts, o->nadd_rcpts + 1,
 					     sizeof(*o->add_rcpts));
 		o->add_rcpts[o->nadd_rcpts++] = xstrdup(r->rcpts_add[i]);
 	}
-	/* The prefix goes before the Subject as it arrived, encoded words
-	 * and all, so that nothing else in it changes. */
+	/* The new subject keeps the header as it came (encoded words and
+	 * all), so that nothing is lost in a round trip through decoding. */
 	if (r->subject_prefix)
-		o->new_subject = xasprintf("%s %s", r->subject_prefix,
-					   m->raw_subject ? m->raw_subject : "");
+		o->new_subject = hdr_prefix_subject(r->subject_prefix, m->raw_subject);
 }
 
 /* Why a document is not numbered, or NULL when it is. */
@@ -285,7 +309,6 @@ register_documents(struct message *m, struct store *store, struct outcome *o)
 		if (o->reg.docs[i].status == REG_NEW && !o->reg.docs[i].retry)
 			stats_count_register_number();
 		v = store_header_register(&o->reg.docs[i]);
-
 		if (v == NULL)
 			continue;
 		snprintf(name, sizeof(name), "%sRegister", cfg->header_prefix);
@@ -296,21 +319,6 @@ register_documents(struct message *m, struct store *store, struct outcome *o)
 			outcome_add_header(o, name, v);
 			free(v);
 		}
-	}
-}
-
-/* The Subject as the rules and the register see it: RFC 2047 decoded. */
-static void
-decode_subject(struct msg_info *mi)
-{
-	char   *decoded;
-
-	if (mi->subject == NULL)
-		return;
-	decoded = aw_name_decode_words(mi->subject, strlen(mi->subject));
-	if (decoded) {
-		free(mi->subject);
-		mi->subject = decoded;
 	}
 }
 
@@ -326,9 +334,6 @@ message_process(struct message *m, struct worker_pool *pool, struct store *store
 	o->disposition = DISP_ACCEPT;
 	m->info.size = m->spool.size;
 	direction_classify(cfg, &m->info);
-	free(m->raw_subject);
-	m->raw_subject = m->info.subject ? xstrdup(m->info.subject) : NULL;
-	decode_subject(&m->info);
 
 	if (m->spool.fd < 0 || m->spool_error) {
 		snprintf(why, sizeof(why), "cannot spool the message: %s",
@@ -407,9 +412,15 @@ void
 message_log(const struct message *m, const struct outcome *o)
 {
 	const struct msg_info *mi = &m->info;
-	char    reply[512] = "", failure[512] = "", v[400], from[400], qid[64];
+	char    reply[512] = "", failure[512] = "", hold[512] = "";
+	char    v[400], from[400], qid[64];
 
 	stats_count_message(mi->direction, o->disposition, &o->analysis);
+	/* Postfix logs "milter triggers HOLD action" without the reason:
+	 * this line is where the officer who releases the message finds it. */
+	if (o->disposition == DISP_QUARANTINE && o->quarantine_reason)
+		snprintf(hold, sizeof(hold), " quarantine=\"%s\"",
+			 log_value(o->quarantine_reason, 1, v, sizeof(v)));
 	if (o->smtp_code) {
 		char    text[400];
 
@@ -422,13 +433,13 @@ message_log(const struct message *m, const struct outcome *o)
 		snprintf(failure, sizeof(failure), " failure=\"%s\"",
 			 log_value(o->failure, 1, v, sizeof(v)));
 	log_info("%s: direction=%s from=<%s> rcpts=%zu official=%s size=%llu "
-		 "documents=%zu skipped=%zu outcome=%s%s%s ms=%ld",
+		 "documents=%zu skipped=%zu outcome=%s%s%s%s ms=%ld",
 		 mi->queue_id ? log_value(mi->queue_id, 0, qid, sizeof(qid)) : "NOQUEUE",
 		 direction_names[mi->direction], log_value(mi->from, 0, from, sizeof(from)),
 		 mi->nrcpts, mi->official ? "yes" : "no",
 		 (unsigned long long) mi->size, o->analysis.ndocs,
-		 o->analysis.nskipped, disposition_names[o->disposition], reply,
-		 failure, elapsed_ms(&m->start));
+		 o->analysis.nskipped, disposition_names[o->disposition], hold,
+		 reply, failure, elapsed_ms(&m->start));
 }
 
 void

@@ -1,16 +1,18 @@
 # postfix.bash - a private Postfix instance for end-to-end tests.
 #
-# pf_start DIR PORT MILTER starts a Postfix whose configuration, queue,
-# data and mail directories all live under DIR, listening on
+# pf_start DIR PORT MILTER [USER...] starts a Postfix whose configuration,
+# queue, data and mail directories all live under DIR, listening on
 # 127.0.0.1:PORT, with smtpd_milters = MILTER and
 # milter_default_action = tempfail.  Mail for binhdinh.gov.vn is delivered
-# by virtual(8) into DIR/mail/<user>/ (Maildir); anything else goes to an
-# smtp-sink on PORT+1 that writes each message to DIR/sink/.
+# by virtual(8) into DIR/mail/<user>/ (Maildir) for the users vanthu, lead,
+# coop and each USER given; anything else goes to an smtp-sink on PORT+1
+# that writes each message to DIR/sink/.
 # pf_stop DIR stops that instance by its master's pid, and nothing else:
 # a system Postfix on the same machine is never touched.
 
 pf_start() {
-	local dir=$1 port=$2 milter=$3 sinkport=$(($2 + 1)) uid gid
+	local dir=$1 port=$2 milter=$3 sinkport=$(($2 + 1)) uid gid u
+	shift 3
 	uid=$(id -u nobody)
 	gid=$(id -g nobody)
 	mkdir -p "$dir/etc" "$dir/queue" "$dir/data" "$dir/mail" "$dir/sink"
@@ -60,6 +62,7 @@ vanthu@binhdinh.gov.vn vanthu/
 lead@binhdinh.gov.vn lead/
 coop@binhdinh.gov.vn coop/
 VM
+	for u in "$@"; do echo "$u@binhdinh.gov.vn $u/"; done >>"$dir/etc/vmailbox"
 	cat >"$dir/etc/master.cf" <<MC
 127.0.0.1:$port inet n - n - - smtpd
 pickup    unix n - n 60 1 pickup

@@ -2,13 +2,18 @@
 """send.py PORT FROM RCPT[,RCPT...] EML - send one message over SMTP.
 
 Prints the server's final reply as "CODE TEXT" and exits 0 when the
-message was accepted, 1 when it was refused (the reply says why)."""
+message was accepted, 1 when it was refused (the reply says why).
+With SEND_SOURCE=ADDR in the environment the client connects from ADDR
+(e.g. 127.0.0.2, to be a client outside InternalHosts)."""
+import os
 import smtplib
 import sys
 
 port, sender, rcpts, path = sys.argv[1], sys.argv[2], sys.argv[3].split(","), sys.argv[4]
 data = open(path, "rb").read()
-s = smtplib.SMTP("127.0.0.1", int(port), timeout=120)
+source = os.environ.get("SEND_SOURCE")
+s = smtplib.SMTP("127.0.0.1", int(port), timeout=120,
+                 source_address=(source, 0) if source else None)
 s.ehlo("client.example")
 try:
     code, msg = s.mail(sender)

@@ -216,8 +216,8 @@ def gen_kinds():
     exe = docs.pe()
     m = multipart("exe", [TEXT, attach(exe, "application/pdf",
                                        'filename="bao-cao.pdf"')])
-    case("exe_as_pdf", "an executable named .pdf is refused by its real type",
-         m, [], [S("2", "bao-cao.pdf", "unsupported: " + real_type(exe))])
+    case("exe_as_pdf", "an executable named .pdf is known by its real type, for the rules "
+         "to refuse it", m, [D(exe, "bao-cao.pdf", "2", "program", "application/pdf")])
     txt = "Ghi chú\r\n".encode()
     m = multipart("txt", [TEXT, attach(txt, "text/plain; charset=utf-8",
                                        'filename="ghichu.txt"')])

@@ -40,8 +40,11 @@ kinds_from_type_and_bytes(void **state)
 		{"application/octet-stream", "a.SIG", NULL, "-----BEGIN PKCS7-----", "signature"},
 		{"application/octet-stream", "smime", "application/pkcs7-signature", "\x30\x80", "signature"},
 		{"application/octet-stream", "a.p7s", NULL, "MZ", NULL},
-		/* an executable stays one, whatever its name */
-		{"application/vnd.microsoft.portable-executable", "qd.pdf", "application/pdf", "MZ", NULL},
+		/* an executable stays one, whatever its name: kind program,
+		 * for the rules to refuse */
+		{"application/vnd.microsoft.portable-executable", "qd.pdf", "application/pdf", "MZ", "program"},
+		{"application/x-dosexec", "qd.pdf", NULL, "MZ", "program"},
+		{"text/x-shellscript", "kh.docx", NULL, "#!/bin/sh", "program"},
 		{"text/plain", "ghichu.txt", NULL, "x", NULL},
 		{NULL, "a.pdf", NULL, "", NULL},
 	};
