@@ -11,8 +11,9 @@
  *   - add objects of any kind except pages, page trees, annotations other
  *     than signature widgets, and form fields other than signature fields;
  *   - rewrite a signature dictionary, a DSS or VRI dictionary, an xref
- *     stream, the AcroForm dictionary (a dictionary with /Fields) or a
- *     signature field or widget;
+ *     stream, the AcroForm dictionary (a dictionary with /Fields), a
+ *     signature field or widget, or the document information dictionary
+ *     (metadata: dates, producer);
  *   - rewrite the catalog (whatever its object number) changing only
  *     /AcroForm, /DSS, /Extensions, /Perms, /Metadata, /Names;
  *   - rewrite a page changing only /Annots;
@@ -183,6 +184,27 @@ dicts_equal_but(const unsigned char *buf, size_t len, const struct pdf_obj *a,
 	return ok;
 }
 
+/* A document information dictionary: only the keys of §14.3.3. */
+static int
+is_info_dict(const unsigned char *buf, size_t len, const struct pdf_obj *o)
+{
+	static const char *const info_keys[] = {"/Title", "/Author",
+	"/Subject", "/Keywords", "/Creator", "/Producer", "/CreationDate",
+	"/ModDate", "/Trapped", NULL};
+	struct entry *e;
+	int     n, ok;
+
+	if (o->kind != PDF_OBJ_DICT || o->is_stream || o->type[0])
+		return 0;
+	e = xcalloc(MAX_ENTRIES, sizeof(*e));
+	n = dict_entries(buf, len, o->val_start, o->val_end, e);
+	ok = n > 0;
+	for (int i = 0; i < n && ok; i++)
+		ok = name_in(e[i].k, e[i].ke, info_keys);
+	free(e);
+	return ok;
+}
+
 static int
 by_num_then_off(const void *a, const void *b)
 {
@@ -281,7 +303,7 @@ judge(const unsigned char *buf, size_t len, const struct pdf_sigscan *s,
 		return NULL;		/* new objects are inert unless used */
 	}
 	if (type_is(o, vri) || is_sig_field(o) ||
-	    (o->has_fields && o->type[0] == 0))
+	    (o->has_fields && o->type[0] == 0) || is_info_dict(buf, len, o))
 		return NULL;
 	if (strcmp(o->type, "Page") == 0 && strcmp(old->type, "Page") == 0) {
 		if (!dicts_equal_but(buf, len, old, o, page_keys, which,

@@ -157,6 +157,19 @@ hex_decode(const unsigned char *s, const unsigned char *e, size_t *outlen)
 	return out;
 }
 
+/*
+ * A signature signs a whole revision, which ends with %%EOF (and perhaps
+ * an end of line).  A range that stops short leaves the end of the signed
+ * revision, its cross-reference and trailer, unsigned.
+ */
+static int
+ends_revision(const unsigned char *buf, size_t end)
+{
+	while (end > 0 && pdf_is_space(buf[end - 1]))
+		end--;
+	return end >= 5 && memcmp(buf + end - 5, "%%EOF", 5) == 0;
+}
+
 static int
 same_range(const struct pdf_sigdict *a, const struct pdf_sigdict *b)
 {
@@ -175,7 +188,10 @@ emit_sig(struct scan *sc, struct pdf_sigdict *sig)
 		const unsigned char *he = sc->buf + sig->contents_end - 1;
 
 		sig->covered_end = sig->range[2] + sig->range[3];
-		if ((size_t) (he - hs) > PDF_SIGLOC_MAX_CONTENTS)
+		if (!ends_revision(sc->buf, (size_t) sig->covered_end))
+			sig->malformed = "byte range does not end at the end of a "
+			    "revision (%%EOF)";
+		else if ((size_t) (he - hs) > PDF_SIGLOC_MAX_CONTENTS)
 			sig->malformed = "/Contents is too large";
 		else if ((sig->cms = hex_decode(hs, he, &sig->cms_len)) == NULL)
 			sig->malformed = "/Contents holds a byte that is not hex";

@@ -9,7 +9,10 @@
  *   - the two ranges do not overlap (a + b <= c);
  *   - both lie inside the file (c + d <= file length);
  *   - the gap [b, c) is exactly the /Contents hex string of the same
- *     dictionary, delimiters included.
+ *     dictionary, delimiters included;
+ *   - the range ends a revision: "%%EOF", perhaps with white space, is
+ *     just before c + d;
+ *   - /Contents is hex digits and white space only.
  * A dictionary breaking one of them has `malformed` set to the reason.
  * The same scan records every indirect object ("N G obj ... endobj"), which
  * pdf_revision_check() (pdf_revision.c) uses to judge what later revisions

@@ -43,6 +43,8 @@
 #include "sig_cms.h"
 #include "xmalloc.h"
 
+#define MAX_SIGNERS	8
+
 struct job {
 	const struct sig_trust *trust;
 	const struct sig_input *in;
@@ -176,7 +178,7 @@ name_line(const X509_NAME *name)
 	if (b == NULL)
 		return NULL;
 	if (X509_NAME_print_ex(b, name, 0,
-			       XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB) >= 0 &&
+			       (XN_FLAG_ONELINE & ~ASN1_STRFLGS_ESC_MSB & ~XN_FLAG_SPC_EQ)) >= 0 &&
 	    (n = BIO_get_mem_data(b, &p)) >= 0)
 		s = xstrndup(p, (size_t) n);
 	BIO_free(b);
@@ -589,46 +591,16 @@ digest_name(int nid)
 	}
 }
 
+/* Verify the SignerInfo j->si into j->out. */
 static void
-verify(struct job *j)
+verify_signer(struct job *j)
 {
 	const struct sig_input *in = j->in;
-	const unsigned char *p = in->der;
-	STACK_OF(CMS_SignerInfo) *sis;
-	STACK_OF(X509) *embedded;
 	X509_ALGOR *dig = NULL;
 	const ASN1_OBJECT *obj;
 	const EVP_MD *md;
 	const char *name, *note;
-	char    why[160];
-
-	if (in->der_len > LONG_MAX ||
-	    (j->cms = d2i_CMS_ContentInfo(NULL, &p, (long) in->der_len)) == NULL ||
-	    OBJ_obj2nid(CMS_get0_type(j->cms)) != NID_pkcs7_signed) {
-		set_verdict(j->out, SIG_MALFORMED,
-			    "the signature is not a CMS SignedData");
-		return;
-	}
-	sis = CMS_get0_SignerInfos(j->cms);
-	if (sk_CMS_SignerInfo_num(sis) != 1) {
-		set_verdict(j->out, SIG_MALFORMED, sk_CMS_SignerInfo_num(sis) < 1 ?
-			    "the SignedData has no signer" :
-			    "the SignedData has more than one signer");
-		return;
-	}
-	j->si = sk_CMS_SignerInfo_value(sis, 0);
-	j->untrusted = sk_X509_new_null();
-	if ((embedded = CMS_get1_certs(j->cms)) != NULL) {
-		while (sk_X509_num(embedded) > 0)
-			sk_X509_push(j->untrusted, sk_X509_shift(embedded));
-		sk_X509_free(embedded);
-	}
-	for (int i = 0; i < sk_X509_num(j->trust->intermediates); i++) {
-		X509   *x = sk_X509_value(j->trust->intermediates, i);
-
-		if (X509_up_ref(x))
-			sk_X509_push(j->untrusted, x);
-	}
+	char   *why;
 
 	CMS_SignerInfo_get0_algs(j->si, NULL, NULL, &dig, NULL);
 	X509_ALGOR_get0(&obj, NULL, NULL, dig);
@@ -650,12 +622,91 @@ verify(struct job *j)
 		return;
 	signing_time(j, &note);
 	judge_chain(j);
-	if (note && j->out->reason) {
-		snprintf(why, sizeof(why), "%s", j->out->reason);
+	if (note) {
+		why = j->out->reason ? xasprintf("%s; %s", j->out->reason, note) :
+		    xstrdup(note);
 		free(j->out->reason);
-		j->out->reason = xasprintf("%s; %s", why, note);
-	} else if (note) {
-		j->out->reason = xstrdup(note);
+		j->out->reason = why;
+	}
+}
+
+/* Keep what `out` has, but let a weaker verdict of `more` win. */
+static void
+merge_signer(struct signature *out, struct signature *more, int first)
+{
+	struct signature keep;
+
+	if (first) {
+		keep = *out;		/* subfilter, covers_whole_file */
+		*out = *more;
+		out->subfilter = keep.subfilter;
+		out->covers_whole_file = keep.covers_whole_file;
+		return;
+	}
+	if (more->verdict > out->verdict) {
+		out->verdict = more->verdict;
+		free(out->reason);
+		out->reason = more->reason ?
+		    xasprintf("another signer of the same signature: %s",
+			      more->reason) : NULL;
+	}
+	more->subfilter = NULL;
+	signature_clear(more);
+}
+
+static void
+verify(struct job *j)
+{
+	const struct sig_input *in = j->in;
+	const unsigned char *p = in->der;
+	STACK_OF(CMS_SignerInfo) *sis;
+	STACK_OF(X509) *embedded;
+	int     n;
+
+	if (in->der_len > LONG_MAX ||
+	    (j->cms = d2i_CMS_ContentInfo(NULL, &p, (long) in->der_len)) == NULL ||
+	    OBJ_obj2nid(CMS_get0_type(j->cms)) != NID_pkcs7_signed) {
+		set_verdict(j->out, SIG_MALFORMED,
+			    "the signature is not a CMS SignedData");
+		return;
+	}
+	sis = CMS_get0_SignerInfos(j->cms);
+	if ((n = sk_CMS_SignerInfo_num(sis)) < 1 || n > MAX_SIGNERS) {
+		set_verdict(j->out, SIG_MALFORMED, n < 1 ?
+			    "the SignedData has no signer" :
+			    "the SignedData has too many signers");
+		return;
+	}
+	j->untrusted = sk_X509_new_null();
+	if ((embedded = CMS_get1_certs(j->cms)) != NULL) {
+		while (sk_X509_num(embedded) > 0)
+			sk_X509_push(j->untrusted, sk_X509_shift(embedded));
+		sk_X509_free(embedded);
+	}
+	for (int i = 0; i < sk_X509_num(j->trust->intermediates); i++) {
+		X509   *x = sk_X509_value(j->trust->intermediates, i);
+
+		if (X509_up_ref(x))
+			sk_X509_push(j->untrusted, x);
+	}
+
+	/*
+	 * Normally one SignerInfo.  Some tools (podofosign 0.9) write the
+	 * same signer twice; every one must verify, the first describes.
+	 */
+	for (int i = 0; i < n; i++) {
+		struct signature one;
+		struct signature *out = j->out;
+
+		memset(&one, 0, sizeof(one));
+		j->si = sk_CMS_SignerInfo_value(sis, i);
+		j->signer = NULL;
+		j->when = 0;
+		j->time_stamped = 0;
+		j->out = &one;
+		verify_signer(j);
+		j->out = out;
+		merge_signer(out, &one, i == 0);
 	}
 }
 

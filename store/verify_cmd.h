@@ -1,0 +1,18 @@
+/*
+ * verify_cmd.h - `vanthu verify`: check the signatures of one file.
+ *
+ *	vanthu verify [--json] [--anchors PATH]... [--intermediates PATH]...
+ *		[--crl PATH]... [--skew SECONDS] FILE.pdf|FILE.eml
+ *
+ * A PDF gets every signature with its verdict; a message (anything not
+ * starting with %PDF) gets its S/MIME signature (multipart/signed or
+ * application/pkcs7-mime).  argv[0] is "verify".  Exit status: 0 when
+ * there is at least one signature and every one is valid, 1 otherwise,
+ * 2 for a usage, file or trust-setting error.
+ */
+#ifndef VANTHU_VERIFY_CMD_H
+#define VANTHU_VERIFY_CMD_H
+
+int     verify_main(int argc, char **argv);
+
+#endif
