@@ -84,6 +84,8 @@ header_value(const char *msg, size_t hlen, const char *name)
 			char   *v;
 			size_t  o = 0;
 
+			while (s < e && (msg[s] == ' ' || msg[s] == '\t'))
+				s++;
 			/* Continuation lines start with white space. */
 			while (e + 1 < hlen && (msg[e + 1] == ' ' || msg[e + 1] == '\t')) {
 				e++;
