@@ -87,15 +87,18 @@ asn1_time_to_time(const ASN1_TIME *at)
 	return timegm(&tm);
 }
 
+/* Read n digits into *v; 1 done, 0 partial, -1 none (then *v is kept). */
 static int
 digits(const char **s, int n, int *v)
 {
-	*v = 0;
+	int     x = 0;
+
 	for (int i = 0; i < n; i++) {
 		if ((*s)[i] < '0' || (*s)[i] > '9')
 			return i == 0 ? -1 : 0;
-		*v = *v * 10 + (*s)[i] - '0';
+		x = x * 10 + (*s)[i] - '0';
 	}
+	*v = x;
 	*s += n;
 	return 1;
 }
