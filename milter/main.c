@@ -1,10 +1,394 @@
-/* main.c - vanthu-milter entry point (being written). */
+/*
+ * main.c - vanthu-milter: command line, start-up, privilege drop, reload.
+ *
+ *	vanthu-milter [-f] [-c FILE] [-p SOCKET]	run the daemon
+ *	vanthu-milter -n [-c FILE]			check the configuration
+ *	vanthu-milter -t FILE.eml [--json] ...		handle one message offline
+ *	vanthu-milter -x worker				an analysis worker (internal)
+ *
+ * Start-up problems are fatal and reported before anything is started;
+ * once mail flows, nothing a message does stops the daemon.  SIGUSR1
+ * reloads the configuration and keeps the old one when the new one is bad;
+ * SIGTERM, SIGINT and SIGHUP stop (libmilter's own signal thread).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <grp.h>
+#include <limits.h>
+#include <pthread.h>
+#include <pwd.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <libmilter/mfapi.h>
+
+#include "conf.h"
+#include "log.h"
+#include "mlfi.h"
+#include "offline.h"
+#include "runtime.h"
+#include "spool.h"
 #include "version.h"
+#include "worker.h"
+#include "xmalloc.h"
+
+#define EX_USAGE	64
+#define EX_CONFIG	78
+
+static const char *config_path;
+static struct worker_pool *pool;
+
+static void
+usage(FILE *fp)
+{
+	fprintf(fp,
+		"usage: vanthu-milter [-f] [-c FILE] [-p SOCKET]\n"
+		"       vanthu-milter -n [-c FILE]\n"
+		"       vanthu-milter -t FILE.eml [--json] [--from ADDR] [--rcpt ADDR]...\n"
+		"                     [--client IP] [--auth USER] [-c FILE]\n"
+		"       vanthu-milter -V | -h\n"
+		"\n"
+		"  -c, --config FILE   configuration file (default /etc/vanthu/vanthu.conf\n"
+		"                      when it exists, else the embedded defaults)\n"
+		"  -p, --socket SPEC   listen on SPEC instead of the configured Socket\n"
+		"  -f, --foreground    stay in the foreground and log to stderr\n"
+		"  -n, --check         check the configuration and exit (0, or 78)\n"
+		"  -t, --test FILE     handle one message offline and print the outcome\n"
+		"      --json          with -t: print JSON\n"
+		"      --from ADDR     with -t: envelope sender (default: the From header)\n"
+		"      --rcpt ADDR     with -t: a recipient, repeatable (default: To and Cc)\n"
+		"      --client IP     with -t: client address (default 192.0.2.1, outside)\n"
+		"      --auth USER     with -t: the client authenticated as USER\n"
+		"  -V, --version       print the version\n"
+		"  -h, --help          print this help\n");
+}
+
+static char *
+self_exe(void)
+{
+	char    buf[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", buf, sizeof(buf) - 1);
+
+	if (n < 0)
+		log_fatal("cannot find my own executable: %m");
+	buf[n] = 0;
+	return xstrdup(buf);
+}
+
+static void
+write_pidfile(const char *path)
+{
+	FILE   *fp;
+
+	if (path == NULL)
+		return;
+	if ((fp = fopen(path, "w")) == NULL)
+		log_fatal("pid file %s: %m", path);
+	fprintf(fp, "%ld\n", (long) getpid());
+	if (fclose(fp) != 0)
+		log_fatal("pid file %s: %m", path);
+}
+
+static void
+drop_privileges(const struct config *cfg)
+{
+	struct passwd *pw;
+	char    name[256], *colon;
+	gid_t   gid;
+
+	if (geteuid() != 0)
+		return;
+	if (cfg->user == NULL) {
+		log_warn("running as root: set UserID to run as an unprivileged user "
+			 "(analysis workers run as nobody)");
+		return;
+	}
+	snprintf(name, sizeof(name), "%s", cfg->user);
+	if ((colon = strchr(name, ':')) != NULL)
+		*colon = 0;
+	if ((pw = getpwnam(name)) == NULL)
+		log_fatal("UserID: no such user \"%s\"", name);
+	gid = pw->pw_gid;
+	if (colon) {
+		struct group *gr = getgrnam(colon + 1);
+
+		if (gr == NULL)
+			log_fatal("UserID: no such group \"%s\"", colon + 1);
+		gid = gr->gr_gid;
+	}
+	if (initgroups(name, gid) < 0 || setresgid(gid, gid, gid) < 0 ||
+	    setresuid(pw->pw_uid, pw->pw_uid, pw->pw_uid) < 0)
+		log_fatal("cannot become %s: %m", cfg->user);
+	log_info("running as %s", cfg->user);
+}
+
+static void
+prepare_socket(const struct config *cfg)
+{
+	const char *path = NULL;
+
+	if (smfi_setconn((char *) cfg->socket) != MI_SUCCESS)
+		log_fatal("Socket %s: not usable", cfg->socket);
+	if (smfi_register(mlfi_desc) != MI_SUCCESS)
+		log_fatal("cannot register with libmilter");
+	if (smfi_opensocket(1) != MI_SUCCESS)
+		log_fatal("Socket %s: cannot open it", cfg->socket);
+	if (strncasecmp(cfg->socket, "unix:", 5) == 0 ||
+	    strncasecmp(cfg->socket, "local:", 6) == 0)
+		path = strchr(cfg->socket, ':') + 1;
+	if (path && cfg->socket_group) {
+		struct group *gr = getgrnam(cfg->socket_group);
+
+		if (gr == NULL || chown(path, (uid_t) -1, gr->gr_gid) < 0)
+			log_fatal("SocketGroup %s on %s: %m", cfg->socket_group, path);
+	}
+	if (path && cfg->socket_mode >= 0 && chmod(path, (mode_t) cfg->socket_mode) < 0)
+		log_fatal("SocketMode on %s: %m", path);
+}
+
+static void
+daemonize(void)
+{
+	pid_t   pid = fork();
+	int     fd;
+
+	if (pid < 0)
+		log_fatal("fork: %m");
+	if (pid > 0)
+		_exit(0);
+	if (setsid() < 0)
+		log_fatal("setsid: %m");
+	if ((fd = open("/dev/null", O_RDWR)) >= 0) {
+		dup2(fd, 0);
+		dup2(fd, 1);
+		dup2(fd, 2);
+		if (fd > 2)
+			close(fd);
+	}
+}
+
+/* Settings that only a restart can change. */
+static void
+warn_fixed(const struct config *old, const struct config *new)
+{
+	if (strcmp(old->socket, new->socket) != 0)
+		log_warn("reload: Socket changed; it takes effect on restart");
+	if (strcmp(old->spool, new->spool) != 0)
+		log_warn("reload: Spool changed; it takes effect on restart");
+	if (strcmp(old->database, new->database) != 0)
+		log_warn("reload: Database changed; it takes effect on restart");
+}
+
+static void *
+reload_thread(void *arg)
+{
+	sigset_t *set = arg;
+	int     sig;
+
+	for (;;) {
+		struct config *cfg;
+		struct runtime *old;
+
+		if (sigwait(set, &sig) != 0)
+			continue;
+		log_info("reload: reading %s", config_path ? config_path : "the embedded defaults");
+		cfg = config_path ? conf_load(config_path, stderr) : conf_defaults();
+		if (cfg == NULL) {
+			log_error("reload: %s has errors (see above); keeping the old configuration",
+				  config_path);
+			continue;
+		}
+		old = runtime_current();
+		warn_fixed(old->cfg, cfg);
+		/* The socket, spool and register stay as they were opened. */
+		free(cfg->socket);
+		cfg->socket = xstrdup(old->cfg->socket);
+		free(cfg->spool);
+		cfg->spool = xstrdup(old->cfg->spool);
+		free(cfg->database);
+		cfg->database = xstrdup(old->cfg->database);
+		runtime_release(old);
+		runtime_install(runtime_new(cfg));
+		worker_pool_recycle(pool);
+		log_info("reload: done");
+	}
+	return NULL;
+}
+
+static int
+run_daemon(struct config *cfg, int foreground)
+{
+	struct worker_params wp = {0};
+	static sigset_t usr1;
+	sigset_t blocked;
+	pthread_t tid;
+	char   *exe = self_exe();
+	int     r;
+
+	log_open("vanthu-milter", foreground || !cfg->syslog ? LOG_TO_STDERR :
+		 LOG_TO_SYSLOG, cfg->syslog_facility);
+	log_set_level(cfg->log_level);
+	signal(SIGPIPE, SIG_IGN);
+
+	if (spool_prepare(cfg->spool) < 0)
+		log_fatal("Spool %s: %m", cfg->spool);
+	prepare_socket(cfg);
+	if (!foreground)
+		daemonize();
+	write_pidfile(cfg->pidfile);
+	drop_privileges(cfg);
+
+	wp.exe = exe;
+	wp.config_path = config_path;
+	wp.foreground = foreground || !cfg->syslog;
+	wp.nworkers = cfg->analysis_workers;
+	wp.timeout = cfg->analysis_timeout;
+	wp.reply_max = (size_t) (cfg->max_message_size * 2 + cfg->max_archive_size + (1 << 20));
+	wp.recycle_after = 1000;
+	if ((pool = worker_pool_start(&wp)) == NULL)
+		log_fatal("cannot start the analysis workers");
+	mlfi_set_pool(pool);
+	runtime_install(runtime_new(cfg));
+
+	/*
+	 * Every thread blocks the signals that two threads wait for:
+	 * SIGUSR1 the reload thread, SIGHUP, SIGTERM and SIGINT the signal
+	 * thread libmilter starts in smfi_main().  Otherwise one of them
+	 * would be delivered to a thread that does not wait for it, and
+	 * kill the process.
+	 */
+	sigemptyset(&blocked);
+	sigaddset(&blocked, SIGUSR1);
+	sigaddset(&blocked, SIGHUP);
+	sigaddset(&blocked, SIGTERM);
+	sigaddset(&blocked, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &blocked, NULL);
+	sigemptyset(&usr1);
+	sigaddset(&usr1, SIGUSR1);
+	if (pthread_create(&tid, NULL, reload_thread, &usr1) != 0)
+		log_fatal("cannot start the reload thread");
+	pthread_detach(tid);
+
+	log_info("vanthu-milter %s listening on %s with %u analysis workers",
+		 VANTHU_VERSION, cfg->socket, wp.nworkers);
+	r = smfi_main();
+	log_info("stopping");
+	pool = worker_pool_stop(pool);
+	free(exe);
+	return r == MI_SUCCESS ? 0 : 1;
+}
 
 int
-main(void)
+main(int argc, char **argv)
 {
-	printf("vanthu-milter %s\n", VANTHU_VERSION);
-	return 0;
+	enum { OPT_JSON = 256, OPT_FROM, OPT_RCPT, OPT_CLIENT, OPT_AUTH };
+	static const struct option longopts[] = {
+		{"config", required_argument, NULL, 'c'},
+		{"socket", required_argument, NULL, 'p'},
+		{"foreground", no_argument, NULL, 'f'},
+		{"check", no_argument, NULL, 'n'},
+		{"test", required_argument, NULL, 't'},
+		{"json", no_argument, NULL, OPT_JSON},
+		{"from", required_argument, NULL, OPT_FROM},
+		{"rcpt", required_argument, NULL, OPT_RCPT},
+		{"client", required_argument, NULL, OPT_CLIENT},
+		{"auth", required_argument, NULL, OPT_AUTH},
+		{"version", no_argument, NULL, 'V'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	struct offline_opts off = {0};
+	const char *socket = NULL, *test_file = NULL;
+	struct config *cfg;
+	int     ch, foreground = 0, check = 0;
+
+	/* The worker is this same program, re-executed. */
+	if (argc >= 3 && strcmp(argv[1], "-x") == 0 && strcmp(argv[2], "worker") == 0)
+		return aw_main(argc, argv);
+
+	while ((ch = getopt_long(argc, argv, "c:p:fnt:Vh", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'c':
+			config_path = optarg;
+			break;
+		case 'p':
+			socket = optarg;
+			break;
+		case 'f':
+			foreground = 1;
+			break;
+		case 'n':
+			check = 1;
+			break;
+		case 't':
+			test_file = optarg;
+			break;
+		case OPT_JSON:
+			off.json = 1;
+			break;
+		case OPT_FROM:
+			off.from = optarg;
+			break;
+		case OPT_RCPT:
+			off.rcpts = xreallocarray(off.rcpts, off.nrcpts + 1, sizeof(char *));
+			off.rcpts[off.nrcpts++] = optarg;
+			break;
+		case OPT_CLIENT:
+			off.client = optarg;
+			break;
+		case OPT_AUTH:
+			off.auth = optarg;
+			break;
+		case 'V':
+			printf("vanthu-milter %s\n", VANTHU_VERSION);
+			return 0;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return EX_USAGE;
+		}
+	}
+	if (optind != argc) {
+		usage(stderr);
+		return EX_USAGE;
+	}
+
+	if (config_path == NULL)
+		config_path = conf_default_path();
+	cfg = config_path ? conf_load(config_path, stderr) : conf_defaults();
+	if (cfg == NULL)
+		return EX_CONFIG;
+	if (socket) {
+		free(cfg->socket);
+		cfg->socket = xstrdup(socket);
+	}
+	if (check) {
+		printf("%s: configuration OK\n", config_path ? config_path : "embedded defaults");
+		conf_free(cfg);
+		return 0;
+	}
+	if (test_file) {
+		char   *exe = self_exe();
+		int     r;
+
+		log_open("vanthu-milter", LOG_TO_STDERR, 0);
+		log_set_level(cfg->log_level < LOG_NOTICE ? cfg->log_level : LOG_NOTICE);
+		off.file = test_file;
+		off.exe = exe;
+		off.config_path = config_path;
+		r = offline_run(cfg, &off);
+		free(exe);
+		free(off.rcpts);
+		return r;
+	}
+	free(off.rcpts);
+	return run_daemon(cfg, foreground);
 }

@@ -1,0 +1,202 @@
+/*
+ * aw_main.c - the analysis worker process: "vanthu-milter -x worker".
+ *
+ * Started by worker.c with its end of a socketpair on descriptor 3.  It
+ * loads what it needs while it may (configuration limits, file-type
+ * database, trust anchors), then gives up everything else: other
+ * descriptors, root, the ability to write files or gain privileges, and
+ * most of the address space.  Then it answers requests one at a time until
+ * the socket closes.  It holds no register, no network and no paths to
+ * messages: each message arrives as a read-only descriptor.
+ *
+ * A request it cannot read ends the process; the parent sees the closed
+ * socket and replaces it.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <grp.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "aw_pipeline.h"
+#include "conf.h"
+#include "log.h"
+#include "worker.h"
+#include "wproto.h"
+#include "xmalloc.h"
+
+#define WORKER_FD	3
+#define WORKER_NOFILE	64
+
+static void
+drop_privileges(const char *user)
+{
+	struct passwd *pw;
+	char    name[256];
+	char   *colon;
+	gid_t   gid;
+
+	if (geteuid() != 0)
+		return;
+	snprintf(name, sizeof(name), "%s", user ? user : "nobody");
+	if ((colon = strchr(name, ':')) != NULL)
+		*colon = 0;
+	if ((pw = getpwnam(name)) == NULL)
+		log_fatal("worker: no user \"%s\" to run as", name);
+	gid = pw->pw_gid;
+	if (colon) {
+		struct group *gr = getgrnam(colon + 1);
+
+		if (gr == NULL)
+			log_fatal("worker: no group \"%s\"", colon + 1);
+		gid = gr->gr_gid;
+	}
+	if (setgroups(0, NULL) < 0 || setresgid(gid, gid, gid) < 0 ||
+	    setresuid(pw->pw_uid, pw->pw_uid, pw->pw_uid) < 0)
+		log_fatal("worker: cannot become %s: %m", name);
+	if (setuid(0) == 0)
+		log_fatal("worker: could regain root after dropping it");
+}
+
+static void
+set_limit(int resource, rlim_t value, const char *name)
+{
+	struct rlimit rl = {value, value};
+
+	if (setrlimit(resource, &rl) < 0)
+		log_warn("worker: cannot set %s limit: %m", name);
+}
+
+static void
+confine(const struct config *cfg)
+{
+	if (chdir("/") < 0)
+		log_fatal("worker: chdir /: %m");
+	set_limit(RLIMIT_FSIZE, 0, "file size");
+	set_limit(RLIMIT_CORE, 0, "core size");
+	set_limit(RLIMIT_NOFILE, WORKER_NOFILE, "open files");
+#if !defined(__SANITIZE_ADDRESS__)
+	/* AddressSanitizer reserves terabytes of address space. */
+	set_limit(RLIMIT_AS, (rlim_t) cfg->analysis_memory, "address space");
+#endif
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		log_warn("worker: cannot set no_new_privs: %m");
+}
+
+/* Give this job its CPU seconds on top of what the process has used. */
+static void
+limit_cpu(unsigned seconds)
+{
+	struct rusage ru;
+	struct rlimit rl;
+
+	if (getrusage(RUSAGE_SELF, &ru) < 0 || getrlimit(RLIMIT_CPU, &rl) < 0)
+		return;
+	rl.rlim_cur = (rlim_t) ru.ru_utime.tv_sec + ru.ru_stime.tv_sec + seconds + 1;
+	if (rl.rlim_max != RLIM_INFINITY && rl.rlim_cur > rl.rlim_max)
+		rl.rlim_cur = rl.rlim_max;
+	setrlimit(RLIMIT_CPU, &rl);
+}
+
+static int
+serve_one(int sock, struct aw_context *ctx, unsigned cpu_seconds)
+{
+	struct wrequest q;
+	struct wreply rep;
+	const char *why = NULL;
+	struct stat st;
+	void   *msg = NULL;
+	int     r;
+
+	if ((r = wproto_recv_request(sock, &q, &why)) < 0) {
+		if (r == -1 && errno == 0)
+			return 0;	/* the parent closed: we are done */
+		log_error("worker: %s", why);
+		return -1;
+	}
+	memset(&rep, 0, sizeof(rep));
+	rep.id = q.id;
+	if (q.fd < 0 || fstat(q.fd, &st) < 0) {
+		rep.status = WREP_FAILED;
+		rep.error = xstrdup("no message file");
+	} else if (st.st_size > 0 &&
+		   (msg = mmap(NULL, (size_t) st.st_size, PROT_READ, MAP_PRIVATE,
+			       q.fd, 0)) == MAP_FAILED) {
+		msg = NULL;
+		rep.status = WREP_FAILED;
+		rep.error = xasprintf("cannot map the message: %s", strerror(errno));
+	} else {
+		limit_cpu(cpu_seconds);
+		if (aw_analyse(ctx, msg ? msg : "", (size_t) st.st_size, &q,
+			       &rep.analysis) < 0) {
+			rep.status = WREP_FAILED;
+			rep.error = rep.analysis.error ? xstrdup(rep.analysis.error) :
+			    xstrdup("analysis failed");
+		}
+	}
+	if (msg)
+		munmap(msg, (size_t) st.st_size);
+	r = wproto_send_reply(sock, &rep);
+	wreply_clear(&rep);
+	wrequest_clear(&q);
+	if (r < 0) {
+		log_error("worker: cannot send the reply: %m");
+		return -1;
+	}
+	return 1;
+}
+
+int
+aw_main(int argc, char **argv)
+{
+	const char *config_path = NULL;
+	struct config *cfg;
+	struct aw_context *ctx;
+	int     foreground = 0, ch, r;
+
+	optind = 1;
+	while ((ch = getopt(argc, argv, "c:fx:")) != -1) {
+		switch (ch) {
+		case 'c':
+			config_path = optarg;
+			break;
+		case 'f':
+			foreground = 1;
+			break;
+		case 'x':
+			break;
+		default:
+			return 64;
+		}
+	}
+	cfg = config_path ? conf_load(config_path, stderr) : conf_defaults();
+	if (cfg == NULL)
+		return 78;
+	log_open("vanthu-worker", foreground || !cfg->syslog ? LOG_TO_STDERR :
+		 LOG_TO_SYSLOG, cfg->syslog_facility);
+	log_set_level(cfg->log_level);
+	signal(SIGPIPE, SIG_IGN);
+
+	/* Nothing but stdio and our socket stays open. */
+	if (close_range(WORKER_FD + 1, ~0U, 0) < 0)
+		log_warn("worker: close_range: %m");
+
+	if ((ctx = aw_context_open(cfg, stderr)) == NULL)
+		log_fatal("worker: cannot prepare the analysis");
+	drop_privileges(cfg->user);
+	confine(cfg);
+
+	while ((r = serve_one(WORKER_FD, ctx, cfg->analysis_timeout)) > 0)
+		;
+	aw_context_close(ctx);
+	conf_free(cfg);
+	return r < 0 ? 1 : 0;
+}

@@ -1,0 +1,77 @@
+/*
+ * message.h - one message, from its first header to its outcome.
+ *
+ * This is where a message goes.  The milter callbacks (mlfi.c) and the
+ * offline mode (offline.c) both feed a struct message and call
+ * message_process(), which decides everything: direction, analysis by a
+ * worker, what happens on each failure, the headers to add.  The caller
+ * only carries the struct outcome out in its own terms (libmilter calls,
+ * or printing).
+ */
+#ifndef VANTHU_MESSAGE_H
+#define VANTHU_MESSAGE_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include "facts.h"
+#include "runtime.h"
+#include "spool.h"
+#include "worker.h"
+
+enum disposition {
+	DISP_ACCEPT,
+	DISP_TEMPFAIL,
+	DISP_REJECT,
+	DISP_QUARANTINE,	/* accept into the MTA's hold queue */
+	DISP__COUNT
+};
+
+extern const char *const disposition_names[DISP__COUNT];
+
+/* A header of ours already in the message, to be removed. */
+struct own_header {
+	char   *name;
+	int     index;		/* 1-based among headers of that name */
+};
+
+struct message {
+	struct runtime *rt;
+	struct msg_info info;
+	struct spool_file spool;
+	int     spool_error;	/* errno of the first failed write */
+	char   *content_type;	/* top-level Content-Type, raw */
+	struct own_header *own;
+	size_t  nown;
+	struct timespec start;
+};
+
+struct outcome {
+	enum disposition disposition;
+	char   *smtp_code;	/* "550" */
+	char   *smtp_xcode;	/* "5.7.1" */
+	char   *smtp_text;
+	struct header *add_headers;
+	size_t  nadd_headers;
+	char  **add_rcpts;
+	size_t  nadd_rcpts;
+	char   *quarantine_reason;
+	char   *failure;	/* what failed, for the log; NULL when nothing */
+	int     analysed;	/* a worker looked at it */
+	struct analysis analysis;
+};
+
+/* Start a message: takes a runtime reference, opens the spool file.
+ * Returns 0, or -1 with errno when the spool cannot be opened. */
+int     message_start(struct message *, struct runtime *);
+void    message_header(struct message *, const char *name, const char *value);
+void    message_end_of_headers(struct message *);
+void    message_body(struct message *, const void *, size_t);
+void    message_process(struct message *, struct worker_pool *, struct outcome *);
+void    message_log(const struct message *, const struct outcome *);
+void    message_clear(struct message *);
+void    outcome_clear(struct outcome *);
+
+void    outcome_add_header(struct outcome *, const char *name, const char *value);
+
+#endif

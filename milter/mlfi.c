@@ -1,0 +1,300 @@
+/*
+ * mlfi.c - the libmilter callbacks: collect, spool, hand off.
+ *
+ * These stay thin.  They keep per-connection state (client address, helo)
+ * and feed one struct message per transaction; at end of message they
+ * call message_process() and carry out its outcome with smfi_* calls.
+ * Nothing here parses MIME.
+ *
+ * libmilter may call close without connect (a TCP health probe) and abort
+ * at any point; both are normal and free what exists.
+ */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "log.h"
+#include "message.h"
+#include "mlfi.h"
+#include "runtime.h"
+#include "xmalloc.h"
+
+struct conn {
+	char   *client_addr;	/* NULL for local submission */
+	char   *helo;
+	int     in_message;
+	struct message msg;
+};
+
+static struct worker_pool *pool;
+
+void
+mlfi_set_pool(struct worker_pool *p)
+{
+	pool = p;
+}
+
+static struct conn *
+conn_get(SMFICTX *ctx)
+{
+	return smfi_getpriv(ctx);
+}
+
+static void
+conn_end_message(struct conn *c)
+{
+	if (c->in_message)
+		message_clear(&c->msg);
+	c->in_message = 0;
+}
+
+static char *
+strip_brackets(const char *addr)
+{
+	size_t  n = strlen(addr);
+
+	if (n >= 2 && addr[0] == '<' && addr[n - 1] == '>')
+		return xstrndup(addr + 1, n - 2);
+	return xstrdup(addr);
+}
+
+static sfsistat
+mlfi_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
+	       unsigned long f2, unsigned long f3, unsigned long *pf0,
+	       unsigned long *pf1, unsigned long *pf2, unsigned long *pf3)
+{
+	(void) f2;
+	(void) f3;
+	*pf0 = f0 & (SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_ADDRCPT |
+		     SMFIF_QUARANTINE | SMFIF_SETSYMLIST);
+	*pf1 = f1 & SMFIP_SKIP;
+	*pf2 = 0;
+	*pf3 = 0;
+	/* The macros message_process needs; Postfix and Sendmail send only
+	 * what the MTA is configured to, see the README. */
+	if (f0 & SMFIF_SETSYMLIST) {
+		smfi_setsymlist(ctx, SMFIM_ENVFROM, "i {auth_authen}");
+		smfi_setsymlist(ctx, SMFIM_EOM, "i");
+	}
+	return SMFIS_CONTINUE;
+}
+
+static sfsistat
+mlfi_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *sa)
+{
+	struct conn *c = xcalloc(1, sizeof(*c));
+	char    addr[INET6_ADDRSTRLEN];
+
+	(void) hostname;
+	if (sa && sa->sa_family == AF_INET &&
+	    inet_ntop(AF_INET, &((struct sockaddr_in *) sa)->sin_addr, addr, sizeof(addr)))
+		c->client_addr = xstrdup(addr);
+	else if (sa && sa->sa_family == AF_INET6 &&
+		 inet_ntop(AF_INET6, &((struct sockaddr_in6 *) sa)->sin6_addr, addr, sizeof(addr)))
+		c->client_addr = xstrdup(addr);
+	smfi_setpriv(ctx, c);
+	return SMFIS_CONTINUE;
+}
+
+static sfsistat
+mlfi_helo(SMFICTX *ctx, char *helo)
+{
+	struct conn *c = conn_get(ctx);
+
+	if (c) {
+		free(c->helo);
+		c->helo = xstrdup(helo);
+	}
+	return SMFIS_CONTINUE;
+}
+
+static sfsistat
+mlfi_envfrom(SMFICTX *ctx, char **argv)
+{
+	struct conn *c = conn_get(ctx);
+	struct runtime *rt;
+	const char *auth;
+
+	if (c == NULL) {
+		/* No connect callback (misconfigured MTA): make do. */
+		c = xcalloc(1, sizeof(*c));
+		smfi_setpriv(ctx, c);
+	}
+	conn_end_message(c);
+	if ((rt = runtime_current()) == NULL)
+		return SMFIS_TEMPFAIL;
+	if (message_start(&c->msg, rt) < 0)
+		log_error("spool: cannot open a spool file in %s: %s",
+			  rt->cfg->spool, strerror(c->msg.spool_error));
+	c->in_message = 1;
+	c->msg.info.from = strip_brackets(argv[0] ? argv[0] : "");
+	if (c->client_addr)
+		c->msg.info.client_addr = xstrdup(c->client_addr);
+	if ((auth = smfi_getsymval(ctx, "{auth_authen}")) != NULL && *auth)
+		c->msg.info.auth = xstrdup(auth);
+	return SMFIS_CONTINUE;
+}
+
+static sfsistat
+mlfi_envrcpt(SMFICTX *ctx, char **argv)
+{
+	struct conn *c = conn_get(ctx);
+	struct msg_info *mi;
+
+	if (c == NULL || !c->in_message)
+		return SMFIS_CONTINUE;
+	mi = &c->msg.info;
+	if (mi->nrcpts < 10000) {
+		mi->rcpts = xreallocarray(mi->rcpts, mi->nrcpts + 1, sizeof(*mi->rcpts));
+		mi->rcpts[mi->nrcpts++] = strip_brackets(argv[0] ? argv[0] : "");
+	}
+	return SMFIS_CONTINUE;
+}
+
+static sfsistat
+mlfi_data(SMFICTX *ctx)
+{
+	(void) ctx;
+	return SMFIS_CONTINUE;
+}
+
+static sfsistat
+mlfi_unknown(SMFICTX *ctx, const char *cmd)
+{
+	(void) ctx;
+	(void) cmd;
+	return SMFIS_CONTINUE;
+}
+
+static sfsistat
+mlfi_header(SMFICTX *ctx, char *name, char *value)
+{
+	struct conn *c = conn_get(ctx);
+
+	if (c && c->in_message)
+		message_header(&c->msg, name, value);
+	return SMFIS_CONTINUE;
+}
+
+static sfsistat
+mlfi_eoh(SMFICTX *ctx)
+{
+	struct conn *c = conn_get(ctx);
+
+	if (c && c->in_message)
+		message_end_of_headers(&c->msg);
+	return SMFIS_CONTINUE;
+}
+
+static sfsistat
+mlfi_body(SMFICTX *ctx, unsigned char *chunk, size_t len)
+{
+	struct conn *c = conn_get(ctx);
+
+	if (c && c->in_message)
+		message_body(&c->msg, chunk, len);
+	return SMFIS_CONTINUE;
+}
+
+/* Carry out the outcome.  A failed smfi_* call is logged; the message
+ * then gets the internal-error treatment from the MTA's side. */
+static sfsistat
+apply_outcome(SMFICTX *ctx, const struct message *m, const struct outcome *o)
+{
+	const char *qid = m->info.queue_id ? m->info.queue_id : "NOQUEUE";
+
+	switch (o->disposition) {
+	case DISP_TEMPFAIL:
+	case DISP_REJECT:
+		if (o->smtp_code &&
+		    smfi_setreply(ctx, o->smtp_code, o->smtp_xcode, o->smtp_text) != MI_SUCCESS)
+			log_warn("milter: %s: cannot set the reply text", qid);
+		return o->disposition == DISP_REJECT ? SMFIS_REJECT : SMFIS_TEMPFAIL;
+	case DISP_ACCEPT:
+	case DISP_QUARANTINE:
+	default:
+		break;
+	}
+	for (size_t i = 0; i < m->nown; i++)
+		if (smfi_chgheader(ctx, m->own[i].name, m->own[i].index, NULL) != MI_SUCCESS)
+			log_warn("milter: %s: cannot remove header %s", qid, m->own[i].name);
+	for (size_t i = 0; i < o->nadd_headers; i++)
+		if (smfi_addheader(ctx, o->add_headers[i].name,
+				   o->add_headers[i].value) != MI_SUCCESS)
+			log_warn("milter: %s: cannot add header %s", qid,
+				 o->add_headers[i].name);
+	for (size_t i = 0; i < o->nadd_rcpts; i++)
+		if (smfi_addrcpt(ctx, o->add_rcpts[i]) != MI_SUCCESS)
+			log_warn("milter: %s: cannot add recipient %s", qid, o->add_rcpts[i]);
+	if (o->disposition == DISP_QUARANTINE &&
+	    smfi_quarantine(ctx, o->quarantine_reason ? o->quarantine_reason :
+			    "held by vanthu") != MI_SUCCESS)
+		log_warn("milter: %s: cannot quarantine", qid);
+	return SMFIS_ACCEPT;
+}
+
+static sfsistat
+mlfi_eom(SMFICTX *ctx)
+{
+	struct conn *c = conn_get(ctx);
+	struct outcome o;
+	const char *qid;
+	sfsistat r;
+
+	if (c == NULL || !c->in_message)
+		return SMFIS_CONTINUE;
+	if ((qid = smfi_getsymval(ctx, "i")) != NULL && *qid)
+		c->msg.info.queue_id = xstrdup(qid);
+	message_process(&c->msg, pool, &o);
+	r = apply_outcome(ctx, &c->msg, &o);
+	message_log(&c->msg, &o);
+	outcome_clear(&o);
+	conn_end_message(c);
+	return r;
+}
+
+static sfsistat
+mlfi_abort(SMFICTX *ctx)
+{
+	struct conn *c = conn_get(ctx);
+
+	if (c)
+		conn_end_message(c);
+	return SMFIS_CONTINUE;
+}
+
+static sfsistat
+mlfi_close(SMFICTX *ctx)
+{
+	struct conn *c = conn_get(ctx);
+
+	if (c == NULL)
+		return SMFIS_CONTINUE;	/* a probe that never said hello */
+	conn_end_message(c);
+	free(c->client_addr);
+	free(c->helo);
+	free(c);
+	smfi_setpriv(ctx, NULL);
+	return SMFIS_CONTINUE;
+}
+
+struct smfiDesc mlfi_desc = {
+	.xxfi_name = "vanthu",
+	.xxfi_version = SMFI_VERSION,
+	.xxfi_flags = SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_ADDRCPT | SMFIF_QUARANTINE,
+	.xxfi_connect = mlfi_connect,
+	.xxfi_helo = mlfi_helo,
+	.xxfi_envfrom = mlfi_envfrom,
+	.xxfi_envrcpt = mlfi_envrcpt,
+	.xxfi_header = mlfi_header,
+	.xxfi_eoh = mlfi_eoh,
+	.xxfi_body = mlfi_body,
+	.xxfi_eom = mlfi_eom,
+	.xxfi_abort = mlfi_abort,
+	.xxfi_close = mlfi_close,
+	.xxfi_unknown = mlfi_unknown,
+	.xxfi_data = mlfi_data,
+	.xxfi_negotiate = mlfi_negotiate,
+};

@@ -1,0 +1,107 @@
+/*
+ * spool.c - see spool.h.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "spool.h"
+
+static int
+mkdir_p(const char *dir, mode_t mode)
+{
+	char    path[PATH_MAX];
+	char   *p;
+
+	if ((size_t) snprintf(path, sizeof(path), "%s", dir) >= sizeof(path)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	for (p = path + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = 0;
+		if (mkdir(path, mode) < 0 && errno != EEXIST)
+			return -1;
+		*p = '/';
+	}
+	if (mkdir(path, mode) < 0 && errno != EEXIST)
+		return -1;
+	return 0;
+}
+
+int
+spool_prepare(const char *spool_dir)
+{
+	char    tmp[PATH_MAX];
+
+	if ((size_t) snprintf(tmp, sizeof(tmp), "%s/tmp", spool_dir) >= sizeof(tmp)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	return mkdir_p(tmp, 0700);
+}
+
+int
+spool_open(struct spool_file *sf, const char *spool_dir, uint64_t max)
+{
+	char    path[PATH_MAX];
+
+	memset(sf, 0, sizeof(*sf));
+	sf->max = max;
+	if ((size_t) snprintf(path, sizeof(path), "%s/tmp", spool_dir) >= sizeof(path)) {
+		errno = ENAMETOOLONG;
+		return sf->fd = -1;
+	}
+	sf->fd = open(path, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	if (sf->fd < 0 && (errno == EOPNOTSUPP || errno == EISDIR)) {
+		/* No O_TMPFILE on this file system: name it, then unlink. */
+		size_t  n = strlen(path);
+
+		if (n + 16 >= sizeof(path)) {
+			errno = ENAMETOOLONG;
+			return -1;
+		}
+		strcpy(path + n, "/msg.XXXXXX");
+		if ((sf->fd = mkostemp(path, O_CLOEXEC)) >= 0)
+			unlink(path);
+	}
+	return sf->fd < 0 ? -1 : 0;
+}
+
+int
+spool_write(struct spool_file *sf, const void *data, size_t len)
+{
+	const char *p = data;
+
+	if (sf->oversize || sf->size + len > sf->max) {
+		sf->oversize = 1;
+		sf->size += len;
+		return 0;
+	}
+	sf->size += len;
+	while (len > 0) {
+		ssize_t n = write(sf->fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		p += n;
+		len -= (size_t) n;
+	}
+	return 0;
+}
+
+void
+spool_close(struct spool_file *sf)
+{
+	if (sf->fd >= 0)
+		close(sf->fd);
+	sf->fd = -1;
+}

@@ -1,0 +1,290 @@
+/*
+ * worker.c - start, feed, time out and replace analysis workers; see
+ * worker.h.
+ *
+ * Each slot holds one worker process.  A thread that wants an analysis
+ * takes an idle slot under the pool mutex, talks to its worker without the
+ * mutex, and puts the slot back.  A slot whose worker died or misbehaved
+ * is left empty and filled again by the next thread that takes it, so a
+ * crash costs the one message that caused it and nothing else.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "worker.h"
+#include "xmalloc.h"
+
+#define WORKER_FD	3	/* the worker's end of the socketpair */
+
+struct worker {
+	pid_t   pid;		/* 0: no process */
+	int     sock;
+	unsigned jobs;
+	int     busy;
+	int     recycle;	/* replace before the next job */
+};
+
+struct worker_pool {
+	struct worker_params params;
+	char   *exe;
+	char   *config_path;
+	pthread_mutex_t lock;
+	pthread_cond_t idle;
+	struct worker *slots;
+	unsigned nslots;
+	uint64_t next_id;
+	atomic_ulong restarts;
+};
+
+static int
+worker_spawn(struct worker_pool *pool, struct worker *w)
+{
+	char   *argv[8];
+	int     argc = 0, sv[2];
+	pid_t   pid;
+
+	argv[argc++] = pool->exe;
+	argv[argc++] = "-x";
+	argv[argc++] = "worker";
+	if (pool->config_path) {
+		argv[argc++] = "-c";
+		argv[argc++] = pool->config_path;
+	}
+	if (pool->params.foreground)
+		argv[argc++] = "-f";
+	argv[argc] = NULL;
+
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) {
+		log_error("worker: socketpair: %m");
+		return -1;
+	}
+	/* Between fork and exec only async-signal-safe calls: the daemon
+	 * has other threads whose locks the child would inherit held. */
+	pid = fork();
+	if (pid < 0) {
+		log_error("worker: fork: %m");
+		close(sv[0]);
+		close(sv[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		if (dup2(sv[1], WORKER_FD) < 0)
+			_exit(127);
+		execv(pool->exe, argv);
+		_exit(127);
+	}
+	close(sv[1]);
+	w->pid = pid;
+	w->sock = sv[0];
+	w->jobs = 0;
+	w->recycle = 0;
+	return 0;
+}
+
+/* Stop a worker for good; kill says whether it may still be running. */
+static void
+worker_reap(struct worker *w, int kill_it, const char *why)
+{
+	int     status;
+
+	if (w->pid == 0)
+		return;
+	if (kill_it)
+		kill(w->pid, SIGKILL);
+	close(w->sock);
+	while (waitpid(w->pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (why) {
+		if (WIFSIGNALED(status))
+			log_warn("worker: pid %ld %s, killed by signal %d",
+				 (long) w->pid, why, WTERMSIG(status));
+		else if (WIFEXITED(status) && WEXITSTATUS(status) != 0)
+			log_warn("worker: pid %ld %s, exit status %d",
+				 (long) w->pid, why, WEXITSTATUS(status));
+	}
+	w->pid = 0;
+	w->sock = -1;
+}
+
+struct worker_pool *
+worker_pool_start(const struct worker_params *params)
+{
+	struct worker_pool *pool = xcalloc(1, sizeof(*pool));
+
+	pool->params = *params;
+	pool->exe = xstrdup(params->exe);
+	pool->config_path = params->config_path ? xstrdup(params->config_path) : NULL;
+	pool->params.exe = pool->exe;
+	pool->params.config_path = pool->config_path;
+	pool->nslots = params->nworkers ? params->nworkers : 1;
+	pool->slots = xcalloc(pool->nslots, sizeof(*pool->slots));
+	pthread_mutex_init(&pool->lock, NULL);
+	pthread_cond_init(&pool->idle, NULL);
+	for (unsigned i = 0; i < pool->nslots; i++) {
+		pool->slots[i].sock = -1;
+		if (worker_spawn(pool, &pool->slots[i]) < 0)
+			return worker_pool_stop(pool);
+	}
+	return pool;
+}
+
+struct worker_pool *
+worker_pool_stop(struct worker_pool *pool)
+{
+	if (pool == NULL)
+		return NULL;
+	for (unsigned i = 0; i < pool->nslots; i++) {
+		struct worker *w = &pool->slots[i];
+
+		if (w->pid) {
+			/* Closing the socket tells an idle worker to exit. */
+			shutdown(w->sock, SHUT_RDWR);
+			worker_reap(w, w->busy, NULL);
+		}
+	}
+	pthread_mutex_destroy(&pool->lock);
+	pthread_cond_destroy(&pool->idle);
+	free(pool->slots);
+	free(pool->exe);
+	free(pool->config_path);
+	free(pool);
+	return NULL;
+}
+
+void
+worker_pool_recycle(struct worker_pool *pool)
+{
+	pthread_mutex_lock(&pool->lock);
+	for (unsigned i = 0; i < pool->nslots; i++)
+		pool->slots[i].recycle = 1;
+	pthread_mutex_unlock(&pool->lock);
+}
+
+unsigned long
+worker_pool_restarts(const struct worker_pool *pool)
+{
+	return atomic_load(&((struct worker_pool *) pool)->restarts);
+}
+
+static struct worker *
+worker_take(struct worker_pool *pool, unsigned timeout)
+{
+	struct timespec until;
+	struct worker *w = NULL;
+
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += timeout;
+	pthread_mutex_lock(&pool->lock);
+	for (;;) {
+		for (unsigned i = 0; i < pool->nslots; i++) {
+			if (!pool->slots[i].busy) {
+				w = &pool->slots[i];
+				w->busy = 1;
+				break;
+			}
+		}
+		if (w != NULL)
+			break;
+		if (pthread_cond_timedwait(&pool->idle, &pool->lock, &until) == ETIMEDOUT)
+			break;
+	}
+	pthread_mutex_unlock(&pool->lock);
+	return w;
+}
+
+static void
+worker_give_back(struct worker_pool *pool, struct worker *w)
+{
+	pthread_mutex_lock(&pool->lock);
+	w->busy = 0;
+	pthread_cond_signal(&pool->idle);
+	pthread_mutex_unlock(&pool->lock);
+}
+
+int
+worker_analyse(struct worker_pool *pool, int spool_fd, const char *subject,
+	       const char *header_from, const struct analysis_limits *limits,
+	       struct analysis *out, char *why, size_t whylen)
+{
+	struct wrequest q;
+	struct wreply rep;
+	struct worker *w;
+	const char *err = NULL;
+	int     r, rc = -1;
+
+	memset(out, 0, sizeof(*out));
+	if ((w = worker_take(pool, pool->params.timeout)) == NULL) {
+		snprintf(why, whylen, "no analysis worker free within %us",
+			 pool->params.timeout);
+		return -1;
+	}
+	/* A worker that died while idle costs no message: replace it. */
+	if (w->pid && waitpid(w->pid, NULL, WNOHANG) == w->pid) {
+		log_warn("worker: pid %ld died while idle; replacing it", (long) w->pid);
+		close(w->sock);
+		w->pid = 0;
+	}
+	if (w->pid && (w->recycle || w->jobs >= pool->params.recycle_after)) {
+		shutdown(w->sock, SHUT_RDWR);
+		worker_reap(w, 0, NULL);
+	}
+	if (w->pid == 0) {
+		if (worker_spawn(pool, w) < 0) {
+			snprintf(why, whylen, "cannot start an analysis worker");
+			worker_give_back(pool, w);
+			return -1;
+		}
+		atomic_fetch_add(&pool->restarts, 1);
+	}
+
+	memset(&q, 0, sizeof(q));
+	q.id = __atomic_add_fetch(&pool->next_id, 1, __ATOMIC_RELAXED);
+	q.kind = WREQ_ANALYSE;
+	q.subject = (char *) subject;
+	q.header_from = (char *) header_from;
+	q.limits = *limits;
+	q.fd = spool_fd;
+	if (wproto_send_request(w->sock, &q) < 0) {
+		snprintf(why, whylen, "analysis worker did not take the job: %s",
+			 strerror(errno));
+		worker_reap(w, 1, "refused a job");
+		worker_give_back(pool, w);
+		return -1;
+	}
+	r = wproto_recv_reply(w->sock, (int) pool->params.timeout * 1000,
+			      pool->params.reply_max, &rep, &err);
+	if (r == 0 && rep.id != q.id) {
+		r = -3;
+		err = "reply to another request";
+		wreply_clear(&rep);
+	}
+	if (r < 0) {
+		snprintf(why, whylen, "analysis worker %s", r == -2 ?
+			 "timed out" : r == -3 ? err : "crashed");
+		worker_reap(w, 1, r == -2 ? "timed out" : r == -3 ? err : "died");
+	} else if (rep.status != WREP_OK) {
+		snprintf(why, whylen, "analysis failed: %s",
+			 rep.error ? rep.error : "no reason given");
+		w->jobs++;
+		wreply_clear(&rep);
+	} else {
+		*out = rep.analysis;
+		memset(&rep.analysis, 0, sizeof(rep.analysis));
+		wreply_clear(&rep);
+		w->jobs++;
+		rc = 0;
+	}
+	worker_give_back(pool, w);
+	return rc;
+}

@@ -1,0 +1,55 @@
+/*
+ * worker.h - the pool of analysis workers, parent side.
+ *
+ * All parsing of untrusted bytes happens in worker processes: the daemon
+ * re-executes itself as "vanthu-milter -x worker", each worker holding one
+ * end of a socketpair.  worker_analyse() hands a message's spool file to an
+ * idle worker and waits for its reply within the analysis timeout.
+ *
+ * A worker that crashes, hangs past the timeout or sends a malformed reply
+ * is killed and replaced; the call returns -1 with the reason, and only
+ * that message is affected.  Workers are recycled after a number of jobs
+ * and after a configuration reload.  Safe to call from many threads.
+ */
+#ifndef VANTHU_WORKER_H
+#define VANTHU_WORKER_H
+
+#include <stddef.h>
+
+#include "facts.h"
+#include "wproto.h"
+
+struct worker_pool;
+
+struct worker_params {
+	const char *exe;		/* this program, absolute */
+	const char *config_path;	/* NULL: embedded defaults */
+	int     foreground;		/* workers log to stderr */
+	unsigned nworkers;
+	unsigned timeout;		/* seconds per message */
+	size_t  reply_max;		/* bytes */
+	unsigned recycle_after;		/* jobs */
+};
+
+struct worker_pool *worker_pool_start(const struct worker_params *);
+struct worker_pool *worker_pool_stop(struct worker_pool *);
+
+/* Replace every worker once it is idle (after a reload). */
+void    worker_pool_recycle(struct worker_pool *);
+
+/* Counters for statistics. */
+unsigned long worker_pool_restarts(const struct worker_pool *);
+
+/*
+ * Analyse the message in spool_fd.  Returns 0 and fills *out, or -1 with
+ * a reason in why[] (worker crashed, timed out, malformed reply, analysis
+ * failed: ...).
+ */
+int     worker_analyse(struct worker_pool *, int spool_fd, const char *subject,
+		       const char *header_from, const struct analysis_limits *,
+		       struct analysis *out, char *why, size_t whylen);
+
+/* The worker's own entry point: "vanthu-milter -x worker". */
+int     aw_main(int argc, char **argv);
+
+#endif

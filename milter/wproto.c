@@ -1,0 +1,498 @@
+/*
+ * wproto.c - encode and decode worker requests and replies; see wproto.h.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "wbuf.h"
+#include "wproto.h"
+#include "xmalloc.h"
+
+#define STR_MAX		(16u << 20)	/* any one string, text included */
+#define SMALL_MAX	4096		/* names, types, parts, reasons */
+
+static void
+put_header(struct wbuf *w, uint32_t magic)
+{
+	wbuf_u32(w, magic);
+	wbuf_u32(w, 0);		/* length, set when the body is done */
+}
+
+static int
+write_all(int sock, const unsigned char *p, size_t n, int fd)
+{
+	int     fd_sent = fd < 0;
+
+	while (n > 0) {
+		ssize_t r;
+
+		if (!fd_sent) {
+			struct msghdr msg = {0};
+			struct iovec iov = {(void *) p, n};
+			union {
+				struct cmsghdr hdr;
+				char    buf[CMSG_SPACE(sizeof(int))];
+			} ctl;
+			struct cmsghdr *c;
+
+			memset(&ctl, 0, sizeof(ctl));
+			msg.msg_iov = &iov;
+			msg.msg_iovlen = 1;
+			msg.msg_control = ctl.buf;
+			msg.msg_controllen = sizeof(ctl.buf);
+			c = CMSG_FIRSTHDR(&msg);
+			c->cmsg_level = SOL_SOCKET;
+			c->cmsg_type = SCM_RIGHTS;
+			c->cmsg_len = CMSG_LEN(sizeof(int));
+			memcpy(CMSG_DATA(c), &fd, sizeof(int));
+			r = sendmsg(sock, &msg, MSG_NOSIGNAL);
+			if (r > 0)
+				fd_sent = 1;
+		} else {
+			r = send(sock, p, n, MSG_NOSIGNAL);
+		}
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += r;
+		n -= (size_t) r;
+	}
+	return 0;
+}
+
+static int
+send_frame(int sock, struct wbuf *w, int fd)
+{
+	int     r;
+
+	wbuf_set_u32(w, 4, (uint32_t) (w->len - 8));
+	r = write_all(sock, w->data, w->len, fd);
+	wbuf_free(w);
+	return r;
+}
+
+int
+wproto_send_request(int sock, const struct wrequest *q)
+{
+	struct wbuf w;
+
+	wbuf_init(&w);
+	put_header(&w, WPROTO_REQ_MAGIC);
+	wbuf_u64(&w, q->id);
+	wbuf_u32(&w, q->kind);
+	wbuf_str(&w, q->subject);
+	wbuf_str(&w, q->header_from);
+	wbuf_u32(&w, q->limits.max_parts);
+	wbuf_u32(&w, q->limits.max_depth);
+	wbuf_u32(&w, q->limits.max_archive_files);
+	wbuf_u64(&w, q->limits.max_archive_size);
+	wbuf_u32(&w, q->limits.max_archive_ratio);
+	wbuf_u64(&w, q->limits.max_doc_size);
+	return send_frame(sock, &w, q->fd);
+}
+
+static void
+put_signature(struct wbuf *w, const struct signature *s)
+{
+	wbuf_u32(w, s->verdict);
+	wbuf_str(w, s->signer);
+	wbuf_str(w, s->organization);
+	wbuf_str(w, s->email);
+	wbuf_str(w, s->issuer);
+	wbuf_str(w, s->serial);
+	wbuf_str(w, s->signing_time);
+	wbuf_str(w, s->signing_time_source);
+	wbuf_str(w, s->subfilter);
+	wbuf_str(w, s->digest);
+	wbuf_u8(w, s->covers_whole_file != 0);
+	wbuf_str(w, s->reason);
+}
+
+static void
+put_document(struct wbuf *w, const struct document *d)
+{
+	wbuf_str(w, d->name);
+	wbuf_str(w, d->sha256);
+	wbuf_u64(w, d->size);
+	wbuf_str(w, d->type);
+	wbuf_str(w, d->declared_type);
+	wbuf_str(w, d->part);
+	wbuf_u32(w, d->origin);
+	wbuf_str(w, d->origin_detail);
+	wbuf_u8(w, d->needs_ocr != 0);
+	wbuf_u8(w, d->text_from_signed_revision != 0);
+	wbuf_str(w, d->text);
+	for (int i = 0; i < FACT__COUNT; i++) {
+		wbuf_str(w, d->facts.f[i].value);
+		wbuf_u8(w, d->facts.f[i].source);
+		wbuf_u8(w, d->facts.f[i].confidence);
+	}
+	wbuf_u32(w, (uint32_t) d->nsigs);
+	for (size_t i = 0; i < d->nsigs; i++)
+		put_signature(w, &d->sigs[i]);
+	wbuf_u32(w, d->sig_verdict);
+	wbuf_bytes(w, d->data, d->data ? d->len : 0);
+}
+
+int
+wproto_send_reply(int sock, const struct wreply *r)
+{
+	const struct analysis *a = &r->analysis;
+	struct wbuf w;
+
+	wbuf_init(&w);
+	put_header(&w, WPROTO_REP_MAGIC);
+	wbuf_u64(&w, r->id);
+	wbuf_u32(&w, r->status);
+	wbuf_str(&w, r->error);
+	wbuf_u32(&w, (uint32_t) a->ndocs);
+	for (size_t i = 0; i < a->ndocs; i++)
+		put_document(&w, &a->docs[i]);
+	wbuf_u32(&w, (uint32_t) a->nskipped);
+	for (size_t i = 0; i < a->nskipped; i++) {
+		wbuf_str(&w, a->skipped[i].part);
+		wbuf_str(&w, a->skipped[i].name);
+		wbuf_str(&w, a->skipped[i].reason);
+	}
+	wbuf_u8(&w, a->smime.present != 0);
+	wbuf_u32(&w, a->smime.verdict);
+	wbuf_str(&w, a->smime.signer);
+	wbuf_u8(&w, a->smime.from_matches != 0);
+	wbuf_str(&w, a->smime.reason);
+	return send_frame(sock, &w, -1);
+}
+
+static int
+sha256_hex_valid(const char *s)
+{
+	if (s == NULL || strlen(s) != 64)
+		return 0;
+	for (; *s; s++)
+		if (!((*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'f')))
+			return 0;
+	return 1;
+}
+
+static void
+get_signature(struct rbuf *r, struct signature *s)
+{
+	uint32_t v = rbuf_u32(r);
+
+	if (v >= SIG__COUNT)
+		r->failed = 1;
+	s->verdict = r->failed ? SIG_MALFORMED : (enum sig_verdict) v;
+	s->signer = rbuf_str(r, SMALL_MAX);
+	s->organization = rbuf_str(r, SMALL_MAX);
+	s->email = rbuf_str(r, SMALL_MAX);
+	s->issuer = rbuf_str(r, SMALL_MAX);
+	s->serial = rbuf_str(r, SMALL_MAX);
+	s->signing_time = rbuf_str(r, SMALL_MAX);
+	s->signing_time_source = rbuf_str(r, SMALL_MAX);
+	s->subfilter = rbuf_str(r, SMALL_MAX);
+	s->digest = rbuf_str(r, SMALL_MAX);
+	s->covers_whole_file = rbuf_u8(r);
+	s->reason = rbuf_str(r, SMALL_MAX);
+}
+
+static void
+get_document(struct rbuf *r, struct document *d)
+{
+	char   *sha;
+	uint32_t n, v;
+
+	d->name = rbuf_str(r, SMALL_MAX);
+	sha = rbuf_str(r, 64);
+	if (!r->failed && !sha256_hex_valid(sha))
+		r->failed = 1;
+	if (sha)
+		memcpy(d->sha256, sha, strlen(sha) + 1);
+	free(sha);
+	d->size = rbuf_u64(r);
+	d->type = rbuf_str(r, SMALL_MAX);
+	d->declared_type = rbuf_str(r, SMALL_MAX);
+	d->part = rbuf_str(r, SMALL_MAX);
+	v = rbuf_u32(r);
+	if (v >= ORIGIN__COUNT)
+		r->failed = 1;
+	d->origin = r->failed ? ORIGIN_ATTACHMENT : (enum doc_origin) v;
+	d->origin_detail = rbuf_str(r, SMALL_MAX);
+	d->needs_ocr = rbuf_u8(r);
+	d->text_from_signed_revision = rbuf_u8(r);
+	d->text = rbuf_str(r, STR_MAX);
+	for (int i = 0; i < FACT__COUNT; i++) {
+		d->facts.f[i].value = rbuf_str(r, STR_MAX);
+		v = rbuf_u8(r);
+		if (v >= SRC__COUNT)
+			r->failed = 1;
+		d->facts.f[i].source = r->failed ? SRC_NONE : (enum fact_source) v;
+		d->facts.f[i].confidence = rbuf_u8(r);
+	}
+	n = rbuf_u32(r);
+	/* Each signature takes at least 49 bytes: a bound on the count. */
+	if (n > (size_t) (r->end - r->p) / 49)
+		r->failed = 1;
+	if (!r->failed && n > 0) {
+		d->sigs = xcalloc(n, sizeof(*d->sigs));
+		for (uint32_t i = 0; i < n && !r->failed; i++, d->nsigs++)
+			get_signature(r, &d->sigs[i]);
+	}
+	v = rbuf_u32(r);
+	if (v >= SIG__COUNT)
+		r->failed = 1;
+	d->sig_verdict = r->failed ? SIG_MALFORMED : (enum sig_verdict) v;
+	d->data = rbuf_bytes(r, (size_t) -1, &d->len);
+	if (!r->failed && d->len != d->size)
+		r->failed = 1;
+}
+
+int
+wproto_decode_reply(const unsigned char *p, size_t len, struct wreply *rep)
+{
+	struct analysis *a = &rep->analysis;
+	struct rbuf r;
+	uint32_t n, v;
+
+	memset(rep, 0, sizeof(*rep));
+	rbuf_init(&r, p, len);
+	rep->id = rbuf_u64(&r);
+	rep->status = rbuf_u32(&r);
+	if (rep->status != WREP_OK && rep->status != WREP_FAILED)
+		r.failed = 1;
+	rep->error = rbuf_str(&r, SMALL_MAX);
+
+	n = rbuf_u32(&r);
+	/* A document takes at least 150 bytes on the wire. */
+	if (n > (size_t) (r.end - r.p) / 150)
+		r.failed = 1;
+	for (uint32_t i = 0; i < n && !r.failed; i++)
+		get_document(&r, analysis_add_document(a));
+
+	n = rbuf_u32(&r);
+	if (n > (size_t) (r.end - r.p) / 12)
+		r.failed = 1;
+	for (uint32_t i = 0; i < n && !r.failed; i++) {
+		char   *part = rbuf_str(&r, SMALL_MAX);
+		char   *name = rbuf_str(&r, SMALL_MAX);
+		char   *reason = rbuf_str(&r, SMALL_MAX);
+
+		if (!r.failed && reason)
+			analysis_skip(a, part, name, reason);
+		else
+			r.failed = 1;
+		free(part);
+		free(name);
+		free(reason);
+	}
+	a->smime.present = rbuf_u8(&r);
+	v = rbuf_u32(&r);
+	if (v >= SIG__COUNT)
+		r.failed = 1;
+	a->smime.verdict = r.failed ? SIG_MALFORMED : (enum sig_verdict) v;
+	a->smime.signer = rbuf_str(&r, SMALL_MAX);
+	a->smime.from_matches = rbuf_u8(&r);
+	a->smime.reason = rbuf_str(&r, SMALL_MAX);
+
+	if (!rbuf_end(&r)) {
+		wreply_clear(rep);
+		return -1;
+	}
+	return 0;
+}
+
+static long
+ms_left(const struct timespec *until)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (until->tv_sec - now.tv_sec) * 1000 +
+	    (until->tv_nsec - now.tv_nsec) / 1000000;
+}
+
+/* Read exactly n bytes before the deadline; same returns as recv_reply. */
+static int
+read_exact(int sock, unsigned char *p, size_t n, const struct timespec *until,
+	   int *fd)
+{
+	while (n > 0) {
+		ssize_t r;
+
+		if (until) {
+			struct pollfd pfd = {sock, POLLIN, 0};
+			long    left = ms_left(until);
+			int     pr;
+
+			if (left <= 0)
+				return -2;
+			pr = poll(&pfd, 1, left > 60000 ? 60000 : (int) left);
+			if (pr < 0 && errno == EINTR)
+				continue;
+			if (pr < 0)
+				return -1;
+			if (pr == 0)
+				continue;
+		}
+		if (fd != NULL && *fd < 0) {
+			struct msghdr msg = {0};
+			struct iovec iov = {p, n};
+			union {
+				struct cmsghdr hdr;
+				char    buf[CMSG_SPACE(sizeof(int))];
+			} ctl;
+			struct cmsghdr *c;
+
+			msg.msg_iov = &iov;
+			msg.msg_iovlen = 1;
+			msg.msg_control = ctl.buf;
+			msg.msg_controllen = sizeof(ctl.buf);
+			r = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
+			for (c = r > 0 ? CMSG_FIRSTHDR(&msg) : NULL; c; c = CMSG_NXTHDR(&msg, c)) {
+				if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS &&
+				    c->cmsg_len == CMSG_LEN(sizeof(int)))
+					memcpy(fd, CMSG_DATA(c), sizeof(int));
+			}
+		} else {
+			r = recv(sock, p, n, 0);
+		}
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return -1;
+		if (r == 0) {
+			errno = 0;
+			return -1;
+		}
+		p += r;
+		n -= (size_t) r;
+	}
+	return 0;
+}
+
+static int
+recv_frame(int sock, uint32_t magic, int deadline_ms, size_t max,
+	   unsigned char **body, size_t *len, int *fd, const char **why)
+{
+	struct timespec until, *untilp = NULL;
+	unsigned char hdr[8];
+	uint32_t m, n;
+	int     r;
+
+	*body = NULL;
+	if (deadline_ms >= 0) {
+		clock_gettime(CLOCK_MONOTONIC, &until);
+		until.tv_sec += deadline_ms / 1000;
+		until.tv_nsec += (long) (deadline_ms % 1000) * 1000000;
+		if (until.tv_nsec >= 1000000000) {
+			until.tv_sec++;
+			until.tv_nsec -= 1000000000;
+		}
+		untilp = &until;
+	}
+	if ((r = read_exact(sock, hdr, sizeof(hdr), untilp, fd)) < 0) {
+		*why = r == -2 ? "timed out" : errno ? "read error" : "connection closed";
+		return r;
+	}
+	m = (uint32_t) hdr[0] << 24 | (uint32_t) hdr[1] << 16 | (uint32_t) hdr[2] << 8 | hdr[3];
+	n = (uint32_t) hdr[4] << 24 | (uint32_t) hdr[5] << 16 | (uint32_t) hdr[6] << 8 | hdr[7];
+	if (m != magic) {
+		*why = "bad magic";
+		return -3;
+	}
+	if (n > max) {
+		*why = "frame too large";
+		return -3;
+	}
+	*body = xmalloc(n);
+	if ((r = read_exact(sock, *body, n, untilp, NULL)) < 0) {
+		*why = r == -2 ? "timed out" : errno ? "read error" : "connection closed";
+		free(*body);
+		*body = NULL;
+		return r;
+	}
+	*len = n;
+	return 0;
+}
+
+int
+wproto_recv_reply(int sock, int deadline_ms, size_t max, struct wreply *rep,
+		  const char **why)
+{
+	unsigned char *body;
+	size_t  len;
+	int     r;
+
+	memset(rep, 0, sizeof(*rep));
+	if ((r = recv_frame(sock, WPROTO_REP_MAGIC, deadline_ms, max, &body,
+			    &len, NULL, why)) < 0)
+		return r;
+	r = wproto_decode_reply(body, len, rep);
+	free(body);
+	if (r < 0) {
+		*why = "malformed reply";
+		return -3;
+	}
+	return 0;
+}
+
+int
+wproto_recv_request(int sock, struct wrequest *q, const char **why)
+{
+	unsigned char *body;
+	size_t  len;
+	struct rbuf r;
+	int     fd = -1, rc;
+
+	memset(q, 0, sizeof(*q));
+	q->fd = -1;
+	if ((rc = recv_frame(sock, WPROTO_REQ_MAGIC, -1, WPROTO_REQ_MAX, &body,
+			     &len, &fd, why)) < 0) {
+		if (fd >= 0)
+			close(fd);
+		return rc;
+	}
+	rbuf_init(&r, body, len);
+	q->id = rbuf_u64(&r);
+	q->kind = rbuf_u32(&r);
+	q->subject = rbuf_str(&r, SMALL_MAX);
+	q->header_from = rbuf_str(&r, SMALL_MAX);
+	q->limits.max_parts = rbuf_u32(&r);
+	q->limits.max_depth = rbuf_u32(&r);
+	q->limits.max_archive_files = rbuf_u32(&r);
+	q->limits.max_archive_size = rbuf_u64(&r);
+	q->limits.max_archive_ratio = rbuf_u32(&r);
+	q->limits.max_doc_size = rbuf_u64(&r);
+	q->fd = fd;
+	free(body);
+	if (!rbuf_end(&r) || q->kind != WREQ_ANALYSE) {
+		*why = "malformed request";
+		wrequest_clear(q);
+		return -3;
+	}
+	return 0;
+}
+
+void
+wrequest_clear(struct wrequest *q)
+{
+	free(q->subject);
+	free(q->header_from);
+	if (q->fd >= 0)
+		close(q->fd);
+	memset(q, 0, sizeof(*q));
+	q->fd = -1;
+}
+
+void
+wreply_clear(struct wreply *r)
+{
+	free(r->error);
+	analysis_clear(&r->analysis);
+	memset(r, 0, sizeof(*r));
+}

@@ -1,0 +1,84 @@
+/*
+ * wproto.h - the wire format between the daemon and its analysis workers.
+ *
+ * This is the only module that knows the format, for both sides.  One
+ * request, one reply, over a stream socketpair:
+ *
+ *	frame   = magic(u32) length(u32) body[length]
+ *	request = id(u64) kind(u32) subject(str) header_from(str) limits
+ *	          + the message's spool file, read-only, as SCM_RIGHTS
+ *	reply   = id(u64) status(u32) error(str) analysis
+ *
+ * Integers are big-endian; a str is a u32 length (0xFFFFFFFF for NULL) and
+ * that many bytes.  The analysis carries every field of struct analysis
+ * and each document's decoded bytes, for the parent's document spool.
+ * The decoder treats every reply as hostile: enums are range-checked,
+ * strings bounded, the total capped, and leftover bytes are an error.
+ */
+#ifndef VANTHU_WPROTO_H
+#define VANTHU_WPROTO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "facts.h"
+
+#define WPROTO_REQ_MAGIC	0x56545731u	/* "VTW1" */
+#define WPROTO_REP_MAGIC	0x56545231u	/* "VTR1" */
+#define WPROTO_REQ_MAX		(64 * 1024)
+
+enum wreq_kind {
+	WREQ_ANALYSE = 1,
+};
+
+enum wrep_status {
+	WREP_OK = 0,
+	WREP_FAILED = 1,	/* the analysis failed; error says why */
+};
+
+struct analysis_limits {
+	uint32_t max_parts;
+	uint32_t max_depth;
+	uint32_t max_archive_files;
+	uint64_t max_archive_size;
+	uint32_t max_archive_ratio;
+	uint64_t max_doc_size;
+};
+
+struct wrequest {
+	uint64_t id;
+	uint32_t kind;
+	char   *subject;
+	char   *header_from;
+	struct analysis_limits limits;
+	int     fd;		/* the spool file; -1 when none */
+};
+
+struct wreply {
+	uint64_t id;
+	uint32_t status;
+	char   *error;
+	struct analysis analysis;
+};
+
+/* Both sides: write one whole frame, passing fd when it is >= 0.
+ * Returns 0, or -1 with errno set. */
+int     wproto_send_request(int sock, const struct wrequest *);
+int     wproto_send_reply(int sock, const struct wreply *);
+
+/*
+ * Read one frame within deadline_ms (-1: no deadline) and decode it.
+ * Returns 0; -1 on a system error or EOF (errno set, 0 for EOF);
+ * -2 on a deadline; -3 when the frame is malformed.  *why says which.
+ */
+int     wproto_recv_request(int sock, struct wrequest *, const char **why);
+int     wproto_recv_reply(int sock, int deadline_ms, size_t max,
+			  struct wreply *, const char **why);
+
+void    wrequest_clear(struct wrequest *);
+void    wreply_clear(struct wreply *);
+
+/* Exposed for the fuzz target and unit tests. */
+int     wproto_decode_reply(const unsigned char *, size_t, struct wreply *);
+
+#endif

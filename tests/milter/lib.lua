@@ -1,0 +1,76 @@
+-- lib.lua - helpers shared by the miltertest scripts.
+--
+-- Each script runs under miltertest with -D sock=SPEC -D lib=PATH and
+-- prints TAP lines "ok - sentence" or "not ok - sentence".  Lua errors
+-- only show under pcall in miltertest, so run() catches them and turns
+-- them into a failing line.
+
+function check(cond, sentence)
+	if cond then
+		print("ok - " .. sentence)
+	else
+		print("not ok - " .. sentence)
+	end
+	return cond
+end
+
+function run(sentence, fn)
+	local ok, err = pcall(fn)
+	if not ok then
+		print("not ok - " .. sentence .. ": " .. tostring(err))
+	end
+end
+
+function expect(conn, reply, what)
+	local got = mt.getreply(conn)
+	if got ~= reply then
+		error(what .. ": reply " .. tostring(got) .. ", expected " .. tostring(reply))
+	end
+end
+
+-- Connect, then send conninfo, helo, MAIL and RCPT, all expected to
+-- continue.  opts: ip, from, rcpts (table), auth.
+function open_message(opts)
+	local conn = mt.connect(sock, 10, 0.2)
+	if conn == nil then error("cannot connect to " .. sock) end
+	mt.conninfo(conn, "client.example", opts.ip or "203.0.113.5")
+	expect(conn, SMFIR_CONTINUE, "connect")
+	mt.helo(conn, "client.example")
+	expect(conn, SMFIR_CONTINUE, "helo")
+	if opts.auth then
+		mt.macro(conn, SMFIC_MAIL, "i", opts.qid or "TESTQID", "{auth_authen}", opts.auth)
+	else
+		mt.macro(conn, SMFIC_MAIL, "i", opts.qid or "TESTQID")
+	end
+	mt.mailfrom(conn, "<" .. (opts.from or "vanthu@sonoi.gov.vn") .. ">")
+	expect(conn, SMFIR_CONTINUE, "mail from")
+	for _, r in ipairs(opts.rcpts or {"vanthu@binhdinh.gov.vn"}) do
+		mt.rcptto(conn, "<" .. r .. ">")
+		expect(conn, SMFIR_CONTINUE, "rcpt to")
+	end
+	return conn
+end
+
+-- Send headers (a list of {name, value}) and a body in chunks of at most
+-- 65,535 bytes (miltertest's Debian build drops the link on 65,536).
+function send_content(conn, headers, body)
+	for _, h in ipairs(headers) do
+		mt.header(conn, h[1], h[2])
+		expect(conn, SMFIR_CONTINUE, "header " .. h[1])
+	end
+	mt.eoh(conn)
+	expect(conn, SMFIR_CONTINUE, "eoh")
+	local i = 1
+	while i <= #body do
+		mt.bodystring(conn, string.sub(body, i, i + 65534))
+		expect(conn, SMFIR_CONTINUE, "body")
+		i = i + 65535
+	end
+end
+
+function read_file(path)
+	local f = assert(io.open(path, "rb"))
+	local s = f:read("*a")
+	f:close()
+	return s
+end

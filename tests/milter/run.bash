@@ -1,0 +1,146 @@
+#!/bin/bash
+# run.bash - vanthu-milter as a running daemon, driven by miltertest.
+#
+# Starts the daemon on a private unix socket with its own spool, runs each
+# Lua script against it, and checks what a mail admin relies on: health
+# probes, aborts, large messages, dead workers, reload and stop.
+set -u
+top=${VANTHU_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
+build=${VANTHU_BUILD:-build}
+case $build in /*) ;; *) build="$top/$build" ;; esac
+milter="$build/vanthu-milter"
+here="$top/tests/milter"
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/vanthu-milter.XXXXXX")
+pids=()
+n=0
+
+cleanup() {
+	for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null; done
+	for p in "${pids[@]}"; do
+		for _ in $(seq 50); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
+		kill -KILL "$p" 2>/dev/null
+	done
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+tap() {	# tap STATUS SENTENCE
+	n=$((n + 1))
+	if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi
+}
+
+write_conf() {	# write_conf FILE SOCKET [extra lines...]
+	local f=$1 s=$2
+	shift 2
+	{
+		echo "Socket $s"
+		echo "Syslog no"
+		echo "LogLevel info"
+		echo "Spool $tmp/spool"
+		echo "Database $tmp/register.sqlite"
+		echo "Domains binhdinh.gov.vn"
+		echo "OfficialDomains *.gov.vn chinhphu.vn"
+		echo "InternalHosts 127.0.0.1, ::1, 10.0.0.0/8"
+		echo "AnalysisWorkers 2"
+		for l in "$@"; do echo "$l"; done
+	} >"$f"
+}
+
+start() {	# start NAME CONF: runs the daemon, waits until it listens
+	local name=$1 conf=$2
+	"$milter" -f -c "$conf" >"$tmp/$name.log" 2>&1 &
+	pids+=($!)
+	eval "${name}_pid=$!"
+	for _ in $(seq 100); do
+		grep -q "listening on" "$tmp/$name.log" && return 0
+		kill -0 "$!" 2>/dev/null || break
+		sleep 0.1
+	done
+	echo "# $name did not start:"; sed 's/^/#   /' "$tmp/$name.log"
+	return 1
+}
+
+lua() {	# lua SOCKET SCRIPT [-D ...]: prints the script's TAP lines, renumbered
+	local s=$1 script=$2
+	shift 2
+	miltertest -D sock="$s" -D lib="$here/lib.lua" "$@" -s "$here/$script" 2>&1 |
+	while IFS= read -r line; do
+		case $line in
+		"ok - "*) tap 0 "${line#ok - }" ;;
+		"not ok - "*) tap 1 "${line#not ok - }" ;;
+		*) echo "# $line" ;;
+		esac
+	done
+}
+# lua runs in a pipeline subshell: keep the count by counting its output.
+run_lua() {
+	local out
+	out=$(n=$n lua "$@")
+	echo "$out"
+	n=$((n + $(echo "$out" | grep -cE '^(not )?ok ')))
+}
+
+sock="unix:$tmp/milter.sock"
+write_conf "$tmp/main.conf" "$sock"
+start main "$tmp/main.conf" || exit 1
+
+for s in plain attachment forged direction abort large; do
+	run_lua "$sock" "$s.lua"
+done
+
+# A TCP health probe: connect and close without a word, on an inet socket.
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+write_conf "$tmp/inet.conf" "inet:$port@127.0.0.1" "MaxMessageSize 1M" "OnOversize reject"
+start inet "$tmp/inet.conf" || exit 1
+for _ in 1 2 3; do
+	python3 -c "import socket; socket.create_connection(('127.0.0.1', $port)).close()"
+done
+sleep 0.3
+kill -0 "$inet_pid" 2>/dev/null
+tap $? "three TCP connect-and-close probes leave the daemon running"
+run_lua "inet:$port@127.0.0.1" plain.lua
+run_lua "inet:$port@127.0.0.1" oversize.lua -D want=reject
+write_conf "$tmp/over.conf" "unix:$tmp/over.sock" "MaxMessageSize 1M"
+start over "$tmp/over.conf" || exit 1
+run_lua "unix:$tmp/over.sock" oversize.lua -D want=accept
+
+# Workers killed while idle are replaced without costing a message.
+pkill -KILL -P "$main_pid"
+sleep 0.2
+run_lua "$sock" attachment.lua
+grep -q "died while idle; replacing it" "$tmp/main.log"
+tap $? "a worker that died while idle is logged and replaced"
+kill -0 "$main_pid"
+tap $? "the daemon is still running after its workers were killed"
+
+# Reload: a broken file keeps the old configuration, a good one applies.
+cp "$tmp/main.conf" "$tmp/main.conf.good"
+echo "NoSuchName 1" >>"$tmp/main.conf"
+kill -USR1 "$main_pid"
+for _ in $(seq 50); do grep -q "keeping the old configuration" "$tmp/main.log" && break; sleep 0.1; done
+grep -q "main.conf:10: unknown name \"NoSuchName\"" "$tmp/main.log" &&
+	grep -q "keeping the old configuration" "$tmp/main.log"
+tap $? "a reload with a broken file names the line and keeps the old configuration"
+run_lua "$sock" plain.lua
+cp "$tmp/main.conf.good" "$tmp/main.conf"
+echo "Domains sonoi.gov.vn" >>"$tmp/main.conf"
+kill -USR1 "$main_pid"
+for _ in $(seq 50); do grep -q "reload: done" "$tmp/main.log" && break; sleep 0.1; done
+grep -q "reload: done" "$tmp/main.log"
+tap $? "a reload with a good file is applied"
+
+# SIGTERM stops the daemon cleanly.
+kill -TERM "$main_pid"
+st=1
+for _ in $(seq 150); do
+	if ! kill -0 "$main_pid" 2>/dev/null; then wait "$main_pid"; st=$?; break; fi
+	sleep 0.1
+done
+tap $st "SIGTERM stops the daemon with exit status 0"
+grep -q "stopping" "$tmp/main.log"
+tap $? "the daemon logs that it stops"
+
+# Every message left one log line with its outcome.
+grep -q "TESTQID: direction=inbound from=<vanthu@sonoi.gov.vn> rcpts=1 official=yes size=[0-9]* documents=0 skipped=0 outcome=accept ms=" "$tmp/main.log"
+tap $? "each message is logged with queue id, direction, sender, documents and outcome"
+if [ "$n" -eq 0 ]; then echo "not ok - no test ran"; fi
