@@ -20,6 +20,7 @@
 #include <openssl/evp.h>
 
 #include "aw_sig.h"
+#include "conf.h"
 #include "facts.h"
 #include "sig_trust.h"
 #include "verify_cmd.h"
@@ -349,9 +350,20 @@ print_smime(const char *path, const struct smime_result *r, int json)
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: vanthu verify [--json] [--anchors PATH]... "
+	fprintf(stderr, "usage: vanthu verify [--json] [-c CONFIG] [--anchors PATH]... "
 		"[--intermediates PATH]... [--crl PATH]... [--skew SECONDS] "
 		"FILE.pdf|FILE.eml\n");
+}
+
+/* Append the paths of a configuration list; 0 when they do not fit. */
+static int
+add_paths(char **v, size_t *n, const struct strlist *l)
+{
+	if (l->n > MAX_PATHS - *n)
+		return 0;
+	for (size_t i = 0; i < l->n; i++)
+		v[(*n)++] = l->v[i];
+	return 1;
 }
 
 static int
@@ -393,19 +405,25 @@ verify_main(int argc, char **argv)
 		{"intermediates", required_argument, NULL, 'i'},
 		{"crl", required_argument, NULL, 'r'},
 		{"skew", required_argument, NULL, 's'},
+		{"config", required_argument, NULL, 'c'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0}
 	};
 	char   *anchors[MAX_PATHS], *inter[MAX_PATHS], *crls[MAX_PATHS];
 	size_t  na = 0, ni = 0, nc = 0, len;
 	unsigned skew = 0;
-	int     json = 0, c, rc = 1;
+	int     json = 0, c, rc = 1, skew_set = 0;
+	const char *config_path = NULL;
+	struct config *cfg = NULL;
 	struct sig_trust *trust;
 	unsigned char *buf;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "j", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:j", opts, NULL)) != -1) {
 		switch (c) {
+		case 'c':
+			config_path = optarg;
+			break;
 		case 'j':
 			json = 1;
 			break;
@@ -425,6 +443,7 @@ verify_main(int argc, char **argv)
 			break;
 		case 's':
 			skew = (unsigned) strtoul(optarg, NULL, 10);
+			skew_set = 1;
 			break;
 		default:
 			usage();
@@ -435,7 +454,22 @@ verify_main(int argc, char **argv)
 		usage();
 		return 2;
 	}
+	/* The configuration's trust settings, then those of the command line. */
+	if (config_path) {
+		if ((cfg = conf_load(config_path, stderr)) == NULL)
+			return 2;
+		if (!add_paths(anchors, &na, &cfg->trust_anchors) ||
+		    !add_paths(inter, &ni, &cfg->intermediates) ||
+		    !add_paths(crls, &nc, &cfg->crl_files)) {
+			fprintf(stderr, "vanthu verify: too many paths\n");
+			conf_free(cfg);
+			return 2;
+		}
+		if (!skew_set)
+			skew = cfg->signature_clock_skew;
+	}
 	trust = sig_trust_load_paths(anchors, na, inter, ni, crls, nc, skew, stderr);
+	cfg = conf_free(cfg);		/* trust holds no pointer into it */
 	if (trust == NULL)
 		return 2;
 	if ((buf = read_file(argv[optind], &len)) == NULL) {

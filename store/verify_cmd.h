@@ -1,8 +1,13 @@
 /*
  * verify_cmd.h - `vanthu verify`: check the signatures of one file.
  *
- *	vanthu verify [--json] [--anchors PATH]... [--intermediates PATH]...
- *		[--crl PATH]... [--skew SECONDS] FILE.pdf|FILE.eml
+ *	vanthu verify [--json] [-c CONFIG] [--anchors PATH]...
+ *		[--intermediates PATH]... [--crl PATH]... [--skew SECONDS]
+ *		FILE.pdf|FILE.eml
+ *
+ * Trust comes from TrustAnchors, Intermediates, CRLFiles and
+ * SignatureClockSkew of CONFIG (vanthu.conf(5)) when -c is given, plus
+ * the paths of the options; --skew overrides the configured skew.
  *
  * A PDF gets every signature with its verdict; a message (anything not
  * starting with %PDF) gets its S/MIME signature (multipart/signed or

@@ -271,6 +271,12 @@ check "an unusable anchor file stops verify with exit 2" "2" "$?"
 check "and names the file and the problem" \
     "bad.pem: no certificate in PEM or DER" "$(cat bad.err)"
 
+printf 'TrustAnchors %s/K/anchors\nIntermediates %s/K/inter.pem\nCRLFiles %s/K/inter.crl\nSignatureClockSkew 25200\n' \
+    "$T" "$T" "$T" >vanthu.conf
+check "-c reads TrustAnchors, Intermediates, CRLFiles and SignatureClockSkew" \
+    "valid|revoked|valid" \
+    "$("$V" -c vanthu.conf only.pdf | sed -n 's/^signature 1: //p')|$("$V" -c vanthu.conf rev.pdf | sed -n 's/^signature 1: //p')|$("$V" -c vanthu.conf skew.pdf | sed -n 's/^signature 1: //p')"
+
 # ---- S/MIME ----
 smime() {	# smime OUT SIGNER FROM [openssl cms options]
 	out=$1 who=$2 from=$3
