@@ -207,6 +207,17 @@ check "the reason names the certificate purpose" \
 check "pdfsig accepts the e-mail certificate (deliberate difference)" \
     "Certificate_is_Trusted " "$(certval mail.pdf)"
 
+sign base.pdf noess.pdf ETSI.CAdES.detached Sig1 person -pkcs7 -chain K/inter.pem
+check "a CAdES SubFilter without the ESS signing-certificate attribute is invalid" \
+    "invalid rc=1" "$(verdicts noess.pdf)"
+# pdfsig does not check the ESS attribute of CAdES signatures.
+check "pdfsig finds the digest and signature fine (it skips the ESS check)" \
+    "Signature_is_Valid " "$(sigval noess.pdf)"
+sign base.pdf nocert.pdf adbe.pkcs7.detached Sig1 person -pkcs7 -nocert
+check "a signature that embeds no certificate is untrusted, with the reason" \
+    "untrusted rc=1|the signer's certificate is neither embedded nor configured" \
+    "$(verdicts nocert.pdf)|$(field nocert.pdf 1 reason)"
+
 # ---- SignatureClockSkew: local time written as UTC ----
 sign base.pdf skew.pdf adbe.pkcs7.detached Sig1 skewed -pkcs7 -noattr -chain K/inter.pem
 check "a claimed time 3 h before the certificate starts is expired without skew" \
@@ -215,6 +226,12 @@ check "SignatureClockSkew of 7 h accepts it" \
     "valid rc=0" "$(verdicts skew.pdf --skew 25200)"
 check "a signature without signed attributes takes its claimed time from /M" \
     "2026-11-21T05:00:00Z (claimed)" "$(field skew.pdf 1 "signing time")"
+
+# ---- one trust store, several threads ----
+check "threads sharing one trust store get the same verdicts" \
+    "same valid valid " "$("$build/tests/tools/sig_threads" c2.pdf K/anchors K/inter.pem)"
+check "and the same with a CRL configured" \
+    "same revoked " "$("$build/tests/tools/sig_threads" rev.pdf K/anchors K/inter.pem K/inter.crl)"
 
 # ---- bytes that changed ----
 $M tamper c2.pdf tamper.pdf
