@@ -13,6 +13,7 @@
  * other SubFilter is `malformed`.
  */
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -57,6 +58,21 @@ doc_timestamp(const struct sig_trust *t, const unsigned char *buf,
 	}
 	s->signing_time = xstrdup(iso);
 	s->signing_time_source = xstrdup("timestamp");
+	{
+		const ASN1_OBJECT *obj;
+		X509_ALGOR *alg = TS_MSG_IMPRINT_get_algo(
+		    TS_TST_INFO_get_msg_imprint(tst));
+		char    name[32];
+
+		X509_ALGOR_get0(&obj, NULL, NULL, alg);
+		if (obj && OBJ_obj2nid(obj) != NID_undef) {
+			snprintf(name, sizeof(name), "%s", OBJ_nid2sn(OBJ_obj2nid(obj)));
+			for (char *q = name; *q; q++)
+				*q = (char) tolower((unsigned char) *q);
+			free(s->digest);
+			s->digest = xstrdup(name);
+		}
+	}
 	signers = PKCS7_get0_signers(p7, NULL, 0);
 	if (signers && sk_X509_num(signers) > 0) {
 		X509_NAME *n = X509_get_subject_name(sk_X509_value(signers, 0));

@@ -143,6 +143,17 @@ check "--json gives signatures in file order and the weakest verdict" \
     "$(echo "$out" | python3 -c 'import json,sys; d=json.load(sys.stdin); s=d["signatures"]
 print("%s|%s|%s|%s|%d" % (d["signature_verdict"], s[1]["subfilter"], s[1]["signing_time_source"], s[1]["covers_whole_file"], len(s)))')"
 
+sign c2.pdf dts.pdf ETSI.RFC3161 DocTS tsa -doctime
+check "a document time-stamp (ETSI.RFC3161) after both signatures is valid" \
+    "valid valid valid rc=0" "$(verdicts dts.pdf)"
+check "it names the time-stamp authority, its digest, and covers the file" \
+    "Test TSA|sha256|yes" \
+    "$(field dts.pdf 3 signer)|$(field dts.pdf 3 digest)|$(field dts.pdf 3 "covers whole file")"
+# poppler 22.12 cannot validate document time-stamps at all.
+check "pdfsig leaves the document time-stamp unverified" \
+    "Signature_is_Valid Signature_is_Valid Signature_has_not_yet_been_verified " \
+    "$(sigval dts.pdf)"
+
 sign base.pdf k1.pdf adbe.pkcs7.detached Sig1 person -pkcs7
 sign k1.pdf k2.pdf adbe.pkcs7.sha1 Sig2 agency -sha1
 check "adbe.pkcs7.detached and adbe.pkcs7.sha1 signatures are valid" \

@@ -12,6 +12,8 @@
  *	-nocert		 embed no certificate at all
  *	-tsa KEY CERT T	 add an RFC 3161 token with genTime T (Unix time)
  *	-noattr		 no signed attributes (signature over the digest)
+ *	-doctime	 ETSI.RFC3161: KEY and CERT are a TSA's, and the
+ *			 signature is a time-stamp token over the ranges
  * Exit 0 on success; any failure prints why and exits 1.
  */
 #include <stdio.h>
@@ -69,27 +71,24 @@ time_cb(TS_RESP_CTX *ctx, void *data, long *sec, long *usec)
 	return 1;
 }
 
-/* An RFC 3161 token over the signature value, as an unsigned attribute. */
-static void
-add_token(CMS_SignerInfo *si, const char *key, const char *cert)
+/* An RFC 3161 token (DER) over the SHA-256 digest md. */
+static int
+make_token(const unsigned char *md, const char *key, const char *cert,
+	   unsigned char **der)
 {
-	ASN1_OCTET_STRING *sig = CMS_SignerInfo_get0_signature(si);
-	unsigned char md[32];
 	TS_REQ *req = TS_REQ_new();
 	TS_MSG_IMPRINT *imp = TS_MSG_IMPRINT_new();
 	X509_ALGOR *alg = X509_ALGOR_new();
 	TS_RESP_CTX *ctx = TS_RESP_CTX_new();
 	ASN1_OBJECT *policy = OBJ_txt2obj("1.2.3.4.1", 1);
-	unsigned char *der = NULL;
 	int     len;
 	BIO    *rb = BIO_new(BIO_s_mem());
 	TS_RESP *resp;
 	PKCS7  *tok;
 
-	SHA256(ASN1_STRING_get0_data(sig), ASN1_STRING_length(sig), md);
 	X509_ALGOR_set0(alg, OBJ_nid2obj(NID_sha256), V_ASN1_NULL, NULL);
 	TS_MSG_IMPRINT_set_algo(imp, alg);
-	TS_MSG_IMPRINT_set_msg(imp, md, sizeof(md));
+	TS_MSG_IMPRINT_set_msg(imp, (unsigned char *) md, 32);
 	TS_REQ_set_version(req, 1);
 	TS_REQ_set_msg_imprint(req, imp);
 	TS_REQ_set_cert_req(req, 1);
@@ -102,12 +101,8 @@ add_token(CMS_SignerInfo *si, const char *key, const char *cert)
 	if ((resp = TS_RESP_create_response(ctx, rb)) == NULL ||
 	    (tok = TS_RESP_get_token(resp)) == NULL)
 		die("time-stamp response");
-	if ((len = i2d_PKCS7(tok, &der)) <= 0)
+	if ((len = i2d_PKCS7(tok, der)) <= 0)
 		die("time-stamp token");
-	if (!CMS_unsigned_add1_attr_by_NID(si, NID_id_smime_aa_timeStampToken,
-					   V_ASN1_SEQUENCE, der, len))
-		die("adding the token");
-	OPENSSL_free(der);
 	TS_RESP_free(resp);
 	TS_RESP_CTX_free(ctx);
 	TS_REQ_free(req);
@@ -115,6 +110,23 @@ add_token(CMS_SignerInfo *si, const char *key, const char *cert)
 	X509_ALGOR_free(alg);
 	ASN1_OBJECT_free(policy);
 	BIO_free(rb);
+	return len;
+}
+
+/* The token over the signature value, as an unsigned attribute. */
+static void
+add_token(CMS_SignerInfo *si, const char *key, const char *cert)
+{
+	ASN1_OCTET_STRING *sig = CMS_SignerInfo_get0_signature(si);
+	unsigned char md[32], *der = NULL;
+	int     len;
+
+	SHA256(ASN1_STRING_get0_data(sig), ASN1_STRING_length(sig), md);
+	len = make_token(md, key, cert, &der);
+	if (!CMS_unsigned_add1_attr_by_NID(si, NID_id_smime_aa_timeStampToken,
+					   V_ASN1_SEQUENCE, der, len))
+		die("adding the token");
+	OPENSSL_free(der);
 }
 
 int
@@ -123,7 +135,7 @@ main(int argc, char **argv)
 	FILE   *fp;
 	unsigned char *buf, *der = NULL;
 	long    len, r[4];
-	int     pkcs7 = 0, sha1 = 0, nocert = 0, noattr = 0, derlen;
+	int     pkcs7 = 0, sha1 = 0, nocert = 0, noattr = 0, doctime = 0, derlen;
 	const char *tsakey = NULL, *tsacert = NULL;
 	STACK_OF(X509) *chain = sk_X509_new_null();
 	unsigned int flags;
@@ -146,6 +158,8 @@ main(int argc, char **argv)
 			nocert = 1;
 		} else if (strcmp(argv[i], "-noattr") == 0) {
 			noattr = 1;
+		} else if (strcmp(argv[i], "-doctime") == 0) {
+			doctime = 1;
 		} else if (strcmp(argv[i], "-tsa") == 0 && i + 3 < argc) {
 			tsakey = argv[++i];
 			tsacert = argv[++i];
@@ -165,6 +179,19 @@ main(int argc, char **argv)
 	if (r[0] != 0 || r[0] + r[1] > len || r[2] + r[3] > len)
 		die("ranges");
 
+	if (doctime) {		/* ETSI.RFC3161: the token is the signature */
+		unsigned char md[32];
+		EVP_MD_CTX *c = EVP_MD_CTX_new();
+
+		EVP_DigestInit_ex(c, EVP_sha256(), NULL);
+		EVP_DigestUpdate(c, buf + r[0], r[1]);
+		EVP_DigestUpdate(c, buf + r[2], r[3]);
+		EVP_DigestFinal_ex(c, md, NULL);
+		EVP_MD_CTX_free(c);
+		tsa_time = time(NULL);
+		derlen = make_token(md, argv[6], argv[7], &der);
+		goto write;
+	}
 	data = BIO_new(BIO_s_mem());
 	if (sha1) {
 		EVP_MD_CTX *c = EVP_MD_CTX_new();
@@ -193,6 +220,7 @@ main(int argc, char **argv)
 			  tsakey, tsacert);
 	if ((derlen = i2d_CMS_ContentInfo(cms, &der)) <= 0)
 		die("encoding");
+write:
 	if ((long) derlen * 2 > r[2] - r[1] - 2)
 		die("placeholder too small");
 	fseek(fp, r[1] + 1, SEEK_SET);
