@@ -166,7 +166,7 @@ pdf_tok_uint(const struct pdf_tok_span *t)
 }
 
 void
-pdf_lex_skip_stream(struct pdf_lex *lx, int64_t len)
+pdf_lex_skip_stream(struct pdf_lex *lx, int64_t len, size_t *off, size_t *dlen)
 {
 	static const char endstream[] = "endstream";
 	const size_t elen = sizeof(endstream) - 1;
@@ -177,16 +177,50 @@ pdf_lex_skip_stream(struct pdf_lex *lx, int64_t len)
 		lx->p++;
 	if (lx->p < lx->end && *lx->p == '\n')
 		lx->p++;
+	if (off)
+		*off = lx->p - lx->base;
 	if (len >= 0 && (uint64_t) len <= (uint64_t) (lx->end - lx->p)) {
 		q = lx->p + len;
 		while (q < lx->end && pdf_is_space(*q))
 			q++;
 		if ((size_t) (lx->end - q) >= elen &&
 		    memcmp(q, endstream, elen) == 0) {
+			if (dlen)
+				*dlen = (size_t) len;
 			lx->p = q + elen;
 			return;
 		}
 	}
 	q = memmem(lx->p, lx->end - lx->p, endstream, elen);
+	if (dlen) {
+		/* Without a usable /Length the end of line before the
+		 * keyword belongs to the syntax, not the data. */
+		const unsigned char *e = q ? q : lx->end;
+
+		if (e > lx->p && e[-1] == '\n')
+			e--;
+		if (e > lx->p && e[-1] == '\r')
+			e--;
+		*dlen = e - lx->p;
+	}
 	lx->p = q ? q + elen : lx->end;
+}
+
+size_t
+pdf_lex_skip_value(struct pdf_lex *lx, struct pdf_tok_span *t)
+{
+	size_t  depth = 0;
+
+	for (;;) {
+		if (t->t == PDF_T_DICT_OPEN || t->t == PDF_T_ARR_OPEN)
+			depth++;
+		else if ((t->t == PDF_T_DICT_CLOSE || t->t == PDF_T_ARR_CLOSE) &&
+			 depth > 0)
+			depth--;
+		if (depth == 0 || t->t == PDF_T_EOF)
+			break;
+		if (pdf_lex_next(lx, t) == PDF_T_EOF)
+			break;
+	}
+	return t->e - lx->base;
 }

@@ -54,8 +54,14 @@ int64_t pdf_tok_uint(const struct pdf_tok_span *);
 
 /* Just after the keyword "stream", skip the stream data: use len when it
  * is >= 0 and "endstream" follows it, else search for "endstream".  Leaves
- * the lexer after "endstream" (or at the end). */
-void    pdf_lex_skip_stream(struct pdf_lex *, int64_t len);
+ * the lexer after "endstream" (or at the end).  The data's offset and
+ * length go to *off and *dlen when they are not NULL. */
+void    pdf_lex_skip_stream(struct pdf_lex *, int64_t len, size_t *off,
+			    size_t *dlen);
+
+/* The first token of a value has been read into *t: read the rest of it
+ * (a nested array or dictionary) and return the offset just after it. */
+size_t  pdf_lex_skip_value(struct pdf_lex *, struct pdf_tok_span *t);
 
 /* Byte classes of §7.2.2. */
 int     pdf_is_space(unsigned char);

@@ -20,8 +20,10 @@
  *   - rewrite an array only by appending to it (an indirect /Annots or
  *     /Fields array).
  * Everything else that is rewritten, in particular a content stream, a
- * page tree or a font, is a modification; so is an object stream in a
- * later revision, whose contents this scan does not inflate.
+ * page tree or a font, is a modification.  Objects inside object streams
+ * (pdf_objstm.c) are judged like the others, at the place of their
+ * stream; an object stream that cannot be read, in a later revision, is a
+ * modification, since what it changes cannot be known.
  *
  * Failure: none; a file too odd to judge gets a `modified` reason saying so.
  */
@@ -39,25 +41,6 @@ struct entry {
 	const unsigned char *k, *ke;	/* key name */
 	size_t  vs, ve;			/* value span */
 };
-
-/* Skip one complete value starting with token t; return its end. */
-static size_t
-skip_value(struct pdf_lex *lx, struct pdf_tok_span *t)
-{
-	int     depth = 0;
-
-	for (;;) {
-		if (t->t == PDF_T_DICT_OPEN || t->t == PDF_T_ARR_OPEN)
-			depth++;
-		else if (t->t == PDF_T_DICT_CLOSE || t->t == PDF_T_ARR_CLOSE)
-			depth--;
-		if (depth <= 0 || t->t == PDF_T_EOF)
-			break;
-		if (pdf_lex_next(lx, t) == PDF_T_EOF)
-			break;
-	}
-	return t->e - lx->base;
-}
 
 /*
  * Split the dictionary at off into key/value spans; "N G R" is one value.
@@ -89,7 +72,7 @@ dict_entries(const unsigned char *buf, size_t len, size_t off, size_t end,
 		    t.t == PDF_T_DICT_CLOSE || t.t == PDF_T_ARR_CLOSE)
 			return -1;
 		ents[n].vs = t.s - buf;
-		ents[n].ve = skip_value(&lx, &t);
+		ents[n].ve = pdf_lex_skip_value(&lx, &t);
 		if (t.t == PDF_T_NUM) {
 			save = lx;
 			if (pdf_lex_next(&lx, &t2) == PDF_T_NUM &&
@@ -105,14 +88,14 @@ dict_entries(const unsigned char *buf, size_t len, size_t off, size_t end,
 
 /* Token by token equality of two spans (white space does not count). */
 static int
-spans_equal(const unsigned char *buf, size_t as, size_t ae, size_t bs,
-	    size_t be, int prefix_only)
+spans_equal(const unsigned char *abuf, size_t as, size_t ae,
+	    const unsigned char *bbuf, size_t bs, size_t be, int prefix_only)
 {
 	struct pdf_lex la, lb;
 	struct pdf_tok_span ta, tb;
 
-	pdf_lex_init(&la, buf, ae, as);
-	pdf_lex_init(&lb, buf, be, bs);
+	pdf_lex_init(&la, abuf, ae, as);
+	pdf_lex_init(&lb, bbuf, be, bs);
 	for (;;) {
 		pdf_lex_next(&la, &ta);
 		pdf_lex_next(&lb, &tb);
@@ -136,6 +119,15 @@ name_in(const unsigned char *k, const unsigned char *ke, const char *const *list
 	return 0;
 }
 
+/* The bytes an object's offsets refer to. */
+static const unsigned char *
+obj_bytes(const unsigned char *file, size_t flen, const struct pdf_obj *o,
+	  size_t *len)
+{
+	*len = o->buf ? o->buflen : flen;
+	return o->buf ? o->buf : file;
+}
+
 /*
  * Do the two dictionaries differ only in the keys of `free_keys`?
  * 1 yes, 0 no; *which gets the first differing key (static storage of
@@ -149,9 +141,12 @@ dicts_equal_but(const unsigned char *buf, size_t len, const struct pdf_obj *a,
 	struct entry *ea = xcalloc(2 * MAX_ENTRIES, sizeof(*ea));
 	struct entry *eb = ea + MAX_ENTRIES;
 	int     na, nb, ok = 1;
+	size_t  alen, blen;
+	const unsigned char *abuf = obj_bytes(buf, len, a, &alen);
+	const unsigned char *bbuf = obj_bytes(buf, len, b, &blen);
 
-	na = dict_entries(buf, len, a->val_start, a->val_end, ea);
-	nb = dict_entries(buf, len, b->val_start, b->val_end, eb);
+	na = dict_entries(abuf, alen, a->val_start, a->val_end, ea);
+	nb = dict_entries(bbuf, blen, b->val_start, b->val_end, eb);
 	if (na < 0 || nb < 0) {
 		snprintf(which, wsize, "(unreadable dictionary)");
 		free(ea);
@@ -160,6 +155,8 @@ dicts_equal_but(const unsigned char *buf, size_t len, const struct pdf_obj *a,
 	for (int pass = 0; pass < 2 && ok; pass++) {
 		struct entry *x = pass ? eb : ea, *y = pass ? ea : eb;
 		int     nx = pass ? nb : na, ny = pass ? na : nb;
+		const unsigned char *xb = pass ? bbuf : abuf;
+		const unsigned char *yb = pass ? abuf : bbuf;
 
 		for (int i = 0; i < nx && ok; i++) {
 			int     j;
@@ -170,8 +167,8 @@ dicts_equal_but(const unsigned char *buf, size_t len, const struct pdf_obj *a,
 				if (y[j].ke - y[j].k == x[i].ke - x[i].k &&
 				    memcmp(y[j].k, x[i].k, x[i].ke - x[i].k) == 0)
 					break;
-			if (j == ny || !spans_equal(buf, x[i].vs, x[i].ve,
-						   y[j].vs, y[j].ve, 0)) {
+			if (j == ny || !spans_equal(xb, x[i].vs, x[i].ve,
+						   yb, y[j].vs, y[j].ve, 0)) {
 				int     kl = (int) (x[i].ke - x[i].k);
 
 				snprintf(which, wsize, "%.*s", kl > 40 ? 40 : kl,
@@ -196,6 +193,7 @@ is_info_dict(const unsigned char *buf, size_t len, const struct pdf_obj *o)
 
 	if (o->kind != PDF_OBJ_DICT || o->is_stream || o->type[0])
 		return 0;
+	buf = obj_bytes(buf, len, o, &len);
 	e = xcalloc(MAX_ENTRIES, sizeof(*e));
 	n = dict_entries(buf, len, o->val_start, o->val_end, e);
 	ok = n > 0;
@@ -241,8 +239,10 @@ old_catalog(const struct pdf_sigscan *s, size_t end)
 {
 	const struct pdf_obj *found = NULL;
 
-	for (size_t i = 0; i < s->nobjs && s->objs[i].off < end; i++)
-		if (strcmp(s->objs[i].type, "Catalog") == 0)
+	/* File order, then the expanded objects, each at its container. */
+	for (size_t i = 0; i < s->nobjs; i++)
+		if (s->objs[i].off < end && strcmp(s->objs[i].type, "Catalog") == 0 &&
+		    (found == NULL || s->objs[i].off >= found->off))
 			found = &s->objs[i];
 	return found;
 }
@@ -276,6 +276,8 @@ judge(const unsigned char *buf, size_t len, const struct pdf_sigscan *s,
 	const struct pdf_obj *old;
 	char    which[48];
 
+	if (strcmp(o->type, "ObjStm") == 0 && o->expanded)
+		return NULL;		/* its objects are judged one by one */
 	if (strcmp(o->type, "ObjStm") == 0)
 		return xasprintf("object %u: a later revision packs objects "
 				 "into an object stream, which is not inspected",
@@ -312,10 +314,15 @@ judge(const unsigned char *buf, size_t len, const struct pdf_sigscan *s,
 					 o->num, which);
 		return NULL;
 	}
-	if (o->kind == PDF_OBJ_ARRAY && old->kind == PDF_OBJ_ARRAY &&
-	    spans_equal(buf, old->val_start, old->val_end, o->val_start,
-			o->val_end, 1))
-		return NULL;
+	if (o->kind == PDF_OBJ_ARRAY && old->kind == PDF_OBJ_ARRAY) {
+		size_t  ol, nl;
+		const unsigned char *ob = obj_bytes(buf, len, old, &ol);
+		const unsigned char *nb = obj_bytes(buf, len, o, &nl);
+
+		if (spans_equal(ob, old->val_start, old->val_end, nb,
+				o->val_start, o->val_end, 1))
+			return NULL;
+	}
 	if (o->is_stream && o->type[0] == 0)
 		return xasprintf("object %u: a stream (page content or "
 				 "resource) is rewritten", o->num);
@@ -342,6 +349,7 @@ pdf_revision_check(const unsigned char *buf, size_t len, struct pdf_sigscan *s)
 			continue;
 		}
 		if (index == NULL) {
+			pdf_objstm_expand(buf, len, s);
 			index = xreallocarray(NULL, s->nobjs ? s->nobjs : 1,
 					      sizeof(*index));
 			for (size_t j = 0; j < s->nobjs; j++)

@@ -29,7 +29,11 @@ enum key {
 	K_FT,
 	K_M,
 	K_LENGTH,
-	K_FIELDS
+	K_FIELDS,
+	K_N,
+	K_FIRST,
+	K_FILTER,
+	K_DECODEPARMS
 };
 
 struct frame {
@@ -40,6 +44,8 @@ struct frame {
 	int     has_byterange;
 	struct pdf_sigdict sig;
 	int64_t length;
+	int64_t n, first;
+	int     filter;
 	int     has_fields;
 	char    type[24], subtype[24], ft[8];
 	/* array */
@@ -72,6 +78,10 @@ static const struct {
 	{"/M", K_M},
 	{"/Length", K_LENGTH},
 	{"/Fields", K_FIELDS},
+	{"/N", K_N},
+	{"/First", K_FIRST},
+	{"/Filter", K_FILTER},
+	{"/DecodeParms", K_DECODEPARMS},
 };
 
 static enum key
@@ -231,6 +241,8 @@ frame_push(struct scan *sc, int is_dict, const struct pdf_tok_span *t)
 	f->is_dict = is_dict;
 	f->parent_key = parent && parent->is_dict ? parent->key : K_NONE;
 	f->length = -1;
+	f->n = -1;
+	f->first = -1;
 	f->all_uint = 1;
 	f->sig.dict_off = t->s - sc->buf;
 	f->sig.nrange = -1;
@@ -292,6 +304,22 @@ dict_value(struct scan *sc, const struct pdf_tok_span *t,
 	case K_FIELDS:
 		f->has_fields = 1;
 		break;
+	case K_N:
+		f->n = pdf_tok_uint(t);
+		break;
+	case K_FIRST:
+		f->first = pdf_tok_uint(t);
+		break;
+	case K_FILTER:
+		if (t->t == PDF_T_NAME && pdf_tok_is(t, "/FlateDecode") &&
+		    f->filter != PDF_FILTER_OTHER)
+			f->filter = PDF_FILTER_FLATE;
+		else
+			f->filter = PDF_FILTER_OTHER;
+		break;
+	case K_DECODEPARMS:
+		f->filter = PDF_FILTER_OTHER;
+		break;
 	default:
 		break;
 	}
@@ -316,6 +344,9 @@ frame_close(struct scan *sc, const struct pdf_tok_span *t)
 			       sizeof(closed.subtype));
 			memcpy(sc->obj->ft, closed.ft, sizeof(closed.ft));
 			sc->obj->has_fields = closed.has_fields;
+			sc->obj->filter = (unsigned char) closed.filter;
+			sc->obj->n = closed.n;
+			sc->obj->first = closed.first;
 		}
 	}
 	if (sc->depth > 0 && !sc->stack[sc->depth - 1].is_dict) {
@@ -433,8 +464,12 @@ pdf_sigloc_scan(const unsigned char *buf, size_t len, struct pdf_sigscan *out)
 				if (sc.obj) {
 					sc.obj->is_stream = 1;
 					sc.obj->val_end = t.s - buf;
+					pdf_lex_skip_stream(&lx, sc.last_len,
+					    &sc.obj->data_off, &sc.obj->data_len);
+				} else {
+					pdf_lex_skip_stream(&lx, sc.last_len,
+							    NULL, NULL);
 				}
-				pdf_lex_skip_stream(&lx, sc.last_len);
 				break;
 			}
 			if (pdf_tok_is(&t, "endobj")) {
@@ -471,5 +506,8 @@ pdf_sigscan_clear(struct pdf_sigscan *s)
 	}
 	free(s->sigs);
 	free(s->objs);
+	for (size_t i = 0; i < s->nbufs; i++)
+		free(s->bufs[i]);
+	free(s->bufs);
 	memset(s, 0, sizeof(*s));
 }

@@ -60,19 +60,35 @@ struct pdf_sigdict {
 	char   *modified;		/* why later revisions change content */
 };
 
-/* One indirect object, as far as the revision check needs it. */
+/*
+ * One indirect object, as far as the revision check needs it.  An object
+ * inside an object stream (after pdf_objstm_expand()) has `buf` set to the
+ * inflated stream and `off` of its container, which places it in the
+ * revision the container belongs to.
+ */
 struct pdf_obj {
 	uint32_t num;
 	size_t  off;			/* of the object number */
 	size_t  val_start;		/* first byte of its value */
 	size_t  val_end;		/* "endobj" or "stream" */
+	const unsigned char *buf;	/* NULL: in the file itself */
+	size_t  buflen;
 	unsigned char kind;		/* PDF_OBJ_* */
 	unsigned char is_stream;
 	unsigned char has_fields;	/* an AcroForm-like /Fields key */
+	unsigned char filter;		/* PDF_FILTER_* */
+	unsigned char expanded;		/* an object stream we could read */
 	char    type[24];		/* /Type, /Subtype, /FT; may be empty */
 	char    subtype[24];
 	char    ft[8];
+	/* streams: the data; object streams: /N and /First */
+	size_t  data_off, data_len;
+	int64_t n, first;
 };
+
+#define PDF_FILTER_NONE		0
+#define PDF_FILTER_FLATE	1
+#define PDF_FILTER_OTHER	2	/* other filters, arrays, predictors */
 
 #define PDF_OBJ_OTHER	0
 #define PDF_OBJ_DICT	1
@@ -81,8 +97,11 @@ struct pdf_obj {
 struct pdf_sigscan {
 	struct pdf_sigdict *sigs;
 	size_t  nsigs;
-	struct pdf_obj *objs;		/* in file order */
+	struct pdf_obj *objs;		/* file order, then expanded ones */
 	size_t  nobjs;
+	unsigned char **bufs;		/* inflated object streams */
+	size_t  nbufs;
+	int     expanded;		/* pdf_objstm_expand() ran */
 	const char *error;		/* a limit was hit */
 };
 
@@ -101,5 +120,19 @@ const char *pdf_sigloc_check_range(const struct pdf_sigdict *, size_t len);
  */
 void    pdf_revision_check(const unsigned char *buf, size_t len,
 			   struct pdf_sigscan *);
+
+/*
+ * Add the objects of every object stream (/Type /ObjStm, FlateDecode or
+ * unfiltered) to s->objs, so that a later revision's plain object can be
+ * compared with the compressed one it replaces.  Bounded by
+ * PDF_OBJSTM_MAX_TOTAL inflated bytes for the whole file; an object
+ * stream beyond the limits, with another filter, or corrupt, stays
+ * unexpanded.  See pdf_objstm.c.
+ */
+#define PDF_OBJSTM_MAX_TOTAL	(64u << 20)
+#define PDF_OBJSTM_MAX_N	100000
+
+void    pdf_objstm_expand(const unsigned char *buf, size_t len,
+			  struct pdf_sigscan *);
 
 #endif

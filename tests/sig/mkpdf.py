@@ -2,6 +2,8 @@
 """mkpdf.py - PDFs for the signature tests, written by hand.
 
   mkpdf.py base OUT                      a one-page PDF
+  mkpdf.py base-objstm OUT               the same, catalog, pages, page and
+                                         font compressed in an object stream
   mkpdf.py prepare IN OUT SUBFILTER FIELD [SHORT]
         append a revision with an empty signature of SUBFILTER in a new
         field; print "0 B C D", the byte range to sign (D shortened by
@@ -46,6 +48,37 @@ def base():
     for n in range(1, 6):
         out += b"%010d 00000 n \n" % offs[n]
     out += b"trailer\n<< /Size 6 /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % xref
+    return bytes(out)
+
+
+def base_objstm():
+    """Objects 1, 2, 3, 5 in object stream 6, an xref stream 7."""
+    import struct
+    import zlib
+    inner = [(1, b"<< /Type /Catalog /Pages 2 0 R >>"),
+             (2, b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>"),
+             (3, PAGE % b""),
+             (5, b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")]
+    body, header = b"", b""
+    for num, obj in inner:
+        header += b"%d %d " % (num, len(body))
+        body += obj + b"\n"
+    raw = header + body
+    comp = zlib.compress(raw)
+    out = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+    off4 = len(out)
+    out += b"4 0 obj\n%s\nendobj\n" % stream(TEXT)
+    off6 = len(out)
+    out += (b"6 0 obj\n<< /Type /ObjStm /N 4 /First %d /Filter /FlateDecode "
+            b"/Length %d >>\nstream\n" % (len(header), len(comp)))
+    out += comp + b"\nendstream\nendobj\n"
+    off7 = len(out)
+    rows = [(0, 0, 65535), (2, 6, 0), (2, 6, 1), (2, 6, 2), (1, off4, 0),
+            (2, 6, 3), (1, off6, 0), (1, off7, 0)]
+    xs = b"".join(struct.pack(">BIH", *r) for r in rows)
+    out += (b"7 0 obj\n<< /Type /XRef /Size 8 /W [1 4 2] /Root 1 0 R "
+            b"/Length %d >>\nstream\n" % len(xs)) + xs
+    out += b"\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n" % off7
     return bytes(out)
 
 
@@ -111,6 +144,9 @@ def main():
     cmd, args = sys.argv[1], sys.argv[2:]
     if cmd == "base":
         open(args[0], "wb").write(base())
+        return
+    if cmd == "base-objstm":
+        open(args[0], "wb").write(base_objstm())
         return
     data = open(args[0], "rb").read()
     out = args[1]

@@ -274,6 +274,20 @@ check "adding validation data (a DSS) after signing keeps both valid" \
 check "but the last signature no longer covers the whole file" \
     "no" "$(field dss.pdf 2 "covers whole file")"
 
+# A PDF whose catalog, pages and page are compressed in an object stream,
+# as many word processors write them: a signing tool then rewrites the
+# page as a plain object, which must be compared with the compressed one.
+$M base-objstm bo.pdf
+sign bo.pdf bo1.pdf ETSI.CAdES.detached Sig1 person
+sign bo1.pdf bo2.pdf ETSI.CAdES.detached Sig2 agency
+check "a PDF with its page in an object stream, signed twice, keeps both valid" \
+    "valid valid rc=0" "$(verdicts bo2.pdf)"
+check "pdfsig verifies both as well" \
+    "Signature_is_Valid Signature_is_Valid " "$(sigval bo2.pdf)"
+$M modify bo1.pdf bom.pdf
+check "changing its page text after signing is modified" \
+    "modified rc=1" "$(verdicts bom.pdf)"
+
 # ---- malformed ----
 $M garbage c1.pdf garbage.pdf
 check "garbage in /Contents is malformed" "malformed rc=1" "$(verdicts garbage.pdf)"

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include <zlib.h>
 
 #include "aw_sig.h"
 #include "pdf_sigloc.h"
@@ -88,16 +89,19 @@ byte_range_rules(void **state)
  * covers everything up to the end of TAIL, and scan it.
  */
 static char *
-build(const char *head, const char *appended, struct pdf_sigscan *scan,
-      size_t *lenp)
+build_bin(const char *head, size_t hlen, const char *appended, size_t alen,
+	  struct pdf_sigscan *scan, size_t *lenp)
 {
-	size_t  len = strlen(head) + strlen(SIGOBJ) + strlen(TAIL) + strlen(appended);
+	size_t  len = hlen + strlen(SIGOBJ) + strlen(TAIL) + alen;
 	char   *buf = malloc(len + 1), *r, *lt, *gt, num[64];
-	size_t  end;
+	size_t  end = len - alen;
 
-	snprintf(buf, len + 1, "%s%s%s%s", head, SIGOBJ, TAIL, appended);
-	end = len - strlen(appended);
-	r = strstr(buf, "RRRR");
+	memcpy(buf, head, hlen);
+	memcpy(buf + hlen, SIGOBJ, strlen(SIGOBJ));
+	memcpy(buf + hlen + strlen(SIGOBJ), TAIL, strlen(TAIL));
+	memcpy(buf + end, appended, alen);
+	buf[len] = 0;
+	r = memmem(buf, len, "RRRR", 4);
 	lt = strstr(r, "<");
 	gt = strchr(lt, '>') + 1;
 	snprintf(num, sizeof(num), "%-30zu", (size_t) 0);
@@ -109,6 +113,14 @@ build(const char *head, const char *appended, struct pdf_sigscan *scan,
 	pdf_revision_check((unsigned char *) buf, len, scan);
 	*lenp = len;
 	return buf;
+}
+
+static char *
+build(const char *head, const char *appended, struct pdf_sigscan *scan,
+      size_t *lenp)
+{
+	return build_bin(head, strlen(head), appended, strlen(appended), scan,
+			 lenp);
 }
 
 static void
@@ -218,6 +230,106 @@ later_revisions(void **state)
 		pdf_sigscan_clear(&s);
 		free(buf);
 	}
+}
+
+/*
+ * An object stream "N 0 obj" holding the given objects, FlateDecode when
+ * flate, written into out; its length.
+ */
+static size_t
+objstm(char *out, size_t size, unsigned num, const char *const *objs,
+       const unsigned *nums, int n, int flate)
+{
+	char    header[256], body[2048], raw[2304];
+	unsigned char comp[4096];
+	uLongf  clen = sizeof(comp);
+	size_t  hl = 0, bl = 0, rl, o;
+
+	for (int i = 0; i < n; i++) {
+		hl += snprintf(header + hl, sizeof(header) - hl, "%u %zu ", nums[i], bl);
+		bl += snprintf(body + bl, sizeof(body) - bl, "%s\n", objs[i]);
+	}
+	rl = (size_t) snprintf(raw, sizeof(raw), "%s%s", header, body);
+	if (flate)
+		assert_int_equal(compress2(comp, &clen, (unsigned char *) raw, rl, 9), Z_OK);
+	else
+		memcpy(comp, raw, clen = rl);
+	o = (size_t) snprintf(out, size, "%u 0 obj\n<< /Type /ObjStm /N %d /First %zu "
+			      "%s/Length %lu >>\nstream\n", num, n, hl,
+			      flate ? "/Filter /FlateDecode " : "", (unsigned long) clen);
+	memcpy(out + o, comp, clen);
+	o += clen;
+	o += (size_t) snprintf(out + o, size - o, "\nendstream\nendobj\n");
+	return o;
+}
+
+static void
+object_streams(void **state)
+{
+	static const char *const orig[] = {
+		"<< /Type /Catalog /Pages 2 0 R >>",
+		"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+		"<< /Type /Page /Parent 2 0 R /Contents 4 0 R >>",
+	};
+	static const unsigned orig_nums[] = {1, 2, 3};
+	static const char *const changed[] = {
+		"<< /Type /Page /Parent 2 0 R /Contents 9 0 R >>",
+	};
+	static const char *const annots[] = {
+		"<< /Type /Page /Parent 2 0 R /Contents 4 0 R /Annots [10 0 R] >>",
+	};
+	static const unsigned page_num[] = {3};
+	char    head[8192], app[8192];
+	size_t  hl, al, len;
+	struct pdf_sigscan s;
+	char   *buf;
+
+	(void) state;
+	hl = (size_t) snprintf(head, sizeof(head), "%%PDF-1.7\n"
+	    "4 0 obj\n<< /Length 3 >>\nstream\nabc\nendstream\nendobj\n");
+	hl += objstm(head + hl, sizeof(head) - hl, 6, orig, orig_nums, 3, 1);
+
+	/* A plain page that only gains /Annots: compared with the compressed. */
+	al = (size_t) snprintf(app, sizeof(app), "3 0 obj\n<< /Type /Page /Parent 2 0 R "
+	    "/Contents 4 0 R /Annots [10 0 R] >>\nendobj\n%%%%EOF\n");
+	buf = build_bin(head, hl, app, al, &s, &len);
+	assert_null(s.sigs[0].modified);
+	assert_int_equal(s.objs[s.nobjs - 1].num, 3);	/* expanded */
+	assert_string_equal(s.objs[s.nobjs - 1].type, "Page");
+	pdf_sigscan_clear(&s);
+	free(buf);
+
+	/* A plain page with other contents. */
+	al = (size_t) snprintf(app, sizeof(app), "3 0 obj\n<< /Type /Page /Parent 2 0 R "
+	    "/Contents 9 0 R >>\nendobj\n%%%%EOF\n");
+	buf = build_bin(head, hl, app, al, &s, &len);
+	assert_non_null(s.sigs[0].modified);
+	assert_string_equal(s.sigs[0].modified, "object 3: the page changes /Contents");
+	pdf_sigscan_clear(&s);
+	free(buf);
+
+	/* A later revision's object stream is read too: both ways. */
+	al = objstm(app, sizeof(app), 11, annots, page_num, 1, 1);
+	buf = build_bin(head, hl, app, al, &s, &len);
+	assert_null(s.sigs[0].modified);
+	pdf_sigscan_clear(&s);
+	free(buf);
+	al = objstm(app, sizeof(app), 11, changed, page_num, 1, 0);
+	buf = build_bin(head, hl, app, al, &s, &len);
+	assert_string_equal(s.sigs[0].modified, "object 3: the page changes /Contents");
+	pdf_sigscan_clear(&s);
+	free(buf);
+
+	/* An object stream that does not inflate cannot be inspected. */
+	al = (size_t) snprintf(app, sizeof(app), "11 0 obj\n<< /Type /ObjStm /N 1 "
+	    "/First 4 /Filter /FlateDecode /Length 5 >>\nstream\nxxxxx\nendstream\n"
+	    "endobj\n");
+	buf = build_bin(head, hl, app, al, &s, &len);
+	assert_non_null(s.sigs[0].modified);
+	assert_string_equal(s.sigs[0].modified, "object 11: a later revision packs "
+	    "objects into an object stream, which is not inspected");
+	pdf_sigscan_clear(&s);
+	free(buf);
 }
 
 static void
@@ -339,6 +451,7 @@ main(void)
 		cmocka_unit_test(trailing_white_space_is_still_the_whole_file),
 		cmocka_unit_test(later_revisions),
 		cmocka_unit_test(odd_dictionaries),
+		cmocka_unit_test(object_streams),
 		cmocka_unit_test(hostile_bytes),
 		cmocka_unit_test(pdf_dates),
 		cmocka_unit_test(from_addresses),
