@@ -349,9 +349,9 @@ check_content(struct job *j, const EVP_MD *md)
 		set_verdict(j->out, SIG_INVALID,
 			    "the signature over the signed attributes does not verify");
 	else if (CMS_SignerInfo_verify_content(j->si, mdbio) != 1)
-		set_verdict(j->out, has_attrs ? SIG_INVALID : SIG_INVALID,
-			    has_attrs ? "messageDigest is not the digest of the signed bytes"
-			    : "the signature does not match the signed bytes");
+		set_verdict(j->out, SIG_INVALID, has_attrs ?
+			    "messageDigest is not the digest of the signed bytes" :
+			    "the signature does not match the signed bytes");
 	else
 		rc = 0;
 	BIO_free_all(mdbio);
@@ -522,12 +522,10 @@ chain_at(struct job *j, time_t t, int *depth)
 		X509_STORE_CTX_set_purpose(ctx, X509_PURPOSE_SMIME_SIGN);
 	X509_STORE_CTX_set_verify_cb(ctx, verify_cb);
 	err = X509_verify_cert(ctx) == 1 ? 0 : X509_STORE_CTX_get_error(ctx);
-	if (err == 0)
-		err = 0;
 	*depth = X509_STORE_CTX_get_error_depth(ctx);
 	X509_STORE_CTX_free(ctx);
 	ERR_clear_error();
-	return err ? err : 0;
+	return err;
 }
 
 static void

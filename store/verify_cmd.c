@@ -8,6 +8,11 @@
  * CR anywhere) is first turned back into the CRLF form it was signed in.
  * PDFs attached to a message are the MIME extractor's business (the
  * milter's -t mode); they are not verified here.
+ *
+ * TODO(lead): once aw_mime_extract() (milter/aw_mime.h) is on main, let a
+ * message go through it instead of smime_split(): it fills smime_content
+ * and smime_der for aw_sig_smime() and every attached document, whose
+ * PDFs then go through aw_sig_pdf() and print_pdf() like a lone PDF.
  */
 #include <errno.h>
 #include <getopt.h>
