@@ -48,19 +48,24 @@ field() {	# field FILE N NAME: a field of signature N from the last run
 	    sub(/^ *[^:]*: */, ""); print; exit}' "$1.verify"
 }
 
-# pdfsig's view: "Signature Validation" and "Certificate Validation".
+# pdfsig's view: "Signature Validation" and "Certificate Validation",
+# from one pdfsig run per file.
+pdfsig_of() {
+	[ -f "$1.pdfsig" ] || pdfsig -nssdir sql:$T/nss "$1" >"$1.pdfsig" 2>/dev/null
+	cat "$1.pdfsig"
+}
 sigval() {
-	pdfsig -nssdir sql:$T/nss "$1" 2>/dev/null |
+	pdfsig_of "$1" |
 	    sed -n 's/^  - Signature Validation: //p' | tr -d '.' | tr ' ' '_' |
 	    tr '\n' ' '
 }
 certval() {
-	pdfsig -nssdir sql:$T/nss "$1" 2>/dev/null |
+	pdfsig_of "$1" |
 	    sed -n 's/^  - Certificate Validation: //p' | tr -d '.' | tr ' ' '_' |
 	    tr '\n' ' '
 }
 whole() {
-	pdfsig -nssdir sql:$T/nss "$1" 2>/dev/null |
+	pdfsig_of "$1" |
 	    sed -n 's/^  - \(.*\) document signed/\1/p' | tr ' ' '_' | tr '\n' ' '
 }
 
