@@ -201,10 +201,15 @@ check "a DER CRL works as well" \
     "revoked rc=1" "$(verdicts rev.pdf --crl K/inter.crl.der)"
 check "without CRLFiles the revoked signer cannot be known as such" \
     "valid rc=0" "$(verdicts rev.pdf)"
-# pdfsig does not read CRL files and never fetches here (-no-ocsp is not
-# even needed: the certificates name no responder), so it trusts it.
+# pdfsig reads no CRL file; it knows revocation from CRLs imported into
+# its NSS database, so the same case is asked of a copy holding the CRL.
 check "pdfsig, without the CRL, trusts the revoked signer too" \
     "Certificate_is_Trusted " "$(certval rev.pdf)"
+cp -r nss nss-crl
+crlutil -I -i K/inter.crl.der -d sql:nss-crl -t 1 >/dev/null 2>&1
+check "pdfsig with the CRL in its database calls it revoked as well" \
+    "Certificate Validation: Certificate has been Revoked." \
+    "$(pdfsig -nssdir sql:nss-crl rev.pdf 2>/dev/null | sed -n 's/^  - \(Certificate Validation\)/\1/p')"
 
 sign base.pdf str.pdf ETSI.CAdES.detached Sig1 stranger -chain K/other.pem
 check "a signer under an unconfigured root is untrusted" \
