@@ -8,6 +8,8 @@
         append a revision with an empty signature of SUBFILTER in a new
         field; print "0 B C D", the byte range to sign (D shortened by
         SHORT bytes for the truncated-range case)
+  mkpdf.py field IN OUT NAME             append an empty signature field;
+                                         print its object number
   mkpdf.py modify IN OUT                 append a revision changing page text
   mkpdf.py annotate IN OUT               append a revision adding a note
   mkpdf.py dss IN OUT                    append a revision adding a DSS
@@ -154,6 +156,16 @@ def main():
         short = int(args[4]) if len(args) > 4 else 0
         res, rng = prepare(data, args[2], args[3], short)
         print(rng)
+    elif cmd == "field":
+        n = next_num(data)
+        refs = b" ".join(b"%d 0 R" % f for f in widgets(data) + [n])
+        res = append(data, {
+            n: b"<< /Type /Annot /Subtype /Widget /FT /Sig /T (%s) /P 3 0 R "
+               b"/Rect [50 50 250 120] /F 4 >>" % args[2].encode(),
+            1: b"<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [%s] "
+               b"/SigFlags 3 >> >>" % refs,
+            3: PAGE % (b" /Annots [%s]" % refs)})
+        print(n)
     elif cmd == "modify":
         res = append(data, {4: stream(TEXT.replace(b"15/QD", b"99/QD"))})
     elif cmd == "annotate":
