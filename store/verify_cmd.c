@@ -26,7 +26,9 @@
 
 #include "aw_sig.h"
 #include "conf.h"
+#include "digest.h"
 #include "facts.h"
+#include "report.h"
 #include "sig_trust.h"
 #include "verify_cmd.h"
 #include "xmalloc.h"
@@ -258,27 +260,6 @@ jstr(const char *s)
 	return s ? json_object_new_string(s) : NULL;
 }
 
-static json_object *
-sig_json(const struct signature *s)
-{
-	json_object *o = json_object_new_object();
-
-	json_object_object_add(o, "verdict", jstr(sig_verdict_names[s->verdict]));
-	json_object_object_add(o, "signer", jstr(s->signer));
-	json_object_object_add(o, "organization", jstr(s->organization));
-	json_object_object_add(o, "email", jstr(s->email));
-	json_object_object_add(o, "issuer", jstr(s->issuer));
-	json_object_object_add(o, "serial", jstr(s->serial));
-	json_object_object_add(o, "signing_time", jstr(s->signing_time));
-	json_object_object_add(o, "signing_time_source", jstr(s->signing_time_source));
-	json_object_object_add(o, "subfilter", jstr(s->subfilter));
-	json_object_object_add(o, "digest", jstr(s->digest));
-	json_object_object_add(o, "covers_whole_file",
-			       json_object_new_boolean(s->covers_whole_file));
-	json_object_object_add(o, "reason", jstr(s->reason));
-	return o;
-}
-
 static void
 field(const char *name, const char *v)
 {
@@ -290,14 +271,17 @@ static void
 print_pdf(const char *path, const struct document *d, int json)
 {
 	if (json) {
-		json_object *o = json_object_new_object(), *arr = json_object_new_array();
+		/* The document as `vanthu-milter -t --json` shows it, less
+		 * what only the analysis of a message knows. */
+		static const char *const drop[] = {"declared_type", "part",
+		"origin", "origin_detail", "needs_ocr",
+		"text_from_signed_revision", "facts"};
+		json_object *o = report_document(d);
+
+		for (size_t i = 0; i < sizeof(drop) / sizeof(drop[0]); i++)
+			json_object_object_del(o, drop[i]);
 
 		json_object_object_add(o, "file", jstr(path));
-		for (size_t i = 0; i < d->nsigs; i++)
-			json_object_array_add(arr, sig_json(&d->sigs[i]));
-		json_object_object_add(o, "signatures", arr);
-		json_object_object_add(o, "signature_verdict",
-				       jstr(sig_verdict_names[d->sig_verdict]));
 		json_object_object_add(o, "signed_len",
 				       json_object_new_int64((int64_t) d->signed_len));
 		printf("%s\n", json_object_to_json_string_ext(o,
@@ -484,9 +468,15 @@ verify_main(int argc, char **argv)
 	if (is_pdf(buf, len)) {
 		struct document d;
 
+		const char *base = strrchr(argv[optind], '/');
+
 		memset(&d, 0, sizeof(d));
 		d.data = buf;
 		d.len = len;
+		d.size = len;
+		d.name = xstrdup(base ? base + 1 : argv[optind]);
+		d.type = xstrdup("application/pdf");
+		sha256_hex(buf, len, d.sha256);
 		aw_sig_pdf(trust, &d);
 		print_pdf(argv[optind], &d, json);
 		rc = d.sig_verdict == SIG_VALID ? 0 : 1;
