@@ -19,7 +19,7 @@ SYSCONFDIR ?= /etc
 
 CC	?= cc
 PKGS	= libpcre2-8 sqlite3 openssl libmagic libarchive libutf8proc \
-	  poppler-glib libxml-2.0 libzip json-c xlsxwriter zlib
+	  poppler-glib libxml-2.0 libzip json-c xlsxwriter libseccomp zlib
 
 WARN	= -Wall -Wextra -Wformat=2 -Wshadow -Wno-missing-field-initializers
 HARDEN	= -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
@@ -116,6 +116,8 @@ install: all
 	for m in contrib/man/*.[158]; do \
 		s=$${m##*.}; install -m 0644 $$m $(DESTDIR)$(PREFIX)/share/man/man$$s/; done
 	install -d $(DESTDIR)$(SYSCONFDIR)/vanthu/rules.d
+	install -m 0644 rules/default.rules \
+		$(DESTDIR)$(SYSCONFDIR)/vanthu/rules.d/00-default.rules
 	install -m 0644 contrib/vanthu.conf $(DESTDIR)$(SYSCONFDIR)/vanthu/vanthu.conf.sample
 	[ -f $(DESTDIR)$(SYSCONFDIR)/vanthu/vanthu.conf ] || \
 		install -m 0644 contrib/vanthu.conf $(DESTDIR)$(SYSCONFDIR)/vanthu/vanthu.conf

@@ -32,6 +32,7 @@
 #include "log.h"
 #include "mlfi.h"
 #include "offline.h"
+#include "rules.h"
 #include "runtime.h"
 #include "spool.h"
 #include "version.h"
@@ -193,6 +194,7 @@ reload_thread(void *arg)
 
 	for (;;) {
 		struct config *cfg;
+		struct ruleset *rules;
 		struct runtime *old;
 
 		if (sigwait(set, &sig) != 0)
@@ -202,6 +204,12 @@ reload_thread(void *arg)
 		if (cfg == NULL) {
 			log_error("reload: %s has errors (see above); keeping the old configuration",
 				  config_path);
+			continue;
+		}
+		if ((rules = rules_load(cfg->rules, stderr)) == NULL) {
+			log_error("reload: rules in %s have errors (see above); keeping the "
+				  "old configuration and rules", cfg->rules);
+			conf_free(cfg);
 			continue;
 		}
 		old = runtime_current();
@@ -214,7 +222,7 @@ reload_thread(void *arg)
 		free(cfg->database);
 		cfg->database = xstrdup(old->cfg->database);
 		runtime_release(old);
-		runtime_install(runtime_new(cfg));
+		runtime_install(runtime_new(cfg, rules));
 		worker_pool_recycle(pool);
 		log_info("reload: done");
 	}
@@ -222,7 +230,7 @@ reload_thread(void *arg)
 }
 
 static int
-run_daemon(struct config *cfg, int foreground)
+run_daemon(struct config *cfg, struct ruleset *rules, int foreground)
 {
 	struct worker_params wp = {0};
 	static sigset_t usr1;
@@ -254,7 +262,7 @@ run_daemon(struct config *cfg, int foreground)
 	if ((pool = worker_pool_start(&wp)) == NULL)
 		log_fatal("cannot start the analysis workers");
 	mlfi_set_pool(pool);
-	runtime_install(runtime_new(cfg));
+	runtime_install(runtime_new(cfg, rules));
 
 	/*
 	 * Every thread blocks the signals that two threads wait for:
@@ -306,6 +314,7 @@ main(int argc, char **argv)
 	struct offline_opts off = {0};
 	const char *socket = NULL, *test_file = NULL;
 	struct config *cfg;
+	struct ruleset *rules;
 	int     ch, foreground = 0, check = 0;
 
 	/* The worker is this same program, re-executed. */
@@ -370,8 +379,15 @@ main(int argc, char **argv)
 		free(cfg->socket);
 		cfg->socket = xstrdup(socket);
 	}
+	if ((rules = rules_load(cfg->rules, stderr)) == NULL) {
+		conf_free(cfg);
+		return EX_CONFIG;
+	}
 	if (check) {
-		printf("%s: configuration OK\n", config_path ? config_path : "embedded defaults");
+		printf("%s: configuration OK, %zu rules from %s\n",
+		       config_path ? config_path : "embedded defaults",
+		       rules_count(rules), cfg->rules);
+		rules_unref(rules);
 		conf_free(cfg);
 		return 0;
 	}
@@ -384,11 +400,11 @@ main(int argc, char **argv)
 		off.file = test_file;
 		off.exe = exe;
 		off.config_path = config_path;
-		r = offline_run(cfg, &off);
+		r = offline_run(cfg, rules, &off);
 		free(exe);
 		free(off.rcpts);
 		return r;
 	}
 	free(off.rcpts);
-	return run_daemon(cfg, foreground);
+	return run_daemon(cfg, rules, foreground);
 }

@@ -162,6 +162,56 @@ analysis_limits_from(const struct config *cfg, uint64_t msg_size,
 	l->max_doc_size = msg_size;
 }
 
+static void
+set_reply(struct outcome *o, int code, const char *xcode, const char *text)
+{
+	free(o->smtp_code);
+	free(o->smtp_xcode);
+	free(o->smtp_text);
+	o->smtp_code = xasprintf("%d", code);
+	o->smtp_xcode = xstrdup(xcode);
+	o->smtp_text = xstrdup(text ? text : "");
+}
+
+/* Turn what the rules decided into the outcome. */
+static void
+apply_rules(struct message *m, struct outcome *o)
+{
+	const struct rule_result *r = &o->rules;
+	const char *qid = m->info.queue_id ? m->info.queue_id : "NOQUEUE";
+
+	for (size_t i = 0; i < r->nlogs; i++)
+		log_warn("rules: %s: alert: %s", qid, r->logs[i]);
+	switch (r->disposition) {
+	case RD_REJECT:
+		o->disposition = DISP_REJECT;
+		set_reply(o, r->smtp_code, r->smtp_xcode, r->smtp_text);
+		return;
+	case RD_TEMPFAIL:
+		o->disposition = DISP_TEMPFAIL;
+		set_reply(o, r->smtp_code, r->smtp_xcode, r->smtp_text);
+		return;
+	case RD_QUARANTINE:
+		o->disposition = DISP_QUARANTINE;
+		o->quarantine_reason = xstrdup(r->quarantine_reason ?
+					       r->quarantine_reason : "held by a rule");
+		break;
+	case RD_ACCEPT:
+	default:
+		break;
+	}
+	for (size_t i = 0; i < r->nheaders; i++)
+		outcome_add_header(o, r->headers[i].name, r->headers[i].value);
+	for (size_t i = 0; i < r->nrcpts_add; i++) {
+		o->add_rcpts = xreallocarray(o->add_rcpts, o->nadd_rcpts + 1,
+					     sizeof(*o->add_rcpts));
+		o->add_rcpts[o->nadd_rcpts++] = xstrdup(r->rcpts_add[i]);
+	}
+	if (r->subject_prefix)
+		o->new_subject = xasprintf("%s %s", r->subject_prefix,
+					   m->info.subject ? m->info.subject : "");
+}
+
 void
 message_process(struct message *m, struct worker_pool *pool, struct outcome *o)
 {
@@ -191,6 +241,18 @@ message_process(struct message *m, struct worker_pool *pool, struct outcome *o)
 			policy_failure(cfg, FAILURE_ANALYSIS, why, o);
 		else
 			o->analysed = 1;
+	}
+	/* The rules see every message that was examined, attachments or not;
+	 * a message whose examination failed already has its outcome. */
+	if (o->failure == NULL && m->rt->rules) {
+		if (rules_eval(m->rt->rules, &m->info, &o->analysis, &o->rules) < 0) {
+			snprintf(why, sizeof(why), "rules: %s",
+				 o->rules.error ? o->rules.error : "evaluation failed");
+			policy_failure(cfg, FAILURE_INTERNAL, why, o);
+		} else {
+			o->ruled = 1;
+			apply_rules(m, o);
+		}
 	}
 	if (o->disposition == DISP_ACCEPT || o->disposition == DISP_QUARANTINE)
 		add_status_header(m, o);
@@ -256,7 +318,9 @@ outcome_clear(struct outcome *o)
 		free(o->add_rcpts[i]);
 	free(o->add_rcpts);
 	free(o->quarantine_reason);
+	free(o->new_subject);
 	free(o->failure);
 	analysis_clear(&o->analysis);
+	rule_result_clear(&o->rules);
 	memset(o, 0, sizeof(*o));
 }

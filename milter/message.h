@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "facts.h"
+#include "rules.h"
 #include "runtime.h"
 #include "spool.h"
 #include "worker.h"
@@ -56,9 +57,12 @@ struct outcome {
 	char  **add_rcpts;
 	size_t  nadd_rcpts;
 	char   *quarantine_reason;
+	char   *new_subject;	/* replaces the Subject header */
 	char   *failure;	/* what failed, for the log; NULL when nothing */
 	int     analysed;	/* a worker looked at it */
 	struct analysis analysis;
+	int     ruled;		/* the rules were evaluated */
+	struct rule_result rules;
 };
 
 /* Start a message: takes a runtime reference, opens the spool file.

@@ -225,6 +225,8 @@ apply_outcome(SMFICTX *ctx, const struct message *m, const struct outcome *o)
 				   o->add_headers[i].value) != MI_SUCCESS)
 			log_warn("milter: %s: cannot add header %s", qid,
 				 o->add_headers[i].name);
+	if (o->new_subject && smfi_chgheader(ctx, "Subject", 1, o->new_subject) != MI_SUCCESS)
+		log_warn("milter: %s: cannot change the subject", qid);
 	for (size_t i = 0; i < o->nadd_rcpts; i++)
 		if (smfi_addrcpt(ctx, o->add_rcpts[i]) != MI_SUCCESS)
 			log_warn("milter: %s: cannot add recipient %s", qid, o->add_rcpts[i]);

@@ -174,6 +174,8 @@ print_text(const struct message *m, const struct outcome *o)
 		       o->analysis.skipped[i].part ? o->analysis.skipped[i].part : "?",
 		       o->analysis.skipped[i].name ? o->analysis.skipped[i].name : "",
 		       o->analysis.skipped[i].reason);
+	if (o->ruled)
+		rule_result_print(&o->rules, stdout);
 	printf("outcome: %s\n", disposition_names[o->disposition]);
 	if (o->smtp_code)
 		printf("reply: %s %s %s\n", o->smtp_code, o->smtp_xcode, o->smtp_text);
@@ -181,6 +183,8 @@ print_text(const struct message *m, const struct outcome *o)
 		printf("header: %s: %s\n", o->add_headers[i].name, o->add_headers[i].value);
 	for (size_t i = 0; i < o->nadd_rcpts; i++)
 		printf("add rcpt: <%s>\n", o->add_rcpts[i]);
+	if (o->new_subject)
+		printf("subject: %s\n", o->new_subject);
 	if (o->quarantine_reason)
 		printf("quarantine: %s\n", o->quarantine_reason);
 	if (o->failure)
@@ -188,7 +192,7 @@ print_text(const struct message *m, const struct outcome *o)
 }
 
 int
-offline_run(struct config *cfg, const struct offline_opts *opt)
+offline_run(struct config *cfg, struct ruleset *rules, const struct offline_opts *opt)
 {
 	struct worker_params wp = {0};
 	struct worker_pool *pool;
@@ -200,12 +204,14 @@ offline_run(struct config *cfg, const struct offline_opts *opt)
 
 	if ((buf = read_file(opt->file, &len)) == NULL) {
 		fprintf(stderr, "vanthu-milter: %s: %s\n", opt->file, strerror(errno));
+		rules_unref(rules);
 		conf_free(cfg);
 		return 1;
 	}
 	if (spool_prepare(cfg->spool) < 0) {
 		fprintf(stderr, "vanthu-milter: spool %s: %s\n", cfg->spool, strerror(errno));
 		free(buf);
+		rules_unref(rules);
 		conf_free(cfg);
 		return 1;
 	}
@@ -216,7 +222,7 @@ offline_run(struct config *cfg, const struct offline_opts *opt)
 	wp.timeout = cfg->analysis_timeout;
 	wp.reply_max = (size_t) (cfg->max_message_size * 2 + cfg->max_archive_size + (1 << 20));
 	wp.recycle_after = 1;
-	rt = runtime_new(cfg);
+	rt = runtime_new(cfg, rules);
 	if ((pool = worker_pool_start(&wp)) == NULL) {
 		fprintf(stderr, "vanthu-milter: cannot start an analysis worker\n");
 		free(buf);

@@ -8,6 +8,7 @@
 #include <stddef.h>
 
 #include "conf.h"
+#include "rules.h"
 
 struct offline_opts {
 	const char *file;
@@ -24,6 +25,6 @@ struct offline_opts {
 
 /* Returns the exit status: 0 when the message was handled (whatever
  * the outcome), 1 when it could not be read or the workers not started. */
-int     offline_run(struct config *, const struct offline_opts *);
+int     offline_run(struct config *, struct ruleset *, const struct offline_opts *);
 
 #endif

@@ -149,6 +149,19 @@ report_message(const struct msg_info *mi, const struct outcome *o)
 		json_object_array_add(added, json_object_new_string(o->add_rcpts[i]));
 	json_object_object_add(top, "recipients_added", added);
 	json_object_object_add(top, "quarantine", jstr(o->quarantine_reason));
+	json_object_object_add(top, "new_subject", jstr(o->new_subject));
+	if (o->ruled) {
+		struct json_object *r = rule_result_json(&o->rules), *v;
+
+		if (json_object_object_get_ex(r, "rules_matched", &v))
+			json_object_object_add(top, "rules_matched", json_object_get(v));
+		if (json_object_object_get_ex(r, "actions", &v))
+			json_object_object_add(top, "actions", json_object_get(v));
+		json_object_put(r);
+	} else {
+		json_object_object_add(top, "rules_matched", json_object_new_array());
+		json_object_object_add(top, "actions", json_object_new_array());
+	}
 	json_object_object_add(top, "failure", jstr(o->failure));
 	return top;
 }

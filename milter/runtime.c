@@ -11,12 +11,13 @@ static pthread_mutex_t runtime_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct runtime *current;
 
 struct runtime *
-runtime_new(struct config *cfg)
+runtime_new(struct config *cfg, struct ruleset *rules)
 {
 	struct runtime *rt = xcalloc(1, sizeof(*rt));
 
 	rt->refs = 1;
 	rt->cfg = cfg;
+	rt->rules = rules;
 	return rt;
 }
 
@@ -44,6 +45,7 @@ runtime_release(struct runtime *rt)
 	pthread_mutex_unlock(&runtime_lock);
 	if (last) {
 		conf_free(rt->cfg);
+		rules_unref(rt->rules);
 		free(rt);
 	}
 	return NULL;

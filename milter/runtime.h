@@ -10,13 +10,16 @@
 #define VANTHU_RUNTIME_H
 
 #include "conf.h"
+#include "rules.h"
 
 struct runtime {
 	int     refs;		/* under the runtime lock */
 	struct config *cfg;
+	struct ruleset *rules;
 };
 
-struct runtime *runtime_new(struct config *);	/* takes cfg */
+/* Takes cfg and the reference to rules. */
+struct runtime *runtime_new(struct config *, struct ruleset *);
 struct runtime *runtime_current(void);		/* a new reference */
 struct runtime *runtime_release(struct runtime *);
 void    runtime_install(struct runtime *);	/* takes the reference */
