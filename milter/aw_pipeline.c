@@ -1,132 +1,87 @@
 /*
  * aw_pipeline.c - the analysis of one message inside a worker.
  *
- * For now a plain libetpan walk: every leaf part that carries a file name
- * or is not text becomes a document, decoded, with its SHA-256.
+ * In order: every document is extracted from the MIME tree with its real
+ * type (aw_mime.c); then each document is read in turn.  A later stage
+ * may add documents (the attachments of an edXML packet), which are read
+ * in their turn too, up to AW_MAX_DOCS in all.
  */
 #include <stdlib.h>
 #include <string.h>
 
-#include <libetpan/libetpan.h>
-
+#include "aw_mime.h"
+#include "aw_names.h"
 #include "aw_pipeline.h"
-#include "digest.h"
-#include "textnorm.h"
+#include "log.h"
 #include "xmalloc.h"
 
+#define AW_MAX_DOCS	512
+
 struct aw_context {
-	int     unused;
+	struct aw_type *type;
 };
 
 struct aw_context *
 aw_context_open(const struct config *cfg, FILE *errors)
 {
+	struct aw_context *ctx = xcalloc(1, sizeof(*ctx));
+	char    err[256];
+
 	(void) cfg;
-	(void) errors;
-	return xcalloc(1, sizeof(struct aw_context));
+	aw_names_charconv_install();
+	if ((ctx->type = aw_type_open(err, sizeof(err))) == NULL) {
+		fprintf(errors, "file types: %s\n", err);
+		free(ctx);
+		return NULL;
+	}
+	return ctx;
 }
 
 struct aw_context *
 aw_context_close(struct aw_context *ctx)
 {
+	if (ctx == NULL)
+		return NULL;
+	aw_type_close(ctx->type);
 	free(ctx);
 	return NULL;
 }
 
-static int
-is_document(struct mailmime *mm, const char **name)
+static void
+mime_limits_from(const struct analysis_limits *q, size_t len,
+		 struct mime_limits *l)
 {
-	struct mailmime_single_fields sf;
-	struct mailmime_type *t;
-
-	memset(&sf, 0, sizeof(sf));
-	mailmime_single_fields_init(&sf, mm->mm_mime_fields, mm->mm_content_type);
-	*name = sf.fld_disposition_filename ? sf.fld_disposition_filename :
-	    sf.fld_content_name;
-	if (*name)
-		return 1;
-	t = mm->mm_content_type ? mm->mm_content_type->ct_type : NULL;
-	return t && !(t->tp_type == MAILMIME_TYPE_DISCRETE_TYPE &&
-		      t->tp_data.tp_discrete_type->dt_type == MAILMIME_DISCRETE_TYPE_TEXT);
+	mime_limits_default(l, len);
+	l->max_parts = q->max_parts;
+	l->max_depth = q->max_depth;
+	l->max_archive_files = q->max_archive_files;
+	l->max_archive_size = q->max_archive_size;
+	l->max_archive_ratio = q->max_archive_ratio;
+	if (q->max_doc_size)
+		l->max_doc_size = q->max_doc_size;
 }
 
+/* What is read of one document once it is extracted. */
 static void
-add_part(struct analysis *a, struct mailmime *mm, const char *part)
+read_document(struct aw_context *ctx, struct analysis *a, size_t i,
+	      const struct wrequest *q)
 {
-	struct mailmime_single_fields sf;
-	struct document *d;
-	const char *name;
-	char   *decoded = NULL;
-	size_t  idx = 0, dlen = 0;
-	int     enc;
-
-	if (mm->mm_body == NULL || !is_document(mm, &name))
-		return;
-	memset(&sf, 0, sizeof(sf));
-	mailmime_single_fields_init(&sf, mm->mm_mime_fields, mm->mm_content_type);
-	enc = sf.fld_encoding ? sf.fld_encoding->enc_type : MAILMIME_MECHANISM_8BIT;
-	if (mailmime_part_parse(mm->mm_body->dt_data.dt_text.dt_data,
-				mm->mm_body->dt_data.dt_text.dt_length, &idx, enc,
-				&decoded, &dlen) != MAILIMF_NO_ERROR) {
-		analysis_skip(a, part, name, "malformed: cannot decode the part");
-		return;
-	}
-	d = analysis_add_document(a);
-	d->name = name ? text_nfc(name, strlen(name)) : NULL;
-	d->part = xstrdup(part);
-	d->origin = ORIGIN_ATTACHMENT;
-	d->size = dlen;
-	d->len = dlen;
-	d->data = xmalloc(dlen);
-	memcpy(d->data, decoded, dlen);
-	sha256_hex(d->data, d->len, d->sha256);
-	d->type = xstrdup("application/octet-stream");
-	mailmime_decoded_part_free(decoded);
-}
-
-static void
-walk(struct analysis *a, struct mailmime *mm, const char *part, unsigned depth)
-{
-	clistiter *it;
-	char    sub[256];
-	int     i = 1;
-
-	if (depth > 10) {
-		analysis_skip(a, part, NULL, "limit: nesting too deep");
-		return;
-	}
-	switch (mm->mm_type) {
-	case MAILMIME_SINGLE:
-		add_part(a, mm, *part ? part : "1");
-		break;
-	case MAILMIME_MULTIPLE:
-		for (it = clist_begin(mm->mm_data.mm_multipart.mm_mp_list); it;
-		     it = clist_next(it), i++) {
-			snprintf(sub, sizeof(sub), "%s%s%d", part, *part ? "." : "", i);
-			walk(a, clist_content(it), sub, depth + 1);
-		}
-		break;
-	case MAILMIME_MESSAGE:
-		if (mm->mm_data.mm_message.mm_msg_mime)
-			walk(a, mm->mm_data.mm_message.mm_msg_mime, part, depth + 1);
-		break;
-	}
+	(void) ctx;
+	(void) a;
+	(void) i;
+	(void) q;
 }
 
 int
 aw_analyse(struct aw_context *ctx, const char *msg, size_t len,
 	   const struct wrequest *q, struct analysis *a)
 {
-	struct mailmime *mime = NULL;
-	size_t  idx = 0;
+	struct mime_limits lim;
 
-	(void) ctx;
-	(void) q;
-	if (mailmime_parse(msg, len, &idx, &mime) != MAILIMF_NO_ERROR) {
-		a->error = xstrdup("malformed MIME structure");
+	mime_limits_from(&q->limits, len, &lim);
+	if (aw_mime_extract(msg, len, &lim, ctx->type, a) < 0)
 		return -1;
-	}
-	walk(a, mime, "", 0);
-	mailmime_free(mime);
+	for (size_t i = 0; i < a->ndocs && i < AW_MAX_DOCS; i++)
+		read_document(ctx, a, i, q);
 	return 0;
 }

@@ -132,6 +132,7 @@ document_clear(struct document *d)
 	free(d->declared_type);
 	free(d->part);
 	free(d->origin_detail);
+	free(d->kind);
 	free(d->text);
 	doc_facts_clear(&d->facts);
 	for (size_t i = 0; i < d->nsigs; i++)

@@ -120,6 +120,10 @@ struct document {
 	unsigned char *data;
 	size_t  len;
 	size_t  signed_len;	/* bytes the last PDF signature covers; 0: none */
+
+	/* What the bytes are, from the real type: pdf, docx, doc, odt, xlsx,
+	 * xls, ods, rtf, image, edxml, signature (aw_type.c). */
+	char   *kind;
 };
 
 struct skipped {

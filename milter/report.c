@@ -62,6 +62,7 @@ report_document(const struct document *d)
 	json_object_object_add(o, "size", json_object_new_uint64(d->size));
 	json_object_object_add(o, "type", jstr(d->type));
 	json_object_object_add(o, "declared_type", jstr(d->declared_type));
+	json_object_object_add(o, "kind", jstr(d->kind));
 	json_object_object_add(o, "part", jstr(d->part));
 	json_object_object_add(o, "origin", json_object_new_string(doc_origin_names[d->origin]));
 	json_object_object_add(o, "origin_detail", jstr(d->origin_detail));

@@ -123,6 +123,7 @@ put_document(struct wbuf *w, const struct document *d)
 	wbuf_u64(w, d->size);
 	wbuf_str(w, d->type);
 	wbuf_str(w, d->declared_type);
+	wbuf_str(w, d->kind);
 	wbuf_str(w, d->part);
 	wbuf_u32(w, d->origin);
 	wbuf_str(w, d->origin_detail);
@@ -217,6 +218,7 @@ get_document(struct rbuf *r, struct document *d)
 	d->size = rbuf_u64(r);
 	d->type = rbuf_str(r, SMALL_MAX);
 	d->declared_type = rbuf_str(r, SMALL_MAX);
+	d->kind = rbuf_str(r, SMALL_MAX);
 	d->part = rbuf_str(r, SMALL_MAX);
 	v = rbuf_u32(r);
 	if (v >= ORIGIN__COUNT)

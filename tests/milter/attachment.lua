@@ -6,7 +6,9 @@ run("attachments are counted by the analysis worker", function()
 		"--b1\r\nContent-Type: application/pdf; name=\"a.pdf\"\r\n" ..
 		"Content-Disposition: attachment; filename=\"a.pdf\"\r\n" ..
 		"Content-Transfer-Encoding: base64\r\n\r\nJVBERi0xLjQKJeLjz9MK\r\n" ..
-		"--b1\r\nContent-Type: application/octet-stream; name=\"b.bin\"\r\n\r\nxyz\r\n" ..
+		"--b1\r\nContent-Type: application/octet-stream; name=\"b.bin\"\r\n" ..
+		"Content-Transfer-Encoding: base64\r\n\r\n" ..
+		"iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==\r\n" ..
 		"--b1--\r\n"
 	send_content(conn, {{"From", "someone@example.com"},
 			    {"Subject", "Two files"},

@@ -11,7 +11,8 @@ run("a 30 MB message is accepted and analysed", function()
 	mt.eoh(conn)
 	expect(conn, SMFIR_CONTINUE, "eoh")
 	mt.bodystring(conn, "--zz\r\nContent-Type: application/pdf; name=big.pdf\r\n" ..
-		      "Content-Transfer-Encoding: base64\r\n\r\n")
+		      "Content-Transfer-Encoding: base64\r\n\r\n" ..
+		      "JVBERi0xLjQKJeLjz9MK\r\n")
 	expect(conn, SMFIR_CONTINUE, "body")
 	local sent = 0
 	while sent < 30 * 1024 * 1024 do

@@ -1,0 +1,144 @@
+/*
+ * aw_archive.c - one level of ZIP, RAR and 7z with libarchive; see
+ * aw_archive.h.
+ *
+ * Limits are checked while reading, block by block, so a zip bomb stops
+ * after at most max_archive_ratio times its own size (or max_archive_size,
+ * whichever is smaller) of output, not after inflating in full.  The
+ * ratio is measured over the whole archive: expanded bytes so far against
+ * the archive's size.  max_doc_size does not apply to entries: it bounds
+ * decoded MIME parts (by default the message size), and a compressed
+ * document is meant to grow; the archive limits bound the memory instead.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <archive.h>
+#include <archive_entry.h>
+
+#include "aw_archive.h"
+#include "aw_mime.h"
+#include "xmalloc.h"
+
+#define BLOCK	65536
+
+/* Read the current entry into a buffer; *total counts every archive byte
+ * expanded so far.  Returns NULL and the bytes, or a reason. */
+static const char *
+entry_read(struct archive *a, const struct mime_limits *lim, size_t arclen,
+	   uint64_t *total, unsigned char **out, size_t *outlen,
+	   char *buf, size_t buflen)
+{
+	unsigned char *data = NULL;
+	size_t  len = 0, cap = 0;
+	uint64_t ratio_cap = (uint64_t) arclen * lim->max_archive_ratio;
+
+	*out = NULL;
+	*outlen = 0;
+	for (;;) {
+		la_ssize_t n;
+
+		if (cap - len < BLOCK) {
+			cap = cap ? cap * 2 : BLOCK;
+			data = xrealloc(data, cap);
+		}
+		n = archive_read_data(a, data + len, BLOCK);
+		if (n == 0)
+			break;
+		if (n < 0) {
+			snprintf(buf, buflen, "malformed: archive: %s",
+				 archive_error_string(a) ?
+				 archive_error_string(a) : "read error");
+			free(data);
+			return buf;
+		}
+		len += n;
+		*total += n;
+		if (*total > lim->max_archive_size) {
+			free(data);
+			return "limit: archive size";
+		}
+		if (*total > ratio_cap) {
+			free(data);
+			return "limit: archive ratio";
+		}
+	}
+	*out = data;
+	*outlen = len;
+	return NULL;
+}
+
+const char *
+aw_archive_each(const unsigned char *data, size_t len,
+		const struct mime_limits *lim, aw_archive_fn fn, void *ctx,
+		char *buf, size_t buflen)
+{
+	struct archive *a;
+	struct archive_entry *e;
+	const char *why = NULL;
+	uint64_t total = 0;
+	unsigned files = 0;
+	int     r;
+
+	a = archive_read_new();
+	if (a == NULL)
+		return "malformed: archive: out of memory";
+	archive_read_support_format_zip(a);
+	archive_read_support_format_rar(a);
+	archive_read_support_format_rar5(a);
+	archive_read_support_format_7zip(a);
+	if (archive_read_open_memory(a, data, len) != ARCHIVE_OK) {
+		snprintf(buf, buflen, "malformed: archive: %s",
+			 archive_error_string(a) ?
+			 archive_error_string(a) : "cannot open");
+		archive_read_free(a);
+		return buf;
+	}
+	while ((r = archive_read_next_header(a, &e)) != ARCHIVE_EOF) {
+		const char *path;
+		unsigned char *bytes;
+		size_t  n;
+		const char *bad;
+
+		if (r != ARCHIVE_OK && r != ARCHIVE_WARN) {
+			snprintf(buf, buflen, "malformed: archive: %s",
+				 archive_error_string(a) ?
+				 archive_error_string(a) : "bad header");
+			why = buf;
+			break;
+		}
+		if (archive_entry_filetype(e) != AE_IFREG)
+			continue;
+		if (++files > lim->max_archive_files) {
+			why = "limit: archive files";
+			break;
+		}
+		path = archive_entry_pathname_utf8(e);
+		if (path == NULL)
+			path = archive_entry_pathname(e);
+		if (archive_entry_is_encrypted(e)) {
+			if (fn(ctx, path, NULL, 0,
+			       "unsupported: encrypted archive entry") != 0)
+				break;
+			continue;
+		}
+		bad = entry_read(a, lim, len, &total, &bytes, &n, buf, buflen);
+		if (bad != NULL && strncmp(bad, "limit: archive", 14) == 0) {
+			why = bad;
+			break;
+		}
+		if (bad != NULL && strncmp(bad, "malformed", 9) == 0) {
+			/* The stream is unusable after a read error. */
+			(void) fn(ctx, path, NULL, 0, bad);
+			break;
+		}
+		r = fn(ctx, path, bytes, n, bad);
+		free(bytes);
+		if (r != 0)
+			break;
+	}
+	archive_read_free(a);
+	return why;
+}

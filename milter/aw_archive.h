@@ -1,0 +1,31 @@
+/*
+ * aw_archive.h - expand one level of an archive held in memory.
+ *
+ * aw_archive_each() opens ZIP, RAR (4 and 5) and 7z data with libarchive
+ * and calls fn once for every regular file in it, in archive order, with
+ * the entry's raw path name (UTF-8 when the archive says so, else as
+ * stored; may be NULL) and its bytes.  Directories, links and devices are
+ * passed over silently.  An entry that cannot be read (encrypted, damaged)
+ * reaches fn with data NULL and a reason.  The walk stops
+ * when fn returns non-zero or at the first limit crossed; the return value
+ * then says why ("limit: archive files", "limit: archive size",
+ * "limit: archive ratio", "malformed: archive: ..."), NULL when the whole
+ * archive was read.  The reason is a static string or one kept in buf.
+ * Memory stays within max_archive_size plus one read block.
+ */
+#ifndef VANTHU_AW_ARCHIVE_H
+#define VANTHU_AW_ARCHIVE_H
+
+#include <stddef.h>
+
+struct mime_limits;
+
+typedef int (*aw_archive_fn)(void *ctx, const char *path,
+			     const unsigned char *data, size_t len,
+			     const char *reason);
+
+const char *aw_archive_each(const unsigned char *data, size_t len,
+			    const struct mime_limits *, aw_archive_fn fn,
+			    void *ctx, char *buf, size_t buflen);
+
+#endif

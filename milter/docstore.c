@@ -1,0 +1,149 @@
+/*
+ * docstore.c - write documents into the spool by their SHA-256; see
+ * docstore.h.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "digest.h"
+#include "docstore.h"
+
+static int
+hex_ok(const char *h)
+{
+	if (h == NULL || strlen(h) != 64)
+		return 0;
+	for (int i = 0; i < 64; i++)
+		if (!((h[i] >= '0' && h[i] <= '9') || (h[i] >= 'a' && h[i] <= 'f')))
+			return 0;
+	return 1;
+}
+
+int
+docstore_path(const char *spool, const char *hex, char *buf, size_t buflen)
+{
+	int     n;
+
+	if (!hex_ok(hex))
+		return -1;
+	n = snprintf(buf, buflen, "%s/%.2s/%.2s/%s", spool, hex, hex + 2, hex);
+	return n < 0 || (size_t) n >= buflen ? -1 : 0;
+}
+
+static int
+fsync_dir(const char *dir)
+{
+	int     fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int     r;
+
+	if (fd < 0)
+		return -1;
+	r = fsync(fd);
+	close(fd);
+	return r;
+}
+
+/* Make dir inside parent; a new entry is made durable in its parent. */
+static int
+mkdir_0700(const char *parent, const char *dir)
+{
+	if (mkdir(dir, 0700) == 0)
+		return fsync_dir(parent);
+	return errno == EEXIST ? 0 : -1;
+}
+
+static int
+write_all(int fd, const unsigned char *p, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		p += n;
+		len -= (size_t) n;
+	}
+	return 0;
+}
+
+int
+docstore_put(const char *spool, const unsigned char *data, size_t len,
+	     const char *hex, char *err, size_t errlen)
+{
+	char    got[65], d1[4096], d2[4096], path[4096], tmp[4096];
+	struct stat st;
+	int     fd, saved;
+
+	if (!hex_ok(hex)) {
+		snprintf(err, errlen, "docstore: bad sha256 \"%.70s\"",
+			 hex ? hex : "(null)");
+		errno = EINVAL;
+		return -1;
+	}
+	sha256_hex(data, len, got);
+	if (strcmp(got, hex) != 0) {
+		snprintf(err, errlen, "docstore: content hashes to %s, not %s",
+			 got, hex);
+		errno = EINVAL;
+		return -1;
+	}
+	if ((size_t) snprintf(d1, sizeof(d1), "%s/%.2s", spool, hex) >= sizeof(d1) ||
+	    (size_t) snprintf(d2, sizeof(d2), "%s/%.2s", d1, hex + 2) >= sizeof(d2) ||
+	    (size_t) snprintf(path, sizeof(path), "%s/%s", d2, hex) >= sizeof(path) ||
+	    (size_t) snprintf(tmp, sizeof(tmp), "%s/.tmp.XXXXXX", d2) >=
+	    sizeof(tmp)) {
+		snprintf(err, errlen, "docstore: spool path too long");
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	if (stat(path, &st) == 0)
+		return 0;		/* stored once */
+	if (mkdir_0700(spool, d1) < 0 || mkdir_0700(d1, d2) < 0) {
+		saved = errno;
+		snprintf(err, errlen, "docstore: mkdir %s: %s", d2, strerror(saved));
+		errno = saved;
+		return -1;
+	}
+	/* A name of its own: milter threads may store the same document at
+	 * the same moment; the second rename then replaces equal bytes. */
+	fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd < 0) {
+		saved = errno;
+		snprintf(err, errlen, "docstore: create %s: %s", tmp,
+			 strerror(saved));
+		errno = saved;
+		return -1;
+	}
+	if (write_all(fd, data, len) < 0 || fsync(fd) < 0) {
+		saved = errno;
+		close(fd);
+		unlink(tmp);
+		snprintf(err, errlen, "docstore: write %s: %s", tmp,
+			 strerror(saved));
+		errno = saved;
+		return -1;
+	}
+	if (close(fd) < 0 || rename(tmp, path) < 0) {
+		saved = errno;
+		unlink(tmp);
+		snprintf(err, errlen, "docstore: rename to %s: %s", path,
+			 strerror(saved));
+		errno = saved;
+		return -1;
+	}
+	if (fsync_dir(d2) < 0) {
+		saved = errno;
+		snprintf(err, errlen, "docstore: fsync %s: %s", d2,
+			 strerror(saved));
+		errno = saved;
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,27 @@
+/*
+ * docstore.h - the content-addressed document spool (daemon side).
+ *
+ * docstore_put() stores one document's bytes as <spool>/ab/cd/<sha256>,
+ * where ab and cd are the first two pairs of hex digits.  It checks that
+ * the bytes hash to sha256_hex (64 lower-case hex digits) before anything
+ * touches the disk, writes a temporary file in the final directory, fsyncs
+ * it, renames it into place and fsyncs the directory, so a crash leaves
+ * either the whole file or none.  A document already present is not
+ * rewritten.  Files are mode 0600, directories 0700.
+ * Returns 0 on success, -1 with a message in err (errno kept) otherwise.
+ */
+#ifndef VANTHU_DOCSTORE_H
+#define VANTHU_DOCSTORE_H
+
+#include <stddef.h>
+
+int     docstore_put(const char *spool_dir, const unsigned char *data,
+		     size_t len, const char *sha256_hex, char *err,
+		     size_t errlen);
+
+/* The path a document has in the spool, in buf; -1 if it does not fit or
+ * the hash is not 64 lower-case hex digits. */
+int     docstore_path(const char *spool_dir, const char *sha256_hex,
+		      char *buf, size_t buflen);
+
+#endif

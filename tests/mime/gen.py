@@ -1,0 +1,524 @@
+#!/usr/bin/env python3
+"""gen.py OUTDIR - write the MIME corpus and what vanthu must find in it.
+
+Every case is a message OUTDIR/<id>.eml plus an entry in OUTDIR/cases.json:
+the exact documents (name, sha256, size, type, kind, declared_type, part,
+origin, origin_detail) and skipped parts (part, name, reason) that
+`mime_walk` must print.  Real types come from file(1) as the oracle (the
+same libmagic database); kinds, names, parts and reasons are written by hand.
+Needs python3, file, openssl, zip-free: archives come from zipfile and from
+build/tests/tools/mk7z (libarchive).
+"""
+import base64
+import hashlib
+import io
+import json
+import os
+import subprocess
+import sys
+import tarfile
+import unicodedata
+import zipfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import docs  # noqa: E402
+
+OUT = sys.argv[1]
+BUILD = os.environ.get("VANTHU_BUILD", "build")
+CASES = []
+_types = {}
+
+
+def real_type(data):
+    h = hashlib.sha256(data).hexdigest()
+    if h not in _types:
+        _types[h] = subprocess.run(
+            ["file", "--mime-type", "-b", "-"], input=data,
+            capture_output=True, check=True).stdout.decode().strip()
+    return _types[h]
+
+
+def D(data, name, part, kind, declared, origin="attachment", detail=None):
+    return {"name": name, "sha256": hashlib.sha256(data).hexdigest(),
+            "size": len(data), "type": real_type(data), "kind": kind,
+            "declared_type": declared, "part": part, "origin": origin,
+            "origin_detail": detail}
+
+
+def S(part, name, reason):
+    return {"part": part, "name": name, "reason": reason}
+
+
+def case(cid, sentence, msg, documents=(), skipped=(), **extra):
+    path = os.path.join(OUT, cid + ".eml")
+    with open(path, "wb") as f:
+        f.write(msg)
+    c = {"id": cid, "sentence": sentence, "file": path,
+         "documents": list(documents), "skipped": list(skipped)}
+    c.update(extra)
+    CASES.append(c)
+
+
+def b64(data):
+    return base64.encodebytes(data)
+
+
+HDR = (b"From: =?utf-8?Q?V=C4=83n_th=C6=B0?= <vanthu@bnv.gov.vn>\r\n"
+       b"To: vanthu@hanoi.gov.vn\r\nSubject: test\r\n"
+       b"Date: Mon, 2 Mar 2026 08:00:00 +0700\r\nMIME-Version: 1.0\r\n")
+
+
+def part(headers, body):
+    if isinstance(headers, str):
+        headers = headers.encode()
+    h = b"".join(line + b"\r\n" for line in headers.split(b"\n") if line)
+    return h + b"\r\n" + body
+
+
+def multipart(boundary, parts, subtype="mixed", extra=b"", close=True,
+              top=True):
+    b = boundary.encode()
+    out = (HDR if top else b"")
+    out += (b"Content-Type: multipart/" + subtype.encode() +
+            b'; boundary="' + b + b'"\r\n' + extra + b"\r\n")
+    out += b"This is a multi-part message in MIME format.\r\n"
+    for p in parts:
+        out += b"\r\n--" + b + b"\r\n" + p
+    if close:
+        out += b"\r\n--" + b + b"--\r\n"
+    return out
+
+
+TEXT = part("Content-Type: text/plain; charset=utf-8\n"
+            "Content-Transfer-Encoding: 8bit",
+            "Kính gửi: Văn thư.\r\n".encode())
+
+
+def attach(data, ctype, filename_hdr, enc="base64"):
+    body = b64(data) if enc == "base64" else data
+    return part("Content-Type: %s\nContent-Transfer-Encoding: %s\n"
+                "Content-Disposition: attachment; %s"
+                % (ctype, enc, filename_hdr), body)
+
+
+PDF = docs.pdf()
+PDF2 = docs.pdf("Cong van so 05/BNV-VP")
+
+
+def cp1258(s):
+    """Vietnamese in windows-1258: tone marks as combining characters."""
+    tones = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
+    out = b""
+    for ch in s:
+        d = unicodedata.normalize("NFD", ch)
+        base = unicodedata.normalize("NFC", "".join(c for c in d
+                                                    if c not in tones))
+        out += base.encode("cp1258")
+        out += "".join(c for c in d if c in tones).encode("cp1258")
+    return out
+
+
+def qword(charset, data):
+    q = "".join(chr(c) if (chr(c).isalnum() and c < 128) else "=%02X" % c
+                for c in data)
+    return "=?%s?Q?%s?=" % (charset, q)
+
+
+def gen_basic():
+    case("plain", "a message without attachment gives nothing",
+         HDR + b"Content-Type: text/plain; charset=utf-8\r\n\r\nXin chao\r\n")
+    alt = multipart("alt", [TEXT, part("Content-Type: text/html",
+                                       b"<p>Xin chao</p>")],
+                    subtype="alternative")
+    case("alternative", "text and html bodies are not documents", alt)
+    case("mbox_single",
+         "a single-part PDF message after an mbox From line is part 1",
+         b"From vanthu@bnv.gov.vn Mon Mar  2 08:00:00 2026\n" + HDR +
+         b"Content-Type: application/pdf; name=\"qd.pdf\"\r\n"
+         b"Content-Transfer-Encoding: base64\r\n\r\n" + b64(PDF),
+         [D(PDF, "qd.pdf", "1", "pdf", "application/pdf")])
+    name = "Quyết định 15.pdf"
+    m = multipart("b1", [TEXT, attach(PDF, "application/pdf",
+                                      "filename*=utf-8''" +
+                                      "".join("%%%02X" % c for c in
+                                              name.encode()))])
+    case("rfc2231", "an RFC 2231 utf-8 file name is decoded", m,
+         [D(PDF, name, "2", "pdf", "application/pdf")])
+    n1, n2 = "Công văn ", "số 05.pdf"
+    cont = ("filename*0*=utf-8''" + "".join("%%%02X" % c for c in n1.encode())
+            + ";\n filename*1*=" + "".join("%%%02X" % c for c in
+                                           "số ".encode())
+            + ';\n filename*2="05.pdf"')
+    m = multipart("b2", [TEXT, attach(PDF, "application/pdf", cont)])
+    case("rfc2231_cont", "RFC 2231 continuations are joined and decoded",
+         m, [D(PDF, n1 + n2, "2", "pdf", "application/pdf")])
+    m = multipart("b3", [TEXT, part(
+        "Content-Type: application/pdf;\n name=\"%s\"\n"
+        "Content-Transfer-Encoding: base64" %
+        qword("utf-8", "Tờ trình.pdf".encode()), b64(PDF))])
+    case("rfc2047_q", "an RFC 2047 Q name in Content-Type is decoded", m,
+         [D(PDF, "Tờ trình.pdf", "2", "pdf", "application/pdf")])
+    bword = "=?UTF-8?B?%s?=" % base64.b64encode(
+        "Báo cáo".encode()).decode()
+    bword2 = "=?UTF-8?B?%s?=" % base64.b64encode(" tháng 3.pdf".encode()
+                                                 ).decode()
+    m = multipart("b4", [TEXT, attach(PDF, "application/pdf",
+                                      'filename="%s\n %s"' % (bword, bword2))])
+    case("rfc2047_b", "adjacent RFC 2047 B words join without the blank", m,
+         [D(PDF, "Báo cáo tháng 3.pdf", "2", "pdf", "application/pdf")])
+    vn = "Kế hoạch số 5 - Hà Nội.pdf"
+    m = multipart("b5", [TEXT, attach(PDF, "application/pdf",
+                                      'filename="%s"' %
+                                      qword("windows-1258", cp1258(vn)))])
+    case("cp1258_2047", "a windows-1258 name keeps its last character", m,
+         [D(PDF, vn, "2", "pdf", "application/pdf")])
+    vn2 = "Giấy mời họp"
+    m = multipart("b6", [TEXT, attach(PDF, "application/pdf",
+                                      "filename*=windows-1258'vi'" +
+                                      "".join("%%%02X" % c for c in
+                                              cp1258(vn2)))])
+    case("cp1258_2231", "an RFC 2231 windows-1258 name is converted", m,
+         [D(PDF, vn2, "2", "pdf", "application/pdf")])
+    m = multipart("b7", [TEXT, attach(PDF, "application/pdf",
+                                      'filename="=?iso-8859-1?Q?R=E9sum=E9'
+                                      '.pdf?="')])
+    case("latin1", "an iso-8859-1 name is converted", m,
+         [D(PDF, "Résumé.pdf", "2", "pdf", "application/pdf")])
+
+
+def gen_kinds():
+    kinds = [("cv.docx", docs.docx(), "docx", "application/vnd.openxml"
+              "formats-officedocument.wordprocessingml.document"),
+             ("cv.doc", docs.doc(), "doc", "application/msword"),
+             ("cv.odt", docs.odt(), "odt",
+              "application/vnd.oasis.opendocument.text"),
+             ("bang.xlsx", docs.xlsx(), "xlsx", "application/octet-stream"),
+             ("bang.xls", docs.xls(), "xls", "application/vnd.ms-excel"),
+             ("bang.ods", docs.ods(), "ods", "application/octet-stream"),
+             ("cv.rtf", docs.rtf(), "rtf", "application/rtf"),
+             ("scan.png", docs.png(), "image", "image/png"),
+             ("scan.jpg", docs.jpeg(), "image", "image/jpeg"),
+             ("scan.tif", docs.tiff(), "image", "image/tiff"),
+             ("goi.edxml", docs.edxml(), "edxml", "application/xml")]
+    parts, want = [TEXT], []
+    for i, (name, data, kind, declared) in enumerate(kinds):
+        parts.append(attach(data, declared, 'filename="%s"' % name))
+        want.append(D(data, name, str(i + 2), kind, declared))
+    n = len(parts)
+    parts.append(attach(docs.edxml(), "text/xml", 'filename="goi tin.xml"'))
+    want.append(D(docs.edxml(), "goi tin.xml", str(n + 1), "edxml",
+                  "text/xml"))
+    xml = b'<?xml version="1.0"?>\n<data><x>1</x></data>\n'
+    parts.append(attach(xml, "text/xml", 'filename="data.xml"'))
+    skipped = [S(str(n + 2), "data.xml", "unsupported: " + real_type(xml))]
+    case("kinds", "every document kind is recognised from its bytes",
+         multipart("kinds", parts), want, skipped)
+    exe = docs.pe()
+    m = multipart("exe", [TEXT, attach(exe, "application/pdf",
+                                       'filename="bao-cao.pdf"')])
+    case("exe_as_pdf", "an executable named .pdf is refused by its real type",
+         m, [], [S("2", "bao-cao.pdf", "unsupported: " + real_type(exe))])
+    txt = "Ghi chú\r\n".encode()
+    m = multipart("txt", [TEXT, attach(txt, "text/plain; charset=utf-8",
+                                       'filename="ghichu.txt"')])
+    case("text_attachment", "a named text attachment is passed over", m, [],
+         [S("2", "ghichu.txt", "unsupported: text/plain")])
+    rel = multipart("rel", [
+        part("Content-Type: text/html", b"<img src=cid:logo>"),
+        part("Content-Type: image/png\nContent-ID: <logo>\n"
+             "Content-Transfer-Encoding: base64", b64(docs.png()))],
+        subtype="related")
+    case("inline_image", "an inline image without name is an inline document",
+         rel, [D(docs.png(), None, "2", "image", "image/png", "inline")])
+    # Hard line breaks decode to CRLF, soft ones (=CRLF) vanish.
+    rtf = docs.rtf().replace(b"\n", b"\r\n")
+    qp = rtf.replace(b"\\par", b"\\par=\r\n")
+    m = multipart("qp", [TEXT, attach(qp, "application/rtf",
+                                      'filename="qp.rtf"',
+                                      enc="quoted-printable")])
+    case("quoted_printable", "a quoted-printable attachment is decoded", m,
+         [D(rtf, "qp.rtf", "2", "rtf", "application/rtf")])
+    m = multipart("uu", [TEXT, attach(PDF, "application/pdf",
+                                      'filename="a.pdf"', enc="x-uuencode")])
+    case("uuencode", "an unknown transfer encoding is reported", m, [],
+         [S("2", "a.pdf", "unsupported: transfer encoding x-uuencode")])
+    m = multipart("dup", [TEXT,
+                          attach(PDF, "application/pdf", 'filename="a.pdf"'),
+                          attach(PDF, "application/pdf", 'filename="b.pdf"')])
+    case("duplicate", "the same document twice is listed twice", m,
+         [D(PDF, "a.pdf", "2", "pdf", "application/pdf"),
+          D(PDF, "b.pdf", "3", "pdf", "application/pdf")])
+    p7s = subprocess.run(
+        ["openssl", "cms", "-sign", "-binary", "-outform", "DER", "-signer",
+         CERT, "-inkey", KEY], input=PDF, capture_output=True,
+        check=True).stdout
+    m = multipart("p7s", [TEXT,
+                          attach(PDF, "application/pdf", 'filename="qd.pdf"'),
+                          attach(p7s, "application/octet-stream",
+                                 'filename="qd.pdf.p7s"')])
+    case("detached_sig", "a detached .p7s signature is a signature document",
+         m, [D(PDF, "qd.pdf", "2", "pdf", "application/pdf"),
+             D(p7s, "qd.pdf.p7s", "3", "signature",
+               "application/octet-stream")])
+
+
+def gen_names():
+    m = multipart("path", [TEXT,
+                           attach(PDF, "application/pdf",
+                                  'filename="../../etc/passwd"'),
+                           attach(PDF2, "application/pdf",
+                                  'filename="C:\\\\Users\\\\vt\\\\qd.pdf"')])
+    case("path_names", "a name never becomes a path", m,
+         [D(PDF, "passwd", "2", "pdf", "application/pdf"),
+          D(PDF2, "qd.pdf", "3", "pdf", "application/pdf")])
+    m = multipart("nul", [TEXT,
+                          attach(PDF, "application/pdf",
+                                 "filename*=utf-8''a%00b.pdf"),
+                          attach(PDF2, "application/pdf",
+                                 'filename="c\0d.pdf"')])
+    case("nul_names", "NUL bytes in names become U+FFFD", m,
+         [D(PDF, "a\ufffdb.pdf", "2", "pdf", "application/pdf"),
+          D(PDF2, "c\ufffdd.pdf", "3", "pdf", "application/pdf")])
+    raw = ('Content-Type: application/pdf\nContent-Transfer-Encoding: base64'
+           '\nContent-Disposition: attachment; filename="').encode() + \
+        b"B\xe1o c\xe1o \xff.pdf" + b'"'
+    inner = (b"Subject: Fwd: c\xf4ng v\xe3n\r\nMIME-Version: 1.0\r\n"
+             b"Content-Type: application/pdf; name=\"x.pdf\"\r\n"
+             b"Content-Transfer-Encoding: base64\r\n\r\n" + b64(PDF2))
+    m = multipart("bad8", [TEXT, part(raw, b64(PDF)),
+                           part("Content-Type: message/rfc822", inner)])
+    case("invalid_utf8", "invalid UTF-8 in headers shows as U+FFFD", m,
+         [D(PDF, "B\ufffdo c\ufffdo \ufffd.pdf", "2", "pdf",
+            "application/pdf"),
+          D(PDF2, "x.pdf", "3.1", "pdf", "application/pdf", "forwarded",
+            "Fwd: c\ufffdng v\ufffdn")])
+    raw = ('Content-Type: application/pdf\nContent-Transfer-Encoding: base64'
+           '\nContent-Disposition: attachment; filename=Quyết định số 5.pdf'
+           '; size=15').encode()
+    raw2 = ('Content-Type: application/pdf; name="Tờ trình.pdf\n'
+            'Content-Transfer-Encoding: base64').encode()
+    m = multipart("unq", [TEXT, part(raw, b64(PDF)), part(raw2, b64(PDF2))])
+    case("unquoted_names", "unquoted 8-bit names and open quotes are read "
+         "whole", m,
+         [D(PDF, "Quyết định số 5.pdf", "2", "pdf", "application/pdf"),
+          D(PDF2, "Tờ trình.pdf", "3", "pdf", "application/pdf")])
+    bidi = "\u202efdp.exe"
+    m = multipart("bidi", [TEXT, attach(PDF, "application/pdf",
+                                        "filename*=utf-8''" +
+                                        "".join("%%%02X" % c for c in
+                                                bidi.encode()))])
+    case("bidi_name", "a right-to-left override in a name is neutralised", m,
+         [D(PDF, "\ufffdfdp.exe", "2", "pdf", "application/pdf")])
+
+
+def gen_structure():
+    subj = "Fwd: Công văn số 05/BNV-VP"
+    inner = ("Subject: =?utf-8?B?%s?=\r\n" % base64.b64encode(
+        subj.encode()).decode()).encode() + multipart(
+        "in", [TEXT, attach(PDF2, "application/pdf", 'filename="cv05.pdf"')],
+        top=False)
+    m = multipart("fw", [TEXT, part("Content-Type: message/rfc822", inner),
+                         attach(PDF, "application/pdf", 'filename="qd.pdf"')])
+    case("forwarded", "a forwarded message's documents carry its subject", m,
+         [D(PDF2, "cv05.pdf", "2.2", "pdf", "application/pdf", "forwarded",
+            subj),
+          D(PDF, "qd.pdf", "3", "pdf", "application/pdf")])
+    m = multipart("fw64", [TEXT, part("Content-Type: message/rfc822\n"
+                                      "Content-Transfer-Encoding: base64",
+                                      b64(inner))])
+    case("forwarded_base64", "a base64-encoded forwarded message is walked",
+         m, [D(PDF2, "cv05.pdf", "2.2", "pdf", "application/pdf",
+               "forwarded", subj)])
+    long_subj = "ế" * 400
+    inner_long = ("Subject: =?utf-8?B?%s?=\r\n" % base64.b64encode(
+        long_subj.encode()).decode()).encode() + \
+        b"Content-Type: application/pdf\r\nContent-Transfer-Encoding: " \
+        b"base64\r\n\r\n" + b64(PDF)
+    m = multipart("fwlong", [TEXT, part("Content-Type: message/rfc822",
+                                        inner_long)])
+    case("forwarded_long_subject", "a long forwarded subject is cut at a "
+         "character boundary", m,
+         [D(PDF, None, "2.1", "pdf", "application/pdf", "forwarded",
+            "ế" * 332)])
+    dig = multipart("dg", [part("", inner)], subtype="digest")
+    case("digest", "a digest's parts default to message/rfc822", dig,
+         [D(PDF2, "cv05.pdf", "1.2", "pdf", "application/pdf", "forwarded",
+            subj)])
+    # 50,000 nested message/rfc822 parts (libetpan overflows its stack).
+    n = 50000
+    msg = (b"Content-Type: application/pdf\r\nContent-Transfer-Encoding: "
+           b"base64\r\n\r\n" + b64(PDF))
+    head = b"Subject: x\r\nContent-Type: message/rfc822\r\n\r\n"
+    msg = HDR + head * n + msg
+    case("nested_rfc822", "50,000 nested forwarded messages stop at the "
+         "depth limit", msg, [],
+         [S("1" + ".1" * 10, None, "limit: max depth")], max_seconds=5)
+    # 20,000 nested multiparts (libetpan spends 30 s on them).
+    n = 20000
+    out = [HDR]
+    for i in range(n):
+        out.append(b'Content-Type: multipart/mixed; boundary="n%d"\r\n\r\n'
+                   b"--n%d\r\n" % (i, i))
+    out.append(b"Content-Type: text/plain\r\n\r\nx\r\n")
+    for i in reversed(range(n)):
+        out.append(b"--n%d--\r\n" % i)
+    case("nested_multipart", "20,000 nested multiparts stop at the depth "
+         "limit", b"".join(out), [],
+         [S("1" + ".1" * 9, None, "limit: max depth")], max_seconds=5)
+    m = HDR + (b'Content-Type: multipart/mixed; boundary="\\""\r\n\r\n'
+               b'--"\r\nContent-Type: text/plain\r\n\r\nx\r\n--"--\r\n')
+    case("bad_boundary", 'boundary="\\"" is refused, not overflowed', m, [],
+         [S("0", None, "malformed: bad boundary")])
+    m = HDR + (b"Content-Type: multipart/mixed\r\n\r\npreamble\r\n"
+               b"--x\r\nContent-Type: application/pdf\r\n\r\n" + PDF)
+    case("no_boundary", "a multipart without boundary is malformed", m, [],
+         [S("0", None, "malformed: multipart without boundary")])
+    m = HDR + (b'Content-Type: multipart/mixed; boundary="zz"\r\n\r\n'
+               b"only a preamble\r\n")
+    case("no_parts", "a multipart without delimiter is malformed", m, [],
+         [S("0", None, "malformed: multipart without parts")])
+    m = HDR + (b'Content-Type: multipart/mixed; boundary="zz"\r\n\r\n'
+               b"--zz--\r\n")
+    case("only_close", "a multipart with only its closing delimiter is "
+         "malformed", m, [], [S("0", None, "malformed: multipart without parts")])
+    cut = b64(PDF)[:-7]
+    m = multipart("cut", [TEXT, part(
+        'Content-Type: application/pdf\nContent-Transfer-Encoding: base64\n'
+        'Content-Disposition: attachment; filename="cut.pdf"', cut)])
+    case("truncated_base64", "truncated base64 is reported as malformed", m,
+         [], [S("2", "cut.pdf", "malformed: truncated base64")])
+    m = multipart("open", [TEXT, attach(PDF, "application/pdf",
+                                        'filename="qd.pdf"')], close=False)
+    case("no_close", "a missing closing boundary still yields the document",
+         m, [D(PDF, "qd.pdf", "2", "pdf", "application/pdf")])
+    m = multipart("zero", [TEXT, attach(b"", "application/pdf",
+                                        'filename="empty.pdf"')])
+    case("empty_part", "a 0-byte part is passed over as empty", m, [],
+         [S("2", "empty.pdf", "unsupported: application/x-empty")])
+    m = multipart("big", [TEXT, part(
+        "Content-Type: application/pdf\nContent-Length: 200000000\n"
+        "Content-Transfer-Encoding: base64\n"
+        'Content-Disposition: attachment; filename="big.pdf"; size=200000000',
+        b64(PDF))])
+    case("declared_200mb", "a part declaring 200 MB is read for its real size",
+         m, [D(PDF, "big.pdf", "2", "pdf", "application/pdf")])
+    large = PDF + os.urandom(30 * 1024 * 1024)
+    m = multipart("large", [TEXT, attach(large, "application/pdf",
+                                         'filename="large.pdf"')])
+    case("large_30mb", "a genuine 30 MB part stays within time and memory",
+         m, [D(large, "large.pdf", "2", "pdf", "application/pdf")],
+         max_seconds=30, max_rss_mb=600)
+    parts = [attach(PDF, "application/pdf", 'filename="p%d.pdf"' % i)
+             for i in range(5000)]
+    want = [D(PDF, "p%d.pdf" % i, str(i + 1), "pdf", "application/pdf")
+            for i in range(999)]
+    case("parts_5000", "5,000 parts are capped at max_parts", multipart(
+        "many", parts), want, [S("1000", None, "limit: max parts")],
+        max_seconds=10)
+
+
+def gen_archives():
+    txt = b"ghi chu\n"
+    z = docs.zip_of([("van ban/qd.pdf", PDF), ("cv.docx", docs.docx()),
+                     ("ghichu.txt", txt)])
+    m = multipart("zip", [TEXT, attach(z, "application/zip",
+                                       'filename="ho so.zip"')])
+    case("zip", "a zip archive is expanded one level", m,
+         [D(PDF, "qd.pdf", "2", "pdf", None, "archive", "ho so.zip"),
+          D(docs.docx(), "cv.docx", "2", "docx", None, "archive",
+            "ho so.zip")],
+         [S("2", "ghichu.txt", "unsupported: text/plain")])
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("bomb.pdf", b"%PDF-1.4\n" + b"\0" * (50 * 1024 * 1024))
+    m = multipart("bomb", [TEXT, attach(bomb.getvalue(), "application/zip",
+                                        'filename="bomb.zip"')])
+    case("zip_bomb", "a zip bomb stops at the compression ratio limit", m,
+         [], [S("2", "bomb.zip", "limit: archive ratio")], max_seconds=10)
+    many = [("f%03d.pdf" % i, docs.pdf("so %d" % i)) for i in range(150)]
+    z = docs.zip_of(many)
+    m = multipart("many", [TEXT, attach(z, "application/zip",
+                                        'filename="nhieu.zip"')])
+    case("zip_files", "an archive stops at max_archive_files", m,
+         [D(d, n, "2", "pdf", None, "archive", "nhieu.zip")
+          for n, d in many[:100]],
+         [S("2", "nhieu.zip", "limit: archive files")])
+    inner = docs.zip_of([("qd.pdf", PDF)])
+    z = docs.zip_of([("inner.zip", inner), ("cv.pdf", PDF2)])
+    m = multipart("nest", [TEXT, attach(z, "application/zip",
+                                        'filename="outer.zip"')])
+    case("zip_in_zip", "an archive inside an archive is not expanded", m,
+         [D(PDF2, "cv.pdf", "2", "pdf", None, "archive", "outer.zip")],
+         [S("2", "inner.zip", "limit: archive depth")])
+    pdfp = os.path.join(OUT, "7z.pdf")
+    with open(pdfp, "wb") as f:
+        f.write(PDF)
+    sz = os.path.join(OUT, "a.7z")
+    subprocess.run([os.path.join(BUILD, "tests/tools/mk7z"), sz,
+                    "qd.pdf", pdfp], check=True)
+    seven = open(sz, "rb").read()
+    m = multipart("7z", [TEXT, attach(seven, "application/x-7z-compressed",
+                                      'filename="hs.7z"')])
+    case("7z", "a 7z archive is expanded", m,
+         [D(PDF, "qd.pdf", "2", "pdf", None, "archive", "hs.7z")])
+    rar = b"Rar!\x1a\x07\x00" + b"\xcf\x90\x73\x00\x00\x0d\x00" + \
+        b"\0" * 5 + b"garbage" * 20
+    m = multipart("rar", [TEXT, attach(rar, "application/x-rar",
+                                       'filename="hs.rar"')])
+    case("rar_damaged", "a damaged RAR archive is reported as malformed", m,
+         [], [S("2", "hs.rar", "malformed: archive")], reason_prefix=True)
+    tgz = io.BytesIO()
+    with tarfile.open(fileobj=tgz, mode="w:gz") as t:
+        info = tarfile.TarInfo("qd.pdf")
+        info.size = len(PDF)
+        t.addfile(info, io.BytesIO(PDF))
+    m = multipart("tgz", [TEXT, attach(tgz.getvalue(), "application/gzip",
+                                       'filename="hs.tar.gz"')])
+    case("tar_gz", "an unsupported archive kind is reported", m, [],
+         [S("2", "hs.tar.gz", "unsupported: " +
+            real_type(tgz.getvalue()))])
+
+
+def gen_smime():
+    content = multipart("sm", [TEXT, attach(PDF, "application/pdf",
+                                            'filename="qd.pdf"')], top=False)
+    signed = subprocess.run(
+        ["openssl", "smime", "-sign", "-signer", CERT, "-inkey", KEY],
+        input=content, capture_output=True, check=True).stdout
+    der = subprocess.run(
+        ["openssl", "cms", "-sign", "-nodetach", "-binary", "-outform", "DER",
+         "-signer", CERT, "-inkey", KEY], input=content,
+        capture_output=True, check=True).stdout
+    case("smime_signed", "multipart/signed keeps the signed bytes and "
+         "signature", HDR + signed,
+         [D(PDF, "qd.pdf", "1.2", "pdf", "application/pdf")],
+         smime="detached")
+    case("smime_opaque", "application/pkcs7-mime signed-data is unwrapped",
+         HDR + b"Content-Type: application/pkcs7-mime; smime-type=signed-data;"
+         b' name="smime.p7m"\r\nContent-Transfer-Encoding: base64\r\n\r\n' +
+         b64(der),
+         [D(PDF, "qd.pdf", "2", "pdf", "application/pdf")],
+         smime="opaque")
+    enc = subprocess.run(["openssl", "cms", "-encrypt", "-aes256", CERT],
+                         input=content, capture_output=True,
+                         check=True).stdout
+    case("smime_encrypted", "encrypted S/MIME is reported", HDR + enc, [],
+         [S("1", "smime.p7m", "unsupported: encrypted S/MIME")])
+
+
+os.makedirs(OUT, exist_ok=True)
+KEY = os.path.join(OUT, "key.pem")
+CERT = os.path.join(OUT, "cert.pem")
+subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", KEY,
+                "-out", CERT, "-days", "30", "-subj",
+                "/CN=Van thu/emailAddress=vanthu@bnv.gov.vn"],
+               check=True, capture_output=True)
+gen_basic()
+gen_kinds()
+gen_names()
+gen_structure()
+gen_archives()
+gen_smime()
+with open(os.path.join(OUT, "cases.json"), "w") as f:
+    json.dump(CASES, f, ensure_ascii=False, indent=1)

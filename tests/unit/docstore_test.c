@@ -1,0 +1,172 @@
+/*
+ * docstore_test.c - the content-addressed spool: layout, modes, hash check,
+ * and a document stored once.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <dirent.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "docstore.h"
+
+/* A document, and the SHA-256 of the empty string. */
+#define TEXT	"C\xC3\xB4ng v\xC4\x83n s\xE1\xBB\x91 05\n"
+#define EMPTY_SHA "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+
+static char spool[64];
+
+static int
+setup(void **state)
+{
+	(void) state;
+	snprintf(spool, sizeof(spool), "/tmp/vanthu-docstore.XXXXXX");
+	return mkdtemp(spool) ? 0 : -1;
+}
+
+static int
+teardown(void **state)
+{
+	char    cmd[128];
+
+	(void) state;
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", spool);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+static char *
+sha_of(const char *s, size_t len)
+{
+	static char hex[65];
+	char    cmd[256], path[96];
+	FILE   *f;
+
+	/* sha256sum is the oracle for the hash. */
+	snprintf(path, sizeof(path), "%s/in", spool);
+	f = fopen(path, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(s, 1, len, f), len);
+	fclose(f);
+	snprintf(cmd, sizeof(cmd), "sha256sum '%s'", path);
+	f = popen(cmd, "r");
+	assert_non_null(f);
+	assert_int_equal(fread(hex, 1, 64, f), 64);
+	hex[64] = 0;
+	pclose(f);
+	unlink(path);
+	return hex;
+}
+
+static void
+stores_under_its_hash_with_private_modes(void **state)
+{
+	char    err[256], path[256], want[256], buf[64];
+	const char *hex = sha_of(TEXT, strlen(TEXT));
+	struct stat st;
+	FILE   *f;
+
+	(void) state;
+	assert_int_equal(docstore_put(spool, (const unsigned char *) TEXT,
+				      strlen(TEXT), hex, err, sizeof(err)), 0);
+	assert_int_equal(docstore_path(spool, hex, path, sizeof(path)), 0);
+	snprintf(want, sizeof(want), "%s/%.2s/%.2s/%s", spool, hex, hex + 2, hex);
+	assert_string_equal(path, want);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	assert_int_equal((size_t) st.st_size, strlen(TEXT));
+	f = fopen(path, "rb");
+	assert_non_null(f);
+	assert_int_equal(fread(buf, 1, sizeof(buf), f), strlen(TEXT));
+	fclose(f);
+	assert_memory_equal(buf, TEXT, strlen(TEXT));
+	snprintf(want, sizeof(want), "%s/%.2s", spool, hex);
+	assert_int_equal(stat(want, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0700);
+	snprintf(want, sizeof(want), "%s/%.2s/%.2s", spool, hex, hex + 2);
+	assert_int_equal(stat(want, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0700);
+	/* Nothing but the document is left in its directory. */
+	{
+		DIR    *d = opendir(want);
+		struct dirent *de;
+		int     files = 0;
+
+		assert_non_null(d);
+		while ((de = readdir(d)) != NULL)
+			if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
+				files++;
+		closedir(d);
+		assert_int_equal(files, 1);
+	}
+}
+
+static void
+a_present_document_is_not_rewritten(void **state)
+{
+	char    err[256], path[256];
+	const char *hex = EMPTY_SHA;
+	struct stat a, b;
+	FILE   *f;
+
+	(void) state;
+	assert_int_equal(docstore_put(spool, (const unsigned char *) "", 0, hex,
+				      err, sizeof(err)), 0);
+	assert_int_equal(docstore_path(spool, hex, path, sizeof(path)), 0);
+	/* Mark the stored file: a rewrite would replace it. */
+	f = fopen(path, "ab");
+	assert_non_null(f);
+	fputs("marker", f);
+	fclose(f);
+	assert_int_equal(stat(path, &a), 0);
+	assert_int_equal(docstore_put(spool, (const unsigned char *) "", 0, hex,
+				      err, sizeof(err)), 0);
+	assert_int_equal(stat(path, &b), 0);
+	assert_int_equal(a.st_ino, b.st_ino);
+	assert_int_equal(b.st_size, 6);
+}
+
+static void
+a_wrong_hash_writes_nothing(void **state)
+{
+	char    err[256], path[256], d[128];
+	struct stat st;
+
+	(void) state;
+	assert_int_equal(docstore_put(spool, (const unsigned char *) "x", 1,
+				      EMPTY_SHA, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "hashes to"));
+	assert_int_equal(docstore_path(spool, EMPTY_SHA, path, sizeof(path)), 0);
+	assert_int_equal(stat(path, &st), -1);
+	snprintf(d, sizeof(d), "%s/e3", spool);
+	assert_int_equal(stat(d, &st), -1);
+	/* Not 64 lower-case hex digits. */
+	assert_int_equal(docstore_put(spool, (const unsigned char *) "x", 1,
+				      "../../etc/passwd", err, sizeof(err)), -1);
+	assert_int_equal(docstore_put(spool, (const unsigned char *) "x", 1,
+				      "E3B0C44298FC1C149AFBF4C8996FB92427AE41E4649B934CA495991B7852B855",
+				      err, sizeof(err)), -1);
+	assert_int_equal(docstore_path(spool, "abc", path, sizeof(path)), -1);
+	/* A spool that cannot be created. */
+	assert_int_equal(docstore_put("/nonexistent/spool",
+				      (const unsigned char *) "", 0, EMPTY_SHA,
+				      err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "mkdir"));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(stores_under_its_hash_with_private_modes, setup, teardown),
+		cmocka_unit_test_setup_teardown(a_present_document_is_not_rewritten, setup, teardown),
+		cmocka_unit_test_setup_teardown(a_wrong_hash_writes_nothing, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
