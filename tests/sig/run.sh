@@ -187,6 +187,10 @@ check "pdfsig leaves the document time-stamp unverified" \
     "Signature_is_Valid Signature_is_Valid Signature_has_not_yet_been_verified " \
     "$(sigval dts.pdf)"
 
+"$build/vanthu" verify $TRUST c2.pdf >vanthu.out 2>&1
+check "the clerk's tool runs the same check as \`vanthu verify\`" \
+    "0|signature 2: valid" "$?|$(sed -n 's/^\(signature 2: .*\)/\1/p' vanthu.out)"
+
 sign base.pdf k1.pdf adbe.pkcs7.detached Sig1 person -pkcs7
 sign k1.pdf k2.pdf adbe.pkcs7.sha1 Sig2 agency -sha1
 check "adbe.pkcs7.detached and adbe.pkcs7.sha1 signatures are valid" \

@@ -1,6 +1,6 @@
 /*
- * sig_verify.c - `vanthu verify` as a stand-alone program for the tests,
- * until store/vanthu.c dispatches to verify_main().
+ * sig_verify.c - verify_main() on its own, so the signature tests do not
+ * depend on the register tool's options (`vanthu verify` is the same).
  */
 #include "verify_cmd.h"
 
