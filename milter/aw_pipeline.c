@@ -2,7 +2,9 @@
  * aw_pipeline.c - the analysis of one message inside a worker.
  *
  * In order: every document is extracted from the MIME tree with its real
- * type (aw_mime.c); then each document is read in turn.  A later stage
+ * type (aw_mime.c); then each document is read in turn (a PDF's
+ * signatures first, aw_sig.c, so that its text can come from the signed
+ * revision); last, the message's own S/MIME signature.  A later stage
  * may add documents (the attachments of an edXML packet), which are read
  * in their turn too, up to AW_MAX_DOCS in all.
  */
@@ -12,13 +14,16 @@
 #include "aw_mime.h"
 #include "aw_names.h"
 #include "aw_pipeline.h"
+#include "aw_sig.h"
 #include "log.h"
+#include "sig_trust.h"
 #include "xmalloc.h"
 
 #define AW_MAX_DOCS	512
 
 struct aw_context {
 	struct aw_type *type;
+	struct sig_trust *trust;	/* read-only once loaded */
 };
 
 struct aw_context *
@@ -27,13 +32,19 @@ aw_context_open(const struct config *cfg, FILE *errors)
 	struct aw_context *ctx = xcalloc(1, sizeof(*ctx));
 	char    err[256];
 
-	(void) cfg;
 	aw_names_charconv_install();
 	if ((ctx->type = aw_type_open(err, sizeof(err))) == NULL) {
 		fprintf(errors, "file types: %s\n", err);
 		free(ctx);
 		return NULL;
 	}
+	/* Every unusable trust file has been reported to `errors`. */
+	ctx->trust = sig_trust_load(cfg ? &cfg->trust_anchors : NULL,
+				    cfg ? &cfg->intermediates : NULL,
+				    cfg ? &cfg->crl_files : NULL,
+				    cfg ? cfg->signature_clock_skew : 0, errors);
+	if (ctx->trust == NULL)
+		return aw_context_close(ctx);
 	return ctx;
 }
 
@@ -43,6 +54,7 @@ aw_context_close(struct aw_context *ctx)
 	if (ctx == NULL)
 		return NULL;
 	aw_type_close(ctx->type);
+	sig_trust_free(ctx->trust);
 	free(ctx);
 	return NULL;
 }
@@ -66,10 +78,11 @@ static void
 read_document(struct aw_context *ctx, struct analysis *a, size_t i,
 	      const struct wrequest *q)
 {
-	(void) ctx;
-	(void) a;
-	(void) i;
+	struct document *d = &a->docs[i];
+
 	(void) q;
+	if (d->type && strcmp(d->type, "application/pdf") == 0)
+		aw_sig_pdf(ctx->trust, d);
 }
 
 int
@@ -83,5 +96,6 @@ aw_analyse(struct aw_context *ctx, const char *msg, size_t len,
 		return -1;
 	for (size_t i = 0; i < a->ndocs && i < AW_MAX_DOCS; i++)
 		read_document(ctx, a, i, q);
+	aw_sig_smime(ctx->trust, a, q->header_from);
 	return 0;
 }

@@ -34,6 +34,7 @@
 #include "offline.h"
 #include "rules.h"
 #include "runtime.h"
+#include "sig_trust.h"
 #include "spool.h"
 #include "version.h"
 #include "worker.h"
@@ -315,6 +316,7 @@ main(int argc, char **argv)
 	const char *socket = NULL, *test_file = NULL;
 	struct config *cfg;
 	struct ruleset *rules;
+	struct sig_trust *trust;
 	int     ch, foreground = 0, check = 0;
 
 	/* The worker is this same program, re-executed. */
@@ -383,6 +385,19 @@ main(int argc, char **argv)
 		conf_free(cfg);
 		return EX_CONFIG;
 	}
+	/*
+	 * The workers load the trust files themselves before they confine
+	 * themselves; reading them here too reports every bad one (-n) and
+	 * keeps the daemon from starting workers that cannot start.
+	 */
+	if ((trust = sig_trust_load(&cfg->trust_anchors, &cfg->intermediates,
+				    &cfg->crl_files, cfg->signature_clock_skew,
+				    stderr)) == NULL) {
+		rules_unref(rules);
+		conf_free(cfg);
+		return EX_CONFIG;
+	}
+	trust = sig_trust_free(trust);
 	if (check) {
 		printf("%s: configuration OK, %zu rules from %s\n",
 		       config_path ? config_path : "embedded defaults",

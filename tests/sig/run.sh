@@ -361,6 +361,38 @@ check "-c reads TrustAnchors, Intermediates, CRLFiles and SignatureClockSkew" \
     "valid|revoked|valid" \
     "$("$V" -c vanthu.conf only.pdf | sed -n 's/^signature 1: //p')|$("$V" -c vanthu.conf rev.pdf | sed -n 's/^signature 1: //p')|$("$V" -c vanthu.conf skew.pdf | sed -n 's/^signature 1: //p')"
 
+# ---- through the milter: vanthu-milter -t --json ----
+# A message signed with S/MIME carrying the two-signature PDF: the worker
+# verifies both layers, and -n refuses an unusable trust file.
+mkdir -p rules spool
+printf 'rule note {\n\tlog "seen";\n}\n' >rules/00.rules
+printf 'Rules %s/rules\nSpool %s/spool\nTrustAnchors %s/K/anchors\nIntermediates %s/K/inter.pem\n' \
+    "$T" "$T" "$T" "$T" >milter.conf
+python3 - <<'PY'
+import base64
+b64 = base64.encodebytes(open("c2.pdf", "rb").read()).replace(b"\n", b"\r\n")
+open("ent.txt", "wb").write(
+    b'Content-Type: multipart/mixed; boundary="B"\r\n\r\n--B\r\n'
+    b'Content-Type: text/plain; charset=utf-8\r\n\r\nKinh gui.\r\n--B\r\n'
+    b'Content-Type: application/pdf; name="15-QD-BNV.signed.pdf"\r\n'
+    b'Content-Disposition: attachment; filename="15-QD-BNV.signed.pdf"\r\n'
+    b'Content-Transfer-Encoding: base64\r\n\r\n' + b64 + b'--B--\r\n')
+PY
+openssl cms -sign -in ent.txt -signer K/mail.pem -inkey K/mail.key \
+    -certfile K/inter.pem -binary >ent.smime 2>/dev/null
+{ printf 'From: Van thu <clerk@so.example.gov.vn>\r\nTo: a@example.gov.vn\r\nSubject: QD 15\r\n'
+  python3 -c 'import re,sys; sys.stdout.buffer.write(re.sub(rb"(?<!\r)\n", b"\r\n", sys.stdin.buffer.read()))' <ent.smime
+} >signed.eml
+check "vanthu-milter -t --json reports both PDF signatures and the S/MIME layer" \
+    "valid valid valid|valid clerk@so.example.gov.vn True" \
+    "$("$build/vanthu-milter" -c milter.conf -t signed.eml --json 2>/dev/null |
+      python3 -c 'import json,sys; d=json.load(sys.stdin); x=d["documents"][0]; m=d["smime"]
+print(x["signature_verdict"], " ".join(s["verdict"] for s in x["signatures"]) + "|" + m["verdict"], m["signer"], m["from_matches"])')"
+printf 'TrustAnchors %s/none\n' "$T" >>milter.conf
+"$build/vanthu-milter" -c milter.conf -n >/dev/null 2>milter.err
+check "vanthu-milter -n names an unusable trust file and refuses to start" \
+    "78|$T/none: No such file or directory" "$?|$(cat milter.err)"
+
 # ---- S/MIME ----
 smime() {	# smime OUT SIGNER FROM [openssl cms options]
 	out=$1 who=$2 from=$3
