@@ -1,18 +1,11 @@
 /*
  * verify_cmd.c - `vanthu verify`; see verify_cmd.h.
  *
- * For a message this file splits just enough MIME to find an S/MIME
- * signature at the top level: multipart/signed (the first part, bytes as
- * they are in the file, and the base64 signature part) or
- * application/pkcs7-mime.  A message stored with bare LF line ends (no
- * CR anywhere) is first turned back into the CRLF form it was signed in.
- * PDFs attached to a message are the MIME extractor's business (the
- * milter's -t mode); they are not verified here.
- *
- * TODO(lead): once aw_mime_extract() (milter/aw_mime.h) is on main, let a
- * message go through it instead of smime_split(): it fills smime_content
- * and smime_der for aw_sig_smime() and every attached document, whose
- * PDFs then go through aw_sig_pdf() and print_pdf() like a lone PDF.
+ * A message goes through the workers' MIME extraction (aw_mime.c), which
+ * finds the message's S/MIME layer and every attached document; the
+ * S/MIME signature and every PDF are then verified as in the milter.  A
+ * message stored with bare LF line ends (no CR anywhere) is first turned
+ * back into the CRLF form it was signed in.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -22,8 +15,9 @@
 #include <strings.h>
 
 #include <json-c/json.h>
-#include <openssl/evp.h>
 
+#include "aw_mime.h"
+#include "aw_names.h"
 #include "aw_sig.h"
 #include "conf.h"
 #include "digest.h"
@@ -73,7 +67,7 @@ read_file(const char *path, size_t *len)
 	return buf;
 }
 
-/* ---- a minimal top-level MIME split for S/MIME ---- */
+/* ---- the From: header, for from_matches ---- */
 
 /* The unfolded value of header name in the header block, or NULL. */
 static char *
@@ -131,127 +125,6 @@ body_offset(const char *m, size_t len, size_t *hlen)
 	return len;
 }
 
-/* A parameter of a Content-Type value, unquoted; NULL when absent. */
-static char *
-ct_param(const char *ct, const char *param)
-{
-	size_t  pl = strlen(param);
-
-	for (const char *p = strchr(ct, ';'); p; p = strchr(p + 1, ';')) {
-		const char *q = p + 1;
-
-		while (*q == ' ')
-			q++;
-		if (strncasecmp(q, param, pl) == 0 && q[pl] == '=') {
-			const char *v = q + pl + 1, *e;
-
-			if (*v == '"') {
-				v++;
-				e = strchr(v, '"');
-			} else {
-				e = v + strcspn(v, "; ");
-			}
-			return e ? xstrndup(v, e - v) : NULL;
-		}
-	}
-	return NULL;
-}
-
-static unsigned char *
-base64_decode(const char *s, size_t len, size_t *outlen)
-{
-	EVP_ENCODE_CTX *c = EVP_ENCODE_CTX_new();
-	unsigned char *out = xmalloc(len / 4 * 3 + 4);
-	int     n = 0, m = 0;
-
-	EVP_DecodeInit(c);
-	if (len > INT32_MAX ||
-	    EVP_DecodeUpdate(c, out, &n, (const unsigned char *) s, (int) len) < 0 ||
-	    EVP_DecodeFinal(c, out + n, &m) < 0) {
-		EVP_ENCODE_CTX_free(c);
-		free(out);
-		return NULL;
-	}
-	EVP_ENCODE_CTX_free(c);
-	*outlen = (size_t) (n + m);
-	return out;
-}
-
-/* Offset of the next line "--boundary" at or after `from`, or -1. */
-static long
-find_delim(const char *m, size_t len, size_t from, const char *b)
-{
-	size_t  bl = strlen(b);
-
-	for (size_t i = from; i + 2 + bl <= len; i++) {
-		if ((i == 0 || m[i - 1] == '\n') && m[i] == '-' && m[i + 1] == '-' &&
-		    memcmp(m + i + 2, b, bl) == 0)
-			return (long) i;
-	}
-	return -1;
-}
-
-static int
-smime_split(const char *m, size_t len, struct analysis *a, char **from)
-{
-	size_t  hlen, body = body_offset(m, len, &hlen);
-	char   *ct = header_value(m, hlen, "Content-Type");
-	int     rc = -1;
-
-	*from = header_value(m, hlen, "From");
-	if (ct == NULL)
-		return -1;
-	if (strncasecmp(ct, "multipart/signed", 16) == 0) {
-		char   *b = ct_param(ct, "boundary");
-		long    d1, d2;
-		size_t  s, e, sh, sb;
-		char   *cte;
-
-		if (b == NULL || (d1 = find_delim(m, len, body, b)) < 0)
-			goto out_b;
-		s = (size_t) d1 + 2 + strlen(b);
-		while (s < len && m[s] != '\n')
-			s++;
-		s++;
-		if ((d2 = find_delim(m, len, s, b)) < 0)
-			goto out_b;
-		e = (size_t) d2;	/* the CRLF before the delimiter is not content */
-		if (e > s && m[e - 1] == '\n')
-			e--;
-		if (e > s && m[e - 1] == '\r')
-			e--;
-		a->smime_content = xmalloc(e - s + 1);
-		memcpy(a->smime_content, m + s, e - s);
-		a->smime_content_len = e - s;
-		/* The signature part: headers, then base64 (or binary) DER. */
-		sh = (size_t) d2 + 2 + strlen(b);
-		while (sh < len && m[sh] != '\n')
-			sh++;
-		sh++;
-		sb = sh + body_offset(m + sh, len - sh, &hlen);
-		cte = header_value(m + sh, hlen, "Content-Transfer-Encoding");
-		d1 = find_delim(m, len, sb, b);
-		e = d1 < 0 ? len : (size_t) d1;
-		if (cte && strcasecmp(cte, "base64") == 0) {
-			a->smime_der = base64_decode(m + sb, e - sb, &a->smime_der_len);
-		} else {
-			a->smime_der = xmalloc(e - sb + 1);
-			memcpy(a->smime_der, m + sb, e - sb);
-			a->smime_der_len = e - sb;
-		}
-		free(cte);
-		rc = a->smime_der ? 0 : -1;
-out_b:
-		free(b);
-	} else if (strncasecmp(ct, "application/pkcs7-mime", 22) == 0 ||
-		   strncasecmp(ct, "application/x-pkcs7-mime", 24) == 0) {
-		a->smime_der = base64_decode(m + body, len - body, &a->smime_der_len);
-		rc = a->smime_der ? 0 : -1;
-	}
-	free(ct);
-	return rc;
-}
-
 /* ---- output ---- */
 
 static json_object *
@@ -267,23 +140,30 @@ field(const char *name, const char *v)
 		printf("  %-18s %s\n", name, v);
 }
 
+/* The document as `vanthu-milter -t --json` shows it, less what only the
+ * analysis of a message knows. */
+static json_object *
+pdf_json(const char *path, const struct document *d)
+{
+	static const char *const drop[] = {"declared_type", "part",
+	"origin", "origin_detail", "needs_ocr", "text_from_signed_revision",
+	"facts", "kind"};
+	json_object *o = report_document(d);
+
+	for (size_t i = 0; i < sizeof(drop) / sizeof(drop[0]); i++)
+		json_object_object_del(o, drop[i]);
+	json_object_object_add(o, "file", jstr(path));
+	json_object_object_add(o, "signed_len",
+			       json_object_new_int64((int64_t) d->signed_len));
+	return o;
+}
+
 static void
 print_pdf(const char *path, const struct document *d, int json)
 {
 	if (json) {
-		/* The document as `vanthu-milter -t --json` shows it, less
-		 * what only the analysis of a message knows. */
-		static const char *const drop[] = {"declared_type", "part",
-		"origin", "origin_detail", "needs_ocr",
-		"text_from_signed_revision", "facts"};
-		json_object *o = report_document(d);
+		json_object *o = pdf_json(path, d);
 
-		for (size_t i = 0; i < sizeof(drop) / sizeof(drop[0]); i++)
-			json_object_object_del(o, drop[i]);
-
-		json_object_object_add(o, "file", jstr(path));
-		json_object_object_add(o, "signed_len",
-				       json_object_new_int64((int64_t) d->signed_len));
 		printf("%s\n", json_object_to_json_string_ext(o,
 		    JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
 		json_object_put(o);
@@ -311,29 +191,104 @@ print_pdf(const char *path, const struct document *d, int json)
 	}
 }
 
-static void
-print_smime(const char *path, const struct smime_result *r, int json)
+static json_object *
+smime_json(const struct smime_result *r)
 {
-	if (json) {
-		json_object *o = json_object_new_object(), *sm = json_object_new_object();
+	json_object *sm = json_object_new_object();
 
-		json_object_object_add(o, "file", jstr(path));
-		json_object_object_add(sm, "verdict", jstr(sig_verdict_names[r->verdict]));
-		json_object_object_add(sm, "signer", jstr(r->signer));
-		json_object_object_add(sm, "from_matches",
-				       json_object_new_boolean(r->from_matches));
-		json_object_object_add(sm, "reason", jstr(r->reason));
-		json_object_object_add(o, "smime", sm);
-		printf("%s\n", json_object_to_json_string_ext(o,
-		    JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
-		json_object_put(o);
-		return;
-	}
+	json_object_object_add(sm, "verdict", jstr(sig_verdict_names[r->verdict]));
+	json_object_object_add(sm, "signer", jstr(r->signer));
+	json_object_object_add(sm, "from_matches",
+			       json_object_new_boolean(r->from_matches));
+	json_object_object_add(sm, "reason", jstr(r->reason));
+	return sm;
+}
+
+static void
+print_smime(const char *path, const struct smime_result *r)
+{
 	printf("%s: S/MIME: %s\n", path, sig_verdict_names[r->verdict]);
 	field("signer:", r->signer);
 	if (r->present)
 		printf("  %-18s %s\n", "from matches:", r->from_matches ? "yes" : "no");
 	field("reason:", r->reason);
+}
+
+static int
+is_pdf_doc(const struct document *d)
+{
+	return d->type && strcmp(d->type, "application/pdf") == 0;
+}
+
+/*
+ * A message: its S/MIME signature and the signatures of every PDF in it.
+ * 0 when there is at least one signature and every one is valid.
+ */
+static int
+verify_message(const struct sig_trust *trust, const char *path,
+	       unsigned char *buf, size_t len, int json)
+{
+	struct analysis a;
+	struct mime_limits lim;
+	struct aw_type *types;
+	size_t  hlen;
+	char   *from, err[256];
+	int     any = 0, all_valid = 1;
+	json_object *top = NULL, *docs = NULL;
+
+	if ((types = aw_type_open(err, sizeof(err))) == NULL) {
+		fprintf(stderr, "vanthu verify: file types: %s\n", err);
+		return 2;
+	}
+	aw_names_charconv_install();
+	memset(&a, 0, sizeof(a));
+	mime_limits_default(&lim, len);
+	if (aw_mime_extract((const char *) buf, len, &lim, types, &a) < 0) {
+		fprintf(stderr, "vanthu verify: %s: %s\n", path,
+			a.error ? a.error : "cannot read the message");
+		analysis_clear(&a);
+		aw_type_close(types);
+		return 2;
+	}
+	body_offset((const char *) buf, len, &hlen);
+	from = header_value((const char *) buf, hlen, "From");
+	aw_sig_smime(trust, &a, from);
+	free(from);
+	if (a.smime.present) {
+		any = 1;
+		all_valid = a.smime.verdict == SIG_VALID;
+	}
+	if (json) {
+		top = json_object_new_object();
+		docs = json_object_new_array();
+		json_object_object_add(top, "file", jstr(path));
+		json_object_object_add(top, "smime", smime_json(&a.smime));
+		json_object_object_add(top, "documents", docs);
+	} else {
+		print_smime(path, &a.smime);
+	}
+	for (size_t i = 0; i < a.ndocs; i++) {
+		struct document *d = &a.docs[i];
+
+		if (!is_pdf_doc(d))
+			continue;
+		aw_sig_pdf(trust, d);
+		any |= d->nsigs > 0;
+		if (d->nsigs > 0 && d->sig_verdict != SIG_VALID)
+			all_valid = 0;
+		if (json)
+			json_object_array_add(docs, pdf_json(d->name, d));
+		else
+			print_pdf(d->name ? d->name : "(attachment)", d, 0);
+	}
+	if (json) {
+		printf("%s\n", json_object_to_json_string_ext(top,
+		    JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
+		json_object_put(top);
+	}
+	analysis_clear(&a);
+	aw_type_close(types);
+	return any && all_valid ? 0 : 1;
 }
 
 static void
@@ -482,17 +437,8 @@ verify_main(int argc, char **argv)
 		rc = d.sig_verdict == SIG_VALID ? 0 : 1;
 		document_clear(&d);	/* frees buf */
 	} else {
-		struct analysis a;
-		char   *from = NULL;
-
-		memset(&a, 0, sizeof(a));
 		buf = crlf(buf, &len);
-		smime_split((const char *) buf, len, &a, &from);
-		aw_sig_smime(trust, &a, from);
-		print_smime(argv[optind], &a.smime, json);
-		rc = a.smime.present && a.smime.verdict == SIG_VALID ? 0 : 1;
-		free(from);
-		analysis_clear(&a);
+		rc = verify_message(trust, argv[optind], buf, len, json);
 		free(buf);
 	}
 	sig_trust_free(trust);

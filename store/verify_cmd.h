@@ -11,9 +11,10 @@
  *
  * A PDF gets every signature with its verdict; a message (anything not
  * starting with %PDF) gets its S/MIME signature (multipart/signed or
- * application/pkcs7-mime).  argv[0] is "verify".  Exit status: 0 when
- * there is at least one signature and every one is valid, 1 otherwise,
- * 2 for a usage, file or trust-setting error.
+ * application/pkcs7-mime) and the signatures of every PDF it carries.
+ * argv[0] is "verify".  Exit status: 0 when there is at least one
+ * signature and every one is valid, 1 otherwise, 2 for a usage, file or
+ * trust-setting error.
  */
 #ifndef VANTHU_VERIFY_CMD_H
 #define VANTHU_VERIFY_CMD_H

@@ -388,6 +388,10 @@ check "vanthu-milter -t --json reports both PDF signatures and the S/MIME layer"
     "$("$build/vanthu-milter" -c milter.conf -t signed.eml --json 2>/dev/null |
       python3 -c 'import json,sys; d=json.load(sys.stdin); x=d["documents"][0]; m=d["smime"]
 print(x["signature_verdict"], " ".join(s["verdict"] for s in x["signatures"]) + "|" + m["verdict"], m["signer"], m["from_matches"])')"
+out=$("$V" $TRUST signed.eml)
+check "vanthu verify on the message checks the S/MIME layer and the attached PDF" \
+    "0|valid|valid valid" \
+    "$?|$(echo "$out" | sed -n 's/^.*: S\/MIME: //p')|$(echo $(echo "$out" | sed -n 's/^signature [0-9]*: //p'))"
 printf 'TrustAnchors %s/none\n' "$T" >>milter.conf
 "$build/vanthu-milter" -c milter.conf -n >/dev/null 2>milter.err
 check "vanthu-milter -n names an unusable trust file and refuses to start" \
