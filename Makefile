@@ -28,7 +28,7 @@ SUBST	= sed -e 's|/usr/sbin/|$(PREFIX)/sbin/|g' \
 
 CC	?= cc
 PKGS	= libpcre2-8 sqlite3 openssl libmagic libarchive libutf8proc \
-	  poppler-glib libxml-2.0 libzip json-c xlsxwriter libseccomp
+	  poppler-glib libxml-2.0 libzip json-c xlsxwriter libseccomp zlib
 
 WARN	= -Wall -Wextra -Wformat=2 -Wshadow -Wno-missing-field-initializers
 HARDEN	= -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE

@@ -2,10 +2,12 @@
  * aw_pipeline.c - the analysis of one message inside a worker.
  *
  * In order: every document is extracted from the MIME tree with its real
- * type (aw_mime.c); then each document is read in turn: its text and
- * facts (aw_doc.c).  Reading an edXML packet adds its attachments as
- * documents, which get their real type here and are read in their turn,
- * up to AW_MAX_DOCS in all.
+ * type (aw_mime.c).  Then each document in turn: a PDF's signatures first
+ * (aw_sig.c), so that its text can come from the revision the last
+ * signature covers; then its text and facts (aw_doc.c).  Reading an edXML
+ * packet adds its attachments as documents, which get their real type
+ * here and are read in their turn, up to AW_MAX_DOCS in all.  Last, the
+ * message's own S/MIME signature.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -13,14 +15,17 @@
 #include "aw_mime.h"
 #include "aw_names.h"
 #include "aw_pipeline.h"
+#include "aw_sig.h"
 #include "aw_text.h"
 #include "log.h"
+#include "sig_trust.h"
 #include "xmalloc.h"
 
 #define AW_MAX_DOCS	512
 
 struct aw_context {
 	struct aw_type *type;
+	struct sig_trust *trust;	/* read-only once loaded */
 };
 
 struct aw_context *
@@ -29,13 +34,17 @@ aw_context_open(const struct config *cfg, FILE *errors)
 	struct aw_context *ctx = xcalloc(1, sizeof(*ctx));
 	char    err[256];
 
-	(void) cfg;
 	aw_names_charconv_install();
 	if ((ctx->type = aw_type_open(err, sizeof(err))) == NULL) {
 		fprintf(errors, "file types: %s\n", err);
 		free(ctx);
 		return NULL;
 	}
+	/* Every unusable trust file has been reported to `errors`. */
+	ctx->trust = sig_trust_load(&cfg->trust_anchors, &cfg->intermediates,
+				    &cfg->crl_files, cfg->signature_clock_skew, errors);
+	if (ctx->trust == NULL)
+		return aw_context_close(ctx);
 	return ctx;
 }
 
@@ -45,6 +54,7 @@ aw_context_close(struct aw_context *ctx)
 	if (ctx == NULL)
 		return NULL;
 	aw_type_close(ctx->type);
+	sig_trust_free(ctx->trust);
 	free(ctx);
 	return NULL;
 }
@@ -98,10 +108,15 @@ aw_analyse(struct aw_context *ctx, const char *msg, size_t len,
 	if (q->subject)
 		subject = aw_name_decode_words(q->subject, strlen(q->subject));
 	for (size_t i = 0; i < a->ndocs && i < AW_MAX_DOCS; i++) {
-		type_document(ctx, &a->docs[i]);
+		struct document *d = &a->docs[i];
+
+		type_document(ctx, d);
+		if (d->type && strcmp(d->type, "application/pdf") == 0)
+			aw_sig_pdf(ctx->trust, d);
 		if (aw_document_read(a, i, subject, &tlim, &why) < 0 && why)
 			log_debug("worker: document %zu: %s", i, why);
 	}
 	free(subject);
+	aw_sig_smime(ctx->trust, a, q->header_from);
 	return 0;
 }

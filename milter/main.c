@@ -35,6 +35,7 @@
 #include "perms.h"
 #include "rules.h"
 #include "runtime.h"
+#include "sig_trust.h"
 #include "spool.h"
 #include "stats.h"
 #include "version.h"
@@ -432,6 +433,7 @@ main(int argc, char **argv)
 	const char *socket = NULL, *test_file = NULL;
 	struct config *cfg;
 	struct ruleset *rules;
+	struct sig_trust *trust;
 	int     ch, foreground = 0, check = 0;
 
 	/* The worker is this same program, re-executed. */
@@ -505,6 +507,19 @@ main(int argc, char **argv)
 		conf_free(cfg);
 		return EX_CONFIG;
 	}
+	/*
+	 * The workers load the trust files themselves before they confine
+	 * themselves; reading them here too reports every bad one (-n) and
+	 * keeps the daemon from starting workers that cannot start.
+	 */
+	if ((trust = sig_trust_load(&cfg->trust_anchors, &cfg->intermediates,
+				    &cfg->crl_files, cfg->signature_clock_skew,
+				    stderr)) == NULL) {
+		rules_unref(rules);
+		conf_free(cfg);
+		return EX_CONFIG;
+	}
+	trust = sig_trust_free(trust);
 	if (check) {
 		printf("%s: configuration OK, %zu rules from %s\n",
 		       config_path ? config_path : "embedded defaults",

@@ -1,0 +1,368 @@
+/*
+ * pdf_revision.c - what the revisions after a signature change.
+ *
+ * A signature covers the revision its byte range ends with.  Bytes after
+ * it are later incremental updates.  Signing again, or adding validation
+ * data, needs a few kinds of change; anything else changes the document
+ * the signer saw, and the signature is then reported `modified`, even if
+ * it verifies (viewers call it valid; the register must not).
+ *
+ * A later revision may, without being a modification:
+ *   - add objects of any kind except pages, page trees, annotations other
+ *     than signature widgets, and form fields other than signature fields;
+ *   - rewrite a signature dictionary, a DSS or VRI dictionary, an xref
+ *     stream, the AcroForm dictionary (a dictionary with /Fields), a
+ *     signature field or widget, or the document information dictionary
+ *     (metadata: dates, producer);
+ *   - rewrite the catalog (whatever its object number) changing only
+ *     /AcroForm, /DSS, /Extensions, /Perms, /Metadata, /Names;
+ *   - rewrite a page changing only /Annots;
+ *   - rewrite an array only by appending to it (an indirect /Annots or
+ *     /Fields array).
+ * Everything else that is rewritten, in particular a content stream, a
+ * page tree or a font, is a modification.  Objects inside object streams
+ * (pdf_objstm.c) are judged like the others, at the place of their
+ * stream; an object stream that cannot be read, in a later revision, is a
+ * modification, since what it changes cannot be known.
+ *
+ * Failure: none; a file too odd to judge gets a `modified` reason saying so.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pdf_lex.h"
+#include "pdf_sigloc.h"
+#include "xmalloc.h"
+
+#define MAX_ENTRIES	128
+
+struct entry {
+	const unsigned char *k, *ke;	/* key name */
+	size_t  vs, ve;			/* value span */
+};
+
+/*
+ * Split the dictionary at off into key/value spans; "N G R" is one value.
+ * Returns the number of entries, -1 when it is not a dictionary or has
+ * more than MAX_ENTRIES.
+ */
+static int
+dict_entries(const unsigned char *buf, size_t len, size_t off, size_t end,
+	     struct entry *ents)
+{
+	struct pdf_lex lx;
+	struct pdf_tok_span t;
+	int     n = 0;
+
+	pdf_lex_init(&lx, buf, end < len ? end : len, off);
+	if (pdf_lex_next(&lx, &t) != PDF_T_DICT_OPEN)
+		return -1;
+	for (;;) {
+		struct pdf_lex save;
+		struct pdf_tok_span t2, t3;
+
+		if (pdf_lex_next(&lx, &t) == PDF_T_DICT_CLOSE)
+			return n;
+		if (t.t != PDF_T_NAME || n == MAX_ENTRIES)
+			return -1;
+		ents[n].k = t.s;
+		ents[n].ke = t.e;
+		if (pdf_lex_next(&lx, &t) == PDF_T_EOF || t.t == PDF_T_BAD ||
+		    t.t == PDF_T_DICT_CLOSE || t.t == PDF_T_ARR_CLOSE)
+			return -1;
+		ents[n].vs = t.s - buf;
+		ents[n].ve = pdf_lex_skip_value(&lx, &t);
+		if (t.t == PDF_T_NUM) {
+			save = lx;
+			if (pdf_lex_next(&lx, &t2) == PDF_T_NUM &&
+			    pdf_lex_next(&lx, &t3) == PDF_T_KW &&
+			    pdf_tok_is(&t3, "R"))
+				ents[n].ve = t3.e - buf;
+			else
+				lx = save;
+		}
+		n++;
+	}
+}
+
+/* Token by token equality of two spans (white space does not count). */
+static int
+spans_equal(const unsigned char *abuf, size_t as, size_t ae,
+	    const unsigned char *bbuf, size_t bs, size_t be, int prefix_only)
+{
+	struct pdf_lex la, lb;
+	struct pdf_tok_span ta, tb;
+
+	pdf_lex_init(&la, abuf, ae, as);
+	pdf_lex_init(&lb, bbuf, be, bs);
+	for (;;) {
+		pdf_lex_next(&la, &ta);
+		pdf_lex_next(&lb, &tb);
+		if (prefix_only && ta.t == PDF_T_ARR_CLOSE)
+			return 1;	/* the old array ended: b only grew */
+		if (ta.t != tb.t || ta.e - ta.s != tb.e - tb.s ||
+		    memcmp(ta.s, tb.s, ta.e - ta.s) != 0)
+			return 0;
+		if (ta.t == PDF_T_EOF)
+			return 1;
+	}
+}
+
+static int
+name_in(const unsigned char *k, const unsigned char *ke, const char *const *list)
+{
+	for (; *list; list++)
+		if ((size_t) (ke - k) == strlen(*list) &&
+		    memcmp(k, *list, ke - k) == 0)
+			return 1;
+	return 0;
+}
+
+/* The bytes an object's offsets refer to. */
+static const unsigned char *
+obj_bytes(const unsigned char *file, size_t flen, const struct pdf_obj *o,
+	  size_t *len)
+{
+	*len = o->buf ? o->buflen : flen;
+	return o->buf ? o->buf : file;
+}
+
+/*
+ * Do the two dictionaries differ only in the keys of `free_keys`?
+ * 1 yes, 0 no; *which gets the first differing key (static storage of
+ * the caller's buffer).
+ */
+static int
+dicts_equal_but(const unsigned char *buf, size_t len, const struct pdf_obj *a,
+		const struct pdf_obj *b, const char *const *free_keys,
+		char *which, size_t wsize)
+{
+	struct entry *ea = xcalloc(2 * MAX_ENTRIES, sizeof(*ea));
+	struct entry *eb = ea + MAX_ENTRIES;
+	int     na, nb, ok = 1;
+	size_t  alen, blen;
+	const unsigned char *abuf = obj_bytes(buf, len, a, &alen);
+	const unsigned char *bbuf = obj_bytes(buf, len, b, &blen);
+
+	na = dict_entries(abuf, alen, a->val_start, a->val_end, ea);
+	nb = dict_entries(bbuf, blen, b->val_start, b->val_end, eb);
+	if (na < 0 || nb < 0) {
+		snprintf(which, wsize, "(unreadable dictionary)");
+		free(ea);
+		return 0;
+	}
+	for (int pass = 0; pass < 2 && ok; pass++) {
+		struct entry *x = pass ? eb : ea, *y = pass ? ea : eb;
+		int     nx = pass ? nb : na, ny = pass ? na : nb;
+		const unsigned char *xb = pass ? bbuf : abuf;
+		const unsigned char *yb = pass ? abuf : bbuf;
+
+		for (int i = 0; i < nx && ok; i++) {
+			int     j;
+
+			if (name_in(x[i].k, x[i].ke, free_keys))
+				continue;
+			for (j = 0; j < ny; j++)
+				if (y[j].ke - y[j].k == x[i].ke - x[i].k &&
+				    memcmp(y[j].k, x[i].k, x[i].ke - x[i].k) == 0)
+					break;
+			if (j == ny || !spans_equal(xb, x[i].vs, x[i].ve,
+						   yb, y[j].vs, y[j].ve, 0)) {
+				int     kl = (int) (x[i].ke - x[i].k);
+
+				snprintf(which, wsize, "%.*s", kl > 40 ? 40 : kl,
+					 (const char *) x[i].k);
+				ok = 0;
+			}
+		}
+	}
+	free(ea);
+	return ok;
+}
+
+/* A document information dictionary: only the keys of §14.3.3. */
+static int
+is_info_dict(const unsigned char *buf, size_t len, const struct pdf_obj *o)
+{
+	static const char *const info_keys[] = {"/Title", "/Author",
+	"/Subject", "/Keywords", "/Creator", "/Producer", "/CreationDate",
+	"/ModDate", "/Trapped", NULL};
+	struct entry *e;
+	int     n, ok;
+
+	if (o->kind != PDF_OBJ_DICT || o->is_stream || o->type[0])
+		return 0;
+	buf = obj_bytes(buf, len, o, &len);
+	e = xcalloc(MAX_ENTRIES, sizeof(*e));
+	n = dict_entries(buf, len, o->val_start, o->val_end, e);
+	ok = n > 0;
+	for (int i = 0; i < n && ok; i++)
+		ok = name_in(e[i].k, e[i].ke, info_keys);
+	free(e);
+	return ok;
+}
+
+static int
+by_num_then_off(const void *a, const void *b)
+{
+	const struct pdf_obj *x = *(struct pdf_obj *const *) a;
+	const struct pdf_obj *y = *(struct pdf_obj *const *) b;
+
+	if (x->num != y->num)
+		return x->num < y->num ? -1 : 1;
+	return x->off < y->off ? -1 : x->off > y->off;
+}
+
+/* The last definition of num that starts before `end`, or NULL. */
+static const struct pdf_obj *
+old_definition(struct pdf_obj **index, size_t n, uint32_t num, size_t end)
+{
+	size_t  lo = 0, hi = n;
+	const struct pdf_obj *found = NULL;
+
+	while (lo < hi) {			/* first entry with num */
+		size_t  mid = lo + (hi - lo) / 2;
+
+		if (index[mid]->num < num)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < n && index[lo]->num == num && index[lo]->off < end; lo++)
+		found = index[lo];
+	return found;
+}
+
+static const struct pdf_obj *
+old_catalog(const struct pdf_sigscan *s, size_t end)
+{
+	const struct pdf_obj *found = NULL;
+
+	/* File order, then the expanded objects, each at its container. */
+	for (size_t i = 0; i < s->nobjs; i++)
+		if (s->objs[i].off < end && strcmp(s->objs[i].type, "Catalog") == 0 &&
+		    (found == NULL || s->objs[i].off >= found->off))
+			found = &s->objs[i];
+	return found;
+}
+
+static int
+is_sig_field(const struct pdf_obj *o)
+{
+	return strcmp(o->ft, "Sig") == 0 ||
+	    (strcmp(o->subtype, "Widget") == 0 && o->ft[0] == 0);
+}
+
+static int
+type_is(const struct pdf_obj *o, const char *const *list)
+{
+	for (; *list; list++)
+		if (strcmp(o->type, *list) == 0)
+			return 1;
+	return 0;
+}
+
+/* Why the appended object o modifies the document, or NULL. */
+static char *
+judge(const unsigned char *buf, size_t len, const struct pdf_sigscan *s,
+      struct pdf_obj **index, const struct pdf_obj *o, size_t end)
+{
+	static const char *const vri[] = {"Sig", "DocTimeStamp", "DSS", "VRI",
+	"XRef", NULL};
+	static const char *const catalog_keys[] = {"/AcroForm", "/DSS",
+	"/Extensions", "/Perms", "/Metadata", "/Names", NULL};
+	static const char *const page_keys[] = {"/Annots", NULL};
+	const struct pdf_obj *old;
+	char    which[48];
+
+	if (strcmp(o->type, "ObjStm") == 0 && o->expanded)
+		return NULL;		/* its objects are judged one by one */
+	if (strcmp(o->type, "ObjStm") == 0)
+		return xasprintf("object %u: a later revision packs objects "
+				 "into an object stream, which is not inspected",
+				 o->num);
+	if (strcmp(o->type, "Catalog") == 0) {
+		if ((old = old_catalog(s, end)) == NULL)
+			return xasprintf("object %u: a catalog where the signed "
+					 "revision had none", o->num);
+		if (!dicts_equal_but(buf, len, old, o, catalog_keys, which,
+				     sizeof(which)))
+			return xasprintf("object %u: the catalog changes %s",
+					 o->num, which);
+		return NULL;
+	}
+	if (strcmp(o->type, "Annot") == 0 && !is_sig_field(o))
+		return xasprintf("object %u: a %s annotation", o->num,
+				 o->subtype[0] ? o->subtype : "new");
+	if (o->ft[0] && strcmp(o->ft, "Sig") != 0)
+		return xasprintf("object %u: a form field of type %s", o->num,
+				 o->ft);
+	old = old_definition(index, s->nobjs, o->num, end);
+	if (old == NULL) {
+		if (strcmp(o->type, "Page") == 0 || strcmp(o->type, "Pages") == 0)
+			return xasprintf("object %u: a new page", o->num);
+		return NULL;		/* new objects are inert unless used */
+	}
+	if (type_is(o, vri) || is_sig_field(o) ||
+	    (o->has_fields && o->type[0] == 0) || is_info_dict(buf, len, o))
+		return NULL;
+	if (strcmp(o->type, "Page") == 0 && strcmp(old->type, "Page") == 0) {
+		if (!dicts_equal_but(buf, len, old, o, page_keys, which,
+				     sizeof(which)))
+			return xasprintf("object %u: the page changes %s",
+					 o->num, which);
+		return NULL;
+	}
+	if (o->kind == PDF_OBJ_ARRAY && old->kind == PDF_OBJ_ARRAY) {
+		size_t  ol, nl;
+		const unsigned char *ob = obj_bytes(buf, len, old, &ol);
+		const unsigned char *nb = obj_bytes(buf, len, o, &nl);
+
+		if (spans_equal(ob, old->val_start, old->val_end, nb,
+				o->val_start, o->val_end, 1))
+			return NULL;
+	}
+	if (o->is_stream && o->type[0] == 0)
+		return xasprintf("object %u: a stream (page content or "
+				 "resource) is rewritten", o->num);
+	return xasprintf("object %u%s%s is rewritten", o->num,
+			 o->type[0] ? ", of type " : "", o->type);
+}
+
+void
+pdf_revision_check(const unsigned char *buf, size_t len, struct pdf_sigscan *s)
+{
+	struct pdf_obj **index = NULL;
+
+	for (size_t i = 0; i < s->nsigs; i++) {
+		struct pdf_sigdict *sig = &s->sigs[i];
+		size_t  end, p;
+
+		if (sig->malformed)
+			continue;
+		end = (size_t) sig->covered_end;
+		for (p = end; p < len && pdf_is_space(buf[p]); p++)
+			;
+		if (p == len) {
+			sig->covers_whole_file = 1;
+			continue;
+		}
+		if (index == NULL) {
+			pdf_objstm_expand(buf, len, s);
+			index = xreallocarray(NULL, s->nobjs ? s->nobjs : 1,
+					      sizeof(*index));
+			for (size_t j = 0; j < s->nobjs; j++)
+				index[j] = &s->objs[j];
+			qsort(index, s->nobjs, sizeof(*index), by_num_then_off);
+		}
+		for (size_t j = 0; j < s->nobjs && !sig->modified; j++)
+			if (s->objs[j].off >= end)
+				sig->modified = judge(buf, len, s, index,
+						      &s->objs[j], end);
+		if (!sig->modified && s->error)
+			sig->modified = xasprintf("later revisions not fully "
+						  "read: %s", s->error);
+	}
+	free(index);
+}
