@@ -140,6 +140,33 @@ sq_prep(struct sq *q, const char *sql, char *err, size_t errlen)
 	return q->cache[i].stmt;
 }
 
+/*
+ * Switch to WAL.  Two processes that create the same register at once
+ * (two daemons started together) race here: SQLite answers BUSY to the
+ * loser at once, without calling the busy handler, since it needs the
+ * file to itself to change the journal mode.  So wait here, within the
+ * same busy timeout, for the winner to finish.
+ */
+static int
+set_wal(struct sq *q, char *err, size_t errlen)
+{
+	unsigned waited = 0;
+
+	for (;;) {
+		int	rc = sqlite3_exec(q->db, "PRAGMA journal_mode = WAL", NULL,
+					  NULL, NULL);
+		int	code = rc & 0xff;
+
+		if (rc == SQLITE_OK)
+			return 0;
+		if ((code != SQLITE_BUSY && code != SQLITE_LOCKED) ||
+		    waited >= q->busy_ms)
+			return sq_exec(q, "PRAGMA journal_mode = WAL", err, errlen);
+		sqlite3_sleep(10);
+		waited += 10;
+	}
+}
+
 int
 sq_exec(struct sq *q, const char *sql, char *err, size_t errlen)
 {
@@ -289,8 +316,7 @@ sq_open(struct store *st, const char *path, int flags, char *err,
 	}
 	/* journal_mode=WAL writes the header, so a read-only open of a file
 	 * that is not in WAL mode yet leaves it as it is. */
-	if ((!q->readonly &&
-	     sq_exec(q, "PRAGMA journal_mode = WAL", err, errlen) != 0) ||
+	if ((!q->readonly && set_wal(q, err, errlen) != 0) ||
 	    sq_exec(q, "PRAGMA synchronous = FULL", err, errlen) != 0 ||
 	    sq_exec(q, "PRAGMA foreign_keys = ON", err, errlen) != 0) {
 		/* "file is not a database" lands here on the first read. */
