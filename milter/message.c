@@ -241,6 +241,49 @@ apply_rules(struct message *m, struct outcome *o)
 		o->new_subject = hdr_prefix_subject(r->subject_prefix, m->raw_subject);
 }
 
+/* The flags the rules set on document i ("signature-absent ..."), or
+ * NULL when there are none. */
+static char *
+doc_flags(const struct outcome *o, size_t i)
+{
+	const struct rule_doc *rd;
+	char   *s = NULL, *t;
+
+	if (!o->ruled || i >= o->rules.ndocs)
+		return NULL;
+	rd = &o->rules.docs[i];
+	for (size_t f = 0; f < rd->nflags; f++) {
+		t = s ? xasprintf("%s %s", s, rd->flags[f]) : xstrdup(rd->flags[f]);
+		free(s);
+		s = t;
+	}
+	return s;
+}
+
+/* One header per flagged document, so that staff and filters downstream
+ * see what the register records: "2 cv.pdf: signature-absent". */
+static void
+add_flag_headers(const struct message *m, struct outcome *o)
+{
+	char    name[128];
+
+	snprintf(name, sizeof(name), "%sFlag", m->rt->cfg->header_prefix);
+	for (size_t i = 0; i < o->analysis.ndocs; i++) {
+		char   *flags = doc_flags(o, i), *v, *enc;
+		const struct document *d = &o->analysis.docs[i];
+
+		if (flags == NULL)
+			continue;
+		v = xasprintf("%s %s: %s", d->part ? d->part : "?",
+			      d->name ? d->name : "(no name)", flags);
+		enc = hdr_encode(v);
+		outcome_add_header(o, name, enc);
+		free(enc);
+		free(v);
+		free(flags);
+	}
+}
+
 /* Why a document is not numbered, or NULL when it is. */
 static const char *
 skip_reason(const struct message *m, const struct outcome *o, size_t i)
@@ -267,6 +310,7 @@ register_documents(struct message *m, struct store *store, struct outcome *o)
 	const struct config *cfg = m->rt->cfg;
 	struct register_request req = {0};
 	struct doc_request *dr;
+	char  **notes;
 	char    err[256], name[128];
 
 	if (m->info.direction != DIR_INBOUND && m->info.direction != DIR_OUTBOUND)
@@ -278,10 +322,12 @@ register_documents(struct message *m, struct store *store, struct outcome *o)
 		return;
 	}
 	dr = xcalloc(o->analysis.ndocs, sizeof(*dr));
+	notes = xcalloc(o->analysis.ndocs, sizeof(*notes));
 	for (size_t i = 0; i < o->analysis.ndocs; i++) {
 		const struct document *d = &o->analysis.docs[i];
 
 		dr[i].book = o->ruled ? o->rules.book : NULL;
+		dr[i].notes = notes[i] = doc_flags(o, i);
 		dr[i].skip_reason = skip_reason(m, o, i);
 		dr[i].skip = dr[i].skip_reason != NULL;
 		if (dr[i].skip)
@@ -289,8 +335,7 @@ register_documents(struct message *m, struct store *store, struct outcome *o)
 		if (docstore_put(cfg->spool, d->data, d->len, d->sha256, err,
 				 sizeof(err)) < 0) {
 			policy_failure(cfg, FAILURE_STORE, err, o);
-			free(dr);
-			return;
+			goto out;
 		}
 	}
 	req.outcome = disposition_names[o->disposition];
@@ -298,10 +343,8 @@ register_documents(struct message *m, struct store *store, struct outcome *o)
 	if (store_register(store, &m->info, &o->analysis, &req, &o->reg) < 0) {
 		policy_failure(cfg, FAILURE_STORE, o->reg.error[0] ? o->reg.error :
 			       "registration failed", o);
-		free(dr);
-		return;
+		goto out;
 	}
-	free(dr);
 	o->registered = 1;
 	for (size_t i = 0; i < o->reg.ndocs && i < o->analysis.ndocs; i++) {
 		char   *v;
@@ -320,6 +363,11 @@ register_documents(struct message *m, struct store *store, struct outcome *o)
 			free(v);
 		}
 	}
+out:
+	for (size_t i = 0; i < o->analysis.ndocs; i++)
+		free(notes[i]);
+	free(notes);
+	free(dr);
 }
 
 void
@@ -363,6 +411,9 @@ message_process(struct message *m, struct worker_pool *pool, struct store *store
 		} else {
 			o->ruled = 1;
 			apply_rules(m, o);
+			if (o->disposition == DISP_ACCEPT ||
+			    o->disposition == DISP_QUARANTINE)
+				add_flag_headers(m, o);
 		}
 	}
 	if (o->failure == NULL &&

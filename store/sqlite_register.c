@@ -88,9 +88,9 @@ static const char sql_book_dir[] =
 static const char sql_reg_insert[] =
     "INSERT INTO registrations(book, year, number, symbol, registered_at,"
     " document_id, message_id, reference, ref_key, issuer, doc_date,"
-    " type_name, type_code, summary, urgency, signer, recipients)"
+    " type_name, type_code, summary, urgency, signer, recipients, notes)"
     " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
-    " ?15, ?16, ?17)";
+    " ?15, ?16, ?17, ?18)";
 
 /* Everything one call needs, so no state lives outside the call. */
 struct regctx {
@@ -672,6 +672,7 @@ register_one(struct regctx *c, size_t i, int copy, struct doc_result *r)
 	bind_opt(s, 15, fact(d, FACT_URGENCY));
 	bind_opt(s, 16, fact(d, FACT_SIGNER_NAME));
 	bind_opt(s, 17, rcpts != NULL ? rcpts : fact(d, FACT_RECIPIENTS));
+	bind_opt(s, 18, dr != NULL ? dr->notes : NULL);
 	if (step_done(c, s, "registration") != 0)
 		goto fail;
 	reg = sqlite3_last_insert_rowid(c->q->db);

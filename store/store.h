@@ -76,6 +76,7 @@ struct doc_request {
 	const char *book;	/* NULL: den inbound, di outbound */
 	int	skip;		/* secret document, skip rule: record only */
 	const char *skip_reason;
+	const char *notes;	/* kept with the registration: rule flags */
 };
 
 struct register_request {

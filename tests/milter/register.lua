@@ -28,6 +28,8 @@ run("a new document gets the next number", function()
 	      "the first document is registered as den/" .. year .. "/1")
 	check(mt.eom_check(conn, MT_HDRADD, "X-Vanthu-Document"),
 	      "the registered document's facts header is added")
+	check(mt.eom_check(conn, MT_HDRADD, "X-Vanthu-Flag", "2 cv.pdf: signature-absent"),
+	      "an unsigned official document is flagged signature-absent (policy 2)")
 	mt.disconnect(conn)
 end)
 run("a retried message keeps its number", function()

@@ -102,10 +102,12 @@ mine = sorted(r["id"] for r in regs if r["message_id"] in
               ("<m1@sonoi.gov.vn>", "<m3@sonoi.gov.vn>"))
 want = ["den/%s/1" % sys.argv[2], "den/%s/2" % sys.argv[2]]
 numbers = sorted(r["number"] for r in regs)
+flagged = [r.get("notes") for r in regs if r["message_id"] == "<m1@sonoi.gov.vn>"]
 gap_free = numbers == list(range(1, len(numbers) + 1))
-sys.exit(0 if mine == want and gap_free and all(r["status"] == "registered" for r in regs) else 1)
+sys.exit(0 if mine == want and gap_free and flagged == ["signature-absent"]
+         and all(r["status"] == "registered" for r in regs) else 1)
 PY
-tap $? "vanthu list shows den/$year/1 and den/$year/2 for those messages, and numbers without a gap"
+tap $? "vanthu list shows den/$year/1 and den/$year/2 for those messages, the signature flag in the notes, and numbers without a gap"
 
 # A TCP health probe: connect and close without a word, on an inet socket.
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
