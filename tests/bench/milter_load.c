@@ -271,6 +271,17 @@ mail_load(struct mail *m, const char *path)
 	return 0;
 }
 
+static void
+mail_free(struct mail *m)
+{
+	for (size_t i = 0; i < m->nheaders; i++) {
+		free(m->headers[i].name);
+		free(m->headers[i].value);
+	}
+	free(m->headers);
+	free(m->raw);
+}
+
 /* ---- packets ---- */
 
 static int
@@ -855,7 +866,8 @@ main(int argc, char **argv)
 	long    hwm_before = -1, hwm_after, child_hwm = 0, kids[256];
 	int     ch, done = 0, accepted = 0, refused = 0, errors = 0, mods = 0;
 	int     held_bad = 0;
-	char    why[160] = "";
+	char    why[256] = "";
+	int     rc;
 
 	while ((ch = getopt_long(argc, argv, "s:f:c:m:", longopts, NULL)) != -1) {
 		switch (ch) {
@@ -974,5 +986,15 @@ main(int argc, char **argv)
 	       percentile(eom, neom, 0.99), percentile(total, ntotal, 0.5),
 	       hwm_before, hwm_after, child_hwm, atomic_load(&peak_child_rss_kb),
 	       refused, mods, errors, held_bad);
-	return errors || held_bad || done < opt.conns * opt.msgs ? 1 : 0;
+	rc = errors || held_bad || done < opt.conns * opt.msgs ? 1 : 0;
+	for (int i = 0; i < opt.conns; i++) {
+		free(ta[i].res.eom_ms);
+		free(ta[i].res.total_ms);
+	}
+	free(ta);
+	free(held);
+	free(eom);
+	free(total);
+	mail_free(&mail);
+	return rc;
 }
