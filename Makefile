@@ -19,7 +19,7 @@ SYSCONFDIR ?= /etc
 
 CC	?= cc
 PKGS	= libpcre2-8 sqlite3 openssl libmagic libarchive libutf8proc \
-	  poppler-glib libxml-2.0 libzip json-c xlsxwriter
+	  poppler-glib libxml-2.0 libzip json-c xlsxwriter libseccomp
 
 WARN	= -Wall -Wextra -Wformat=2 -Wshadow -Wno-missing-field-initializers
 HARDEN	= -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE

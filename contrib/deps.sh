@@ -7,7 +7,7 @@ PKGS="build-essential pkg-config clang libclang-rt-14-dev
 libmilter-dev miltertest libetpan-dev libpcre2-dev libsqlite3-dev sqlite3
 libssl-dev openssl libmagic-dev libarchive-dev libunistring-dev libutf8proc-dev
 libpoppler-glib-dev poppler-utils libxml2-dev libzip-dev libjson-c-dev
-libxlsxwriter-dev libcmocka-dev postfix libpodofo-utils libnss3-tools
+libxlsxwriter-dev libcmocka-dev libseccomp-dev postfix libpodofo-utils libnss3-tools
 python3 unzip zip"
 
 missing=""

@@ -29,6 +29,7 @@
 #include "aw_pipeline.h"
 #include "conf.h"
 #include "log.h"
+#include "sandbox.h"
 #include "worker.h"
 #include "wproto.h"
 #include "xmalloc.h"
@@ -193,6 +194,8 @@ aw_main(int argc, char **argv)
 		log_fatal("worker: cannot prepare the analysis");
 	drop_privileges(cfg->user);
 	confine(cfg);
+	if (sandbox_enter() < 0)
+		log_warn("worker: running without a system call filter");
 
 	while ((r = serve_one(WORKER_FD, ctx, cfg->analysis_timeout)) > 0)
 		;

@@ -1,10 +1,181 @@
-/* vanthu.c - the clerk's register tool (being written). */
+/*
+ * vanthu.c - `vanthu`, the clerk's register tool: options and dispatch.
+ *
+ *	vanthu [-c file] [-d database] [-w seconds] command [arguments]
+ *
+ * The database path and the spool come from the configuration (-c, else
+ * the installed file when there is one, else the daemon's defaults); -d
+ * names a database directly.  The register is never created here: a
+ * missing database is an error.  `vanthu verify` belongs to the signature
+ * checker (store/verify_cmd.c); it is dispatched when linked in.
+ * See vanthu(1).
+ */
+#include <getopt.h>
+#include <pwd.h>
+#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "conf.h"
+#include "tool.h"
 #include "version.h"
+#include "xmalloc.h"
+
+/* Provided by store/verify_cmd.c when that is part of the build. */
+int	verify_main(int argc, char **argv) __attribute__((weak));
+
+static const struct {
+	const char *name;
+	int	(*fn)(struct tool *, int, char **);
+	const char *usage;
+} commands[] = {
+	{"list", cmd_list, "list [--book B] [--year Y] [--from DATE] [--to DATE]"
+	 " [--type T] [--issuer I] [--verdict V] [--status S] [--limit N] [--json]"},
+	{"show", cmd_show, "show ID"},
+	{"search", cmd_search, "search [--book B] [--year Y] [--json] WORDS..."},
+	{"get", cmd_get, "get ID -o DIR"},
+	{"export", cmd_export, "export --book B --year Y --format csv|html|xlsx"
+	 " [-o FILE]"},
+	{"assign", cmd_assign, "assign ID [--lead WHO] [--coop UNITS]"
+	 " [--due DATE] [--notes TEXT]"},
+	{"cancel", cmd_cancel, "cancel ID --reason TEXT"},
+	{"books", cmd_books, "books [add CODE --name NAME --direction in|out]"},
+	{"stats", cmd_stats, "stats [--year Y]"},
+};
+
+static void
+usage(FILE *f)
+{
+	fprintf(f, "usage: vanthu [-c file] [-d database] [-w seconds] "
+		"command [arguments]\n");
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(f, "       vanthu %s\n", commands[i].usage);
+	fprintf(f, "       vanthu verify FILE...\n");
+}
+
+static char *
+command_line(int argc, char **argv)
+{
+	size_t	len = 1;
+	char   *s;
+
+	for (int i = 0; i < argc; i++)
+		len += strlen(argv[i]) + 1;
+	s = xcalloc(1, len);
+	for (int i = 0; i < argc; i++) {
+		if (i)
+			strcat(s, " ");
+		strcat(s, argv[i]);
+	}
+	return s;
+}
+
+static const char *
+clerk(void)
+{
+	struct passwd *pw = getpwuid(getuid());
+	const char *sudo = getenv("SUDO_USER");
+
+	if (getuid() == 0 && sudo != NULL && sudo[0] != 0)
+		return sudo;
+	return pw != NULL ? pw->pw_name : "unknown";
+}
 
 int
-main(void)
+main(int argc, char **argv)
 {
-	printf("vanthu %s\n", VANTHU_VERSION);
-	return 0;
+	static const struct option opts[] = {
+		{"config", required_argument, NULL, 'c'},
+		{"database", required_argument, NULL, 'd'},
+		{"wait", required_argument, NULL, 'w'},
+		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'V'},
+		{NULL, 0, NULL, 0},
+	};
+	struct tool_conf conf = {0};
+	struct tool t = {0};
+	const char *conf_path = NULL, *db = NULL, *cmd;
+	char	err[512], *end;
+	long	wait_s = -1;
+	int	ch, rc = 1, cmdidx;
+	size_t	i;
+
+	while ((ch = getopt_long(argc, argv, "+c:d:w:hV", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'c':
+			conf_path = optarg;
+			break;
+		case 'd':
+			db = optarg;
+			break;
+		case 'w':
+			wait_s = strtol(optarg, &end, 10);
+			if (*optarg == 0 || *end != 0 || wait_s < 0 ||
+			    wait_s > 3600) {
+				tool_fail("-w", "bad number of seconds '%s'",
+					  optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		case 'V':
+			printf("vanthu %s\n", VANTHU_VERSION);
+			return 0;
+		default:
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind >= argc) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	cmdidx = optind;
+	cmd = argv[cmdidx];
+	if (strcmp(cmd, "verify") == 0) {
+		if (verify_main == NULL) {
+			tool_fail("verify", "not available in this build");
+			return 1;
+		}
+		return verify_main(argc - optind, argv + optind);
+	}
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(cmd, commands[i].name) == 0)
+			break;
+	if (i == sizeof(commands) / sizeof(commands[0])) {
+		tool_fail(cmd, "unknown command");
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (conf_path == NULL)
+		conf_path = conf_default_path();
+	if (tool_conf_read(conf_path, &conf, err, sizeof(err)) != 0) {
+		tool_fail(cmd, "%s", err);
+		return 1;
+	}
+	if (db == NULL)
+		db = conf.database;
+	/* Never STORE_CREATE: a missing register is an error here. */
+	t.st = store_open(db, conf.timezone, 0, err, sizeof(err));
+	if (t.st == NULL) {
+		tool_fail(cmd, "%s", err);
+		goto done;
+	}
+	if (wait_s >= 0)
+		store_set_busy_timeout(t.st, (unsigned) wait_s * 1000);
+	t.spool = conf.spool;
+	t.actor = clerk();
+	t.command = command_line(argc, argv);
+	/* The command parses its own options: argv[0] is its name. */
+	optind = 0;
+	rc = commands[i].fn(&t, argc - cmdidx, argv + cmdidx);
+done:
+	t.st = store_close(t.st);
+	free(t.command);
+	tool_conf_clear(&conf);
+	return rc;
 }

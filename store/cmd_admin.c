@@ -1,0 +1,232 @@
+/*
+ * cmd_admin.c - the commands that change or summarise the register:
+ * `vanthu export`, `assign`, `cancel`, `books` and `stats`.
+ *
+ * Every change goes to the audit log with the clerk's login name and the
+ * whole command line.  Dates are checked before anything is written.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tool.h"
+
+int
+cmd_export(struct tool *t, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"book", required_argument, NULL, 'b'},
+		{"year", required_argument, NULL, 'y'},
+		{"format", required_argument, NULL, 'f'},
+		{"output", required_argument, NULL, 'o'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *book = NULL, *format = NULL, *out_path = NULL;
+	char	err[512];
+	int	ch, year = 0;
+	FILE   *out = stdout;
+
+	while ((ch = getopt_long(argc, argv, "b:y:f:o:", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'b':
+			book = optarg;
+			break;
+		case 'y':
+			if ((year = tool_year("export", optarg)) < 0)
+				return EXIT_USAGE;
+			break;
+		case 'f':
+			format = optarg;
+			break;
+		case 'o':
+			out_path = optarg;
+			break;
+		default:
+			return EXIT_USAGE;
+		}
+	}
+	if (book == NULL || year == 0 || format == NULL || optind != argc) {
+		tool_fail("export", "usage: vanthu export --book B --year Y "
+			  "--format csv|html|xlsx [-o FILE]");
+		return EXIT_USAGE;
+	}
+	if (out_path != NULL && strcmp(format, "xlsx") != 0) {
+		if ((out = fopen(out_path, "w")) == NULL) {
+			tool_fail("export", "%s: %s", out_path, strerror(errno));
+			return 1;
+		}
+	}
+	if (store_export(t->st, book, year, format, out,
+			 strcmp(format, "xlsx") == 0 ? out_path : NULL, err,
+			 sizeof(err)) != 0) {
+		tool_fail("export", "%s", err);
+		if (out != stdout)
+			fclose(out);
+		return 1;
+	}
+	if (out != stdout && fclose(out) != 0) {
+		tool_fail("export", "%s: %s", out_path, strerror(errno));
+		return 1;
+	}
+	return 0;
+}
+
+int
+cmd_assign(struct tool *t, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"lead", required_argument, NULL, 'l'},
+		{"coop", required_argument, NULL, 'c'},
+		{"due", required_argument, NULL, 'd'},
+		{"notes", required_argument, NULL, 'n'},
+		{NULL, 0, NULL, 0},
+	};
+	struct reg_assign a = {0};
+	char	err[512];
+	int	ch;
+
+	while ((ch = getopt_long(argc, argv, "l:c:d:n:", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'l':
+			a.lead = optarg;
+			break;
+		case 'c':
+			a.coop = optarg;
+			break;
+		case 'd':
+			if (!store_date_valid(optarg)) {
+				tool_fail("assign", "bad date '%s': expected "
+					  "YYYY-MM-DD", optarg);
+				return EXIT_USAGE;
+			}
+			a.due = optarg;
+			break;
+		case 'n':
+			a.notes = optarg;
+			break;
+		default:
+			return EXIT_USAGE;
+		}
+	}
+	if (optind != argc - 1 || (a.lead == NULL && a.coop == NULL &&
+				   a.due == NULL && a.notes == NULL)) {
+		tool_fail("assign", "usage: vanthu assign ID [--lead WHO] "
+			  "[--coop UNITS] [--due DATE] [--notes TEXT]");
+		return EXIT_USAGE;
+	}
+	if (store_assign(t->st, argv[optind], &a, t->actor, t->command, err,
+			 sizeof(err)) != 0) {
+		tool_fail("assign", "%s", err);
+		return 1;
+	}
+	printf("%s assigned\n", argv[optind]);
+	return 0;
+}
+
+int
+cmd_cancel(struct tool *t, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"reason", required_argument, NULL, 'r'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *reason = NULL;
+	char	err[512];
+	int	ch;
+
+	while ((ch = getopt_long(argc, argv, "r:", opts, NULL)) != -1) {
+		if (ch != 'r')
+			return EXIT_USAGE;
+		reason = optarg;
+	}
+	if (optind != argc - 1 || reason == NULL || reason[0] == 0) {
+		tool_fail("cancel", "usage: vanthu cancel ID --reason TEXT");
+		return EXIT_USAGE;
+	}
+	if (store_cancel(t->st, argv[optind], reason, t->actor, t->command,
+			 err, sizeof(err)) != 0) {
+		tool_fail("cancel", "%s", err);
+		return 1;
+	}
+	printf("%s cancelled; its number stays taken\n", argv[optind]);
+	return 0;
+}
+
+int
+cmd_books(struct tool *t, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"name", required_argument, NULL, 'n'},
+		{"direction", required_argument, NULL, 'd'},
+		{NULL, 0, NULL, 0},
+	};
+	struct book_list l;
+	const char *name = NULL, *dir = "in";
+	char	err[512];
+	int	ch;
+
+	while ((ch = getopt_long(argc, argv, "n:d:", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'n':
+			name = optarg;
+			break;
+		case 'd':
+			dir = optarg;
+			break;
+		default:
+			return EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		if (strcmp(argv[optind], "add") != 0 || optind + 2 != argc ||
+		    name == NULL) {
+			tool_fail("books", "usage: vanthu books add CODE "
+				  "--name NAME [--direction in|out]");
+			return EXIT_USAGE;
+		}
+		if (store_book_add(t->st, argv[optind + 1], name, dir, t->actor,
+				   t->command, err, sizeof(err)) != 0) {
+			tool_fail("books", "%s", err);
+			return 1;
+		}
+		return 0;
+	}
+	if (store_books(t->st, &l, err, sizeof(err)) != 0) {
+		tool_fail("books", "%s", err);
+		return 1;
+	}
+	for (size_t i = 0; i < l.n; i++)
+		printf("%s\t%s\t%s\n", l.v[i].code, l.v[i].direction,
+		       l.v[i].name);
+	book_list_clear(&l);
+	return 0;
+}
+
+int
+cmd_stats(struct tool *t, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"year", required_argument, NULL, 'y'},
+		{NULL, 0, NULL, 0},
+	};
+	char	err[512];
+	int	ch, year = 0;
+
+	while ((ch = getopt_long(argc, argv, "y:", opts, NULL)) != -1) {
+		if (ch != 'y')
+			return EXIT_USAGE;
+		if ((year = tool_year("stats", optarg)) < 0)
+			return EXIT_USAGE;
+	}
+	if (optind != argc) {
+		tool_fail("stats", "usage: vanthu stats [--year Y]");
+		return EXIT_USAGE;
+	}
+	if (store_stats(t->st, year, stdout, err, sizeof(err)) != 0) {
+		tool_fail("stats", "%s", err);
+		return 1;
+	}
+	return 0;
+}

@@ -1,0 +1,173 @@
+/*
+ * cmd_get.c - `vanthu get ID -o DIR`: the original file of a registration.
+ *
+ * The file is read from the spool (<Spool>/ab/cd/<sha256>), checked
+ * against its SHA-256, and written into DIR under its decoded name made
+ * safe: path separators and control characters become '_', leading dots
+ * and spaces go, the name is cut at 200 bytes between characters, and an
+ * empty result becomes the digest.  An existing file is never overwritten.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <openssl/evp.h>
+
+#include "tool.h"
+#include "xmalloc.h"
+
+#define NAME_MAX_BYTES	200
+
+char *
+tool_safe_name(const char *name, const char *fallback)
+{
+	const unsigned char *p = (const unsigned char *) (name ? name : "");
+	char   *out = xmalloc(NAME_MAX_BYTES + 1);
+	size_t	o = 0;
+
+	while (*p == '.' || *p == ' ')
+		p++;
+	while (*p) {
+		size_t	l = *p < 0x80 ? 1 : *p >= 0xf0 ? 4 : *p >= 0xe0 ? 3 :
+		    *p >= 0xc0 ? 2 : 1;
+		size_t	k;
+
+		for (k = 1; k < l; k++)
+			if ((p[k] & 0xc0) != 0x80)
+				break;
+		if (k < l)
+			l = 1;
+		if (o + l > NAME_MAX_BYTES)
+			break;
+		if (l == 1 && (*p < 0x20 || *p == 0x7f || *p == '/' ||
+			       *p == '\\'))
+			out[o++] = '_';
+		else {
+			memcpy(out + o, p, l);
+			o += l;
+		}
+		p += l;
+	}
+	while (o > 0 && (out[o - 1] == ' ' || out[o - 1] == '.'))
+		o--;
+	out[o] = 0;
+	if (o == 0) {
+		free(out);
+		return xstrdup(fallback);
+	}
+	return out;
+}
+
+static int
+copy_checked(const char *from, const char *to, const char *sha256,
+	     char *err, size_t errlen)
+{
+	unsigned char buf[65536], h[32];
+	unsigned int hl = 0;
+	char	hex[65];
+	EVP_MD_CTX *md = EVP_MD_CTX_new();
+	int	in, out = -1, rc = -1;
+	ssize_t	n;
+
+	if (md == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	if ((in = open(from, O_RDONLY | O_CLOEXEC)) < 0) {
+		snprintf(err, errlen, "%s: %s", from, strerror(errno));
+		goto done;
+	}
+	if ((out = open(to, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC |
+			O_NOFOLLOW, 0640)) < 0) {
+		snprintf(err, errlen, "%s: %s", to, errno == EEXIST ?
+			 "exists already, not overwritten" : strerror(errno));
+		goto done;
+	}
+	EVP_DigestInit_ex(md, EVP_sha256(), NULL);
+	while ((n = read(in, buf, sizeof(buf))) > 0) {
+		EVP_DigestUpdate(md, buf, (size_t) n);
+		if (write(out, buf, (size_t) n) != n) {
+			snprintf(err, errlen, "%s: %s", to, strerror(errno));
+			goto done;
+		}
+	}
+	if (n < 0) {
+		snprintf(err, errlen, "%s: %s", from, strerror(errno));
+		goto done;
+	}
+	EVP_DigestFinal_ex(md, h, &hl);
+	for (int i = 0; i < 32; i++)
+		snprintf(hex + 2 * i, 3, "%02x", h[i]);
+	if (strcmp(hex, sha256) != 0) {
+		snprintf(err, errlen, "%s: damaged in the spool (SHA-256 %s, "
+			 "registered %s)", from, hex, sha256);
+		goto done;
+	}
+	if (fsync(out) != 0) {
+		snprintf(err, errlen, "%s: %s", to, strerror(errno));
+		goto done;
+	}
+	rc = 0;
+done:
+	if (in >= 0)
+		close(in);
+	if (out >= 0 && close(out) != 0 && rc == 0) {
+		snprintf(err, errlen, "%s: %s", to, strerror(errno));
+		rc = -1;
+	}
+	if (rc != 0 && out >= 0)
+		unlink(to);
+	EVP_MD_CTX_free(md);
+	return rc;
+}
+
+int
+cmd_get(struct tool *t, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"output", required_argument, NULL, 'o'},
+		{NULL, 0, NULL, 0},
+	};
+	struct reg_entry e;
+	const char *dir = NULL;
+	char	err[512], *name = NULL, *from = NULL, *to = NULL;
+	int	ch, rc = 1;
+
+	while ((ch = getopt_long(argc, argv, "o:", opts, NULL)) != -1) {
+		if (ch != 'o')
+			return EXIT_USAGE;
+		dir = optarg;
+	}
+	if (optind != argc - 1 || dir == NULL) {
+		tool_fail("get", "usage: vanthu get ID -o DIR");
+		return EXIT_USAGE;
+	}
+	switch (store_get(t->st, argv[optind], &e, err, sizeof(err))) {
+	case 1:
+		break;
+	case 0:
+		tool_fail("get", "no registration %s", argv[optind]);
+		return 1;
+	default:
+		tool_fail("get", "%s", err);
+		return 1;
+	}
+	name = tool_safe_name(e.doc_name, e.sha256);
+	from = store_spool_path(t->spool, e.sha256);
+	to = xasprintf("%s/%s", dir, name);
+	if (copy_checked(from, to, e.sha256, err, sizeof(err)) != 0)
+		tool_fail("get", "%s", err);
+	else {
+		printf("%s\n", to);
+		rc = 0;
+	}
+	free(name);
+	free(from);
+	free(to);
+	reg_entry_clear(&e);
+	return rc;
+}

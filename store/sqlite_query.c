@@ -1,0 +1,650 @@
+/*
+ * sqlite_query.c - the clerk's side of the SQLite backend: list, get,
+ * show, assign, cancel, books, stats.
+ *
+ * Reads run as single statements (a consistent snapshot in WAL mode);
+ * changes run in BEGIN IMMEDIATE with their audit line.  Filters are
+ * bound as parameters, never pasted into SQL.  A bad id or date is an
+ * error naming the expected form.
+ */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "sqlite_int.h"
+#include "xmalloc.h"
+
+#define ENTRY_COLUMNS \
+    "SELECT r.id, r.book, r.year, r.number, r.symbol, r.registered_at," \
+    " r.status, r.cancel_reason, r.reference, r.issuer, r.doc_date," \
+    " r.type_name, r.summary, r.urgency, r.signer, r.recipients," \
+    " d.sig_verdict, d.sha256, d.name, d.type, d.size, m.message_id," \
+    " m.env_from, r.lead, r.coop, r.due, r.assigned_at, r.notes," \
+    " (SELECT count(*) FROM arrivals a WHERE a.registration_id = r.id)" \
+    " FROM registrations r JOIN documents d ON d.id = r.document_id" \
+    " JOIN messages m ON m.id = r.message_id"
+
+static void
+entry_read(sqlite3_stmt *s, struct reg_entry *e)
+{
+	char	id[STORE_ID_MAX];
+
+	memset(e, 0, sizeof(*e));
+	e->rowid = sqlite3_column_int64(s, 0);
+	e->book = sq_text(s, 1);
+	e->year = sqlite3_column_int(s, 2);
+	e->number = sqlite3_column_int64(s, 3);
+	e->symbol = sq_text(s, 4);
+	e->registered_at = sqlite3_column_int64(s, 5);
+	e->status = sq_text(s, 6);
+	e->cancel_reason = sq_text(s, 7);
+	e->reference = sq_text(s, 8);
+	e->issuer = sq_text(s, 9);
+	e->date = sq_text(s, 10);
+	e->type_name = sq_text(s, 11);
+	e->summary = sq_text(s, 12);
+	e->urgency = sq_text(s, 13);
+	e->signer = sq_text(s, 14);
+	e->recipients = sq_text(s, 15);
+	e->signature_verdict = sq_text(s, 16);
+	e->sha256 = sq_text(s, 17);
+	e->doc_name = sq_text(s, 18);
+	e->doc_type = sq_text(s, 19);
+	e->size = sqlite3_column_int64(s, 20);
+	e->message_id = sq_text(s, 21);
+	e->env_from = sq_text(s, 22);
+	e->lead = sq_text(s, 23);
+	e->coop = sq_text(s, 24);
+	e->due = sq_text(s, 25);
+	e->assigned_at = sqlite3_column_int64(s, 26);
+	e->notes = sq_text(s, 27);
+	e->arrivals = sqlite3_column_int64(s, 28);
+	store_id_format(id, sizeof(id), e->book, e->year, e->number, e->symbol);
+	e->id = xstrdup(id);
+}
+
+void
+reg_entry_clear(struct reg_entry *e)
+{
+	char  **f[] = {
+		&e->id, &e->book, &e->symbol, &e->status, &e->cancel_reason,
+		&e->reference, &e->issuer, &e->date, &e->type_name, &e->summary,
+		&e->urgency, &e->signer, &e->recipients, &e->signature_verdict,
+		&e->sha256, &e->doc_name, &e->doc_type, &e->message_id,
+		&e->env_from, &e->lead, &e->coop, &e->due, &e->notes,
+	};
+
+	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)
+		free(*f[i]);
+	memset(e, 0, sizeof(*e));
+}
+
+void
+reg_list_clear(struct reg_list *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		reg_entry_clear(&l->v[i]);
+	free(l->v);
+	l->v = NULL;
+	l->n = 0;
+}
+
+/* Local midnight starting the day YYYY-MM-DD. */
+static time_t
+day_start(const char *d)
+{
+	struct tm tm = {0};
+
+	tm.tm_year = atoi(d) - 1900;
+	tm.tm_mon = atoi(d + 5) - 1;
+	tm.tm_mday = atoi(d + 8);
+	tm.tm_isdst = -1;
+	return mktime(&tm);
+}
+
+struct sqlbuf {
+	char   *s;
+	size_t	len;
+};
+
+static void
+sql_add(struct sqlbuf *b, const char *part)
+{
+	size_t	n = strlen(part);
+
+	b->s = xrealloc(b->s, b->len + n + 1);
+	memcpy(b->s + b->len, part, n + 1);
+	b->len += n;
+}
+
+int
+sq_list(struct store *st, const struct reg_filter *f, struct reg_list *l,
+	char *err, size_t errlen)
+{
+	struct sq *q = st->conn;
+	struct sqlbuf b = {0};
+	sqlite3_stmt *s = NULL;
+	char   *match = NULL;
+	size_t	cap = 0;
+	int	rc;
+
+	memset(l, 0, sizeof(*l));
+	if ((f->from != NULL && !store_date_valid(f->from)) ||
+	    (f->to != NULL && !store_date_valid(f->to))) {
+		store_err(err, errlen, "bad date '%s': expected YYYY-MM-DD",
+			  f->from != NULL && !store_date_valid(f->from) ?
+			  f->from : f->to);
+		return -1;
+	}
+	if (f->text != NULL && (match = search_match_expr(f->text)) == NULL) {
+		store_err(err, errlen, "nothing to search for in '%s'", f->text);
+		return -1;
+	}
+	sql_add(&b, ENTRY_COLUMNS " WHERE 1");
+	if (f->book != NULL)
+		sql_add(&b, " AND r.book = ?1");
+	if (f->year != 0)
+		sql_add(&b, " AND r.year = ?2");
+	if (f->from != NULL)
+		sql_add(&b, " AND r.registered_at >= ?3");
+	if (f->to != NULL)
+		sql_add(&b, " AND r.registered_at < ?4");
+	if (f->type != NULL)
+		sql_add(&b, " AND (vanthu_fold(r.type_name) = vanthu_fold(?5)"
+			" OR vanthu_fold(r.type_code) = vanthu_fold(?5))");
+	if (f->issuer != NULL)
+		sql_add(&b, " AND instr(vanthu_fold(r.issuer),"
+			" vanthu_fold(?6)) > 0");
+	if (f->verdict != NULL)
+		sql_add(&b, " AND d.sig_verdict = ?7");
+	if (f->status != NULL)
+		sql_add(&b, " AND r.status = ?8");
+	if (match != NULL)
+		sql_add(&b, " AND r.id IN (SELECT rowid FROM reg_fts"
+			" WHERE reg_fts MATCH ?9)");
+	sql_add(&b, " ORDER BY r.book, r.year, r.number, r.symbol");
+	if (f->limit > 0)
+		sql_add(&b, " LIMIT ?10");
+	if (sqlite3_prepare_v2(q->db, b.s, -1, &s, NULL) != SQLITE_OK) {
+		store_err(err, errlen, "list: %s", sqlite3_errmsg(q->db));
+		free(b.s);
+		free(match);
+		return -1;
+	}
+	free(b.s);
+	if (f->book != NULL)
+		sqlite3_bind_text(s, 1, f->book, -1, SQLITE_STATIC);
+	if (f->year != 0)
+		sqlite3_bind_int(s, 2, f->year);
+	if (f->from != NULL)
+		sqlite3_bind_int64(s, 3, (sqlite3_int64) day_start(f->from));
+	if (f->to != NULL)
+		sqlite3_bind_int64(s, 4, (sqlite3_int64) day_start(f->to) +
+				   86400);
+	if (f->type != NULL)
+		sqlite3_bind_text(s, 5, f->type, -1, SQLITE_STATIC);
+	if (f->issuer != NULL)
+		sqlite3_bind_text(s, 6, f->issuer, -1, SQLITE_STATIC);
+	if (f->verdict != NULL)
+		sqlite3_bind_text(s, 7, f->verdict, -1, SQLITE_STATIC);
+	if (f->status != NULL)
+		sqlite3_bind_text(s, 8, f->status, -1, SQLITE_STATIC);
+	if (match != NULL)
+		sqlite3_bind_text(s, 9, match, -1, SQLITE_STATIC);
+	if (f->limit > 0)
+		sqlite3_bind_int64(s, 10, (sqlite3_int64) f->limit);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (l->n == cap) {
+			cap = cap ? cap * 2 : 64;
+			l->v = xreallocarray(l->v, cap, sizeof(*l->v));
+		}
+		entry_read(s, &l->v[l->n++]);
+	}
+	if (rc != SQLITE_DONE) {
+		store_err(err, errlen, "list: %s", sqlite3_errmsg(q->db));
+		reg_list_clear(l);
+	}
+	sqlite3_finalize(s);
+	free(match);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* Row id of a registration by its id: >0, 0 when none, -1 on error. */
+static int64_t
+rowid_of(struct sq *q, const char *id, char *err, size_t errlen)
+{
+	static const char sql[] =
+	    "SELECT id FROM registrations WHERE book = ?1 AND year = ?2"
+	    " AND number = ?3 AND symbol = ?4";
+	char	book[32], sym[STORE_ID_MAX];
+	int	year, rc;
+	int64_t	number, row = 0;
+	sqlite3_stmt *s;
+
+	if (store_id_parse(id, book, &year, &number, sym, sizeof(sym)) != 0) {
+		store_err(err, errlen, "bad registration id '%s': expected "
+			  "book/year/number such as den/2026/123", id);
+		return -1;
+	}
+	if ((s = sq_prep(q, sql, err, errlen)) == NULL)
+		return -1;
+	sqlite3_bind_text(s, 1, book, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(s, 2, year);
+	sqlite3_bind_int64(s, 3, number);
+	sqlite3_bind_text(s, 4, sym, -1, SQLITE_TRANSIENT);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		row = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		store_err(err, errlen, "%s", sqlite3_errmsg(q->db));
+		return -1;
+	}
+	if (row == 0)
+		store_err(err, errlen, "no registration %s", id);
+	return row;
+}
+
+int
+sq_get(struct store *st, const char *id, struct reg_entry *e, char *err,
+       size_t errlen)
+{
+	static const char sql[] = ENTRY_COLUMNS " WHERE r.id = ?1";
+	struct sq *q = st->conn;
+	sqlite3_stmt *s;
+	int64_t	row;
+	int	rc;
+
+	memset(e, 0, sizeof(*e));
+	if ((row = rowid_of(q, id, err, errlen)) <= 0)
+		return (int) row;
+	if ((s = sq_prep(q, sql, err, errlen)) == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, row);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		entry_read(s, e);
+	else
+		store_err(err, errlen, "%s: %s", id, sqlite3_errmsg(q->db));
+	sqlite3_reset(s);
+	return rc == SQLITE_ROW ? 1 : -1;
+}
+
+static void
+local_time(int64_t t, char buf[32])
+{
+	time_t	tt = (time_t) t;
+	struct tm tm;
+
+	if (localtime_r(&tt, &tm) == NULL)
+		strcpy(buf, "?");
+	else
+		strftime(buf, 32, "%Y-%m-%d %H:%M:%S", &tm);
+}
+
+static void
+field(FILE *out, const char *name, const char *value)
+{
+	if (value != NULL && value[0] != 0)
+		fprintf(out, "%s: %s\n", name, value);
+}
+
+int
+sq_show(struct store *st, const char *id, FILE *out, char *err,
+	size_t errlen)
+{
+	static const char sql_facts[] =
+	    "SELECT f.fact, f.value, f.source, f.confidence FROM doc_facts f"
+	    " JOIN registrations r ON r.document_id = f.document_id"
+	    " WHERE r.id = ?1 ORDER BY f.fact";
+	static const char sql_sigs[] =
+	    "SELECT g.idx, g.verdict, g.signer, g.organization,"
+	    " g.signing_time, g.signing_time_source, g.covers_whole_file,"
+	    " g.reason FROM signatures g"
+	    " JOIN registrations r ON r.document_id = g.document_id"
+	    " WHERE r.id = ?1 ORDER BY g.idx";
+	static const char sql_arr[] =
+	    "SELECT a.at, a.disposition, m.message_id, m.env_from, a.name"
+	    " FROM arrivals a JOIN messages m ON m.id = a.message_id"
+	    " WHERE a.registration_id = ?1 ORDER BY a.at, m.id";
+	static const char sql_audit[] =
+	    "SELECT at, actor, action, detail FROM audit"
+	    " WHERE registration_id = ?1 ORDER BY id";
+	struct reg_entry e;
+	struct sq *q = st->conn;
+	sqlite3_stmt *s;
+	char	t[32], num[32];
+	int64_t	row;
+
+	if (sq_get(st, id, &e, err, errlen) <= 0)
+		return -1;	/* err names the id or the failure */
+	row = e.rowid;
+	fprintf(out, "Registration: %s\n", e.id);
+	fprintf(out, "Status: %s\n", e.status);
+	field(out, "Cancelled because", e.cancel_reason);
+	local_time(e.registered_at, t);
+	fprintf(out, "Registered: %s\n", t);
+	field(out, "Reference", e.reference);
+	field(out, "Issuer", e.issuer);
+	field(out, "Date", e.date);
+	field(out, "Type", e.type_name);
+	field(out, "Summary", e.summary);
+	field(out, "Urgency", e.urgency);
+	field(out, "Signer", e.signer);
+	field(out, "Recipients", e.recipients);
+	field(out, "Document", e.doc_name);
+	field(out, "Document type", e.doc_type);
+	snprintf(num, sizeof(num), "%" PRId64, e.size);
+	field(out, "Size", num);
+	field(out, "SHA-256", e.sha256);
+	field(out, "Signature", e.signature_verdict);
+	field(out, "Message-ID", e.message_id);
+	field(out, "From", e.env_from);
+	field(out, "Lead", e.lead);
+	field(out, "Co-operating", e.coop);
+	field(out, "Due", e.due);
+	if (e.assigned_at != 0) {
+		local_time(e.assigned_at, t);
+		field(out, "Assigned", t);
+	}
+	field(out, "Notes", e.notes);
+	reg_entry_clear(&e);
+
+	fprintf(out, "Facts:\n");
+	if ((s = sq_prep(q, sql_facts, err, errlen)) == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, row);
+	while (sqlite3_step(s) == SQLITE_ROW)
+		fprintf(out, "  %s: %s [%s, %d]\n", sqlite3_column_text(s, 0),
+			sqlite3_column_text(s, 1), sqlite3_column_text(s, 2),
+			sqlite3_column_int(s, 3));
+	sqlite3_reset(s);
+	fprintf(out, "Signatures:\n");
+	if ((s = sq_prep(q, sql_sigs, err, errlen)) == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, row);
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		const unsigned char *why = sqlite3_column_text(s, 7);
+
+		fprintf(out, "  %d. %s: %s", sqlite3_column_int(s, 0) + 1,
+			sqlite3_column_text(s, 1),
+			sqlite3_column_type(s, 2) != SQLITE_NULL ?
+			(const char *) sqlite3_column_text(s, 2) : "?");
+		if (sqlite3_column_type(s, 3) != SQLITE_NULL)
+			fprintf(out, " (%s)", sqlite3_column_text(s, 3));
+		if (sqlite3_column_type(s, 4) != SQLITE_NULL)
+			fprintf(out, ", signed %s (%s)",
+				sqlite3_column_text(s, 4),
+				sqlite3_column_type(s, 5) != SQLITE_NULL ?
+				(const char *) sqlite3_column_text(s, 5) : "?");
+		fprintf(out, ", %s", sqlite3_column_int(s, 6) ?
+			"covers the whole file" : "does not cover the whole file");
+		if (why != NULL)
+			fprintf(out, ": %s", why);
+		fputc('\n', out);
+	}
+	sqlite3_reset(s);
+	fprintf(out, "Arrivals:\n");
+	if ((s = sq_prep(q, sql_arr, err, errlen)) == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, row);
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		local_time(sqlite3_column_int64(s, 0), t);
+		fprintf(out, "  %s %s %s from %s\n", t,
+			sqlite3_column_text(s, 1),
+			sqlite3_column_type(s, 2) != SQLITE_NULL ?
+			(const char *) sqlite3_column_text(s, 2) : "(no Message-ID)",
+			sqlite3_column_type(s, 3) != SQLITE_NULL ?
+			(const char *) sqlite3_column_text(s, 3) : "<>");
+	}
+	sqlite3_reset(s);
+	fprintf(out, "History:\n");
+	if ((s = sq_prep(q, sql_audit, err, errlen)) == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, row);
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		local_time(sqlite3_column_int64(s, 0), t);
+		fprintf(out, "  %s %s %s: %s\n", t, sqlite3_column_text(s, 1),
+			sqlite3_column_text(s, 2),
+			sqlite3_column_type(s, 3) != SQLITE_NULL ?
+			(const char *) sqlite3_column_text(s, 3) : "");
+	}
+	sqlite3_reset(s);
+	return 0;
+}
+
+/* Run one change with its audit line in a transaction. */
+static int
+change(struct store *st, const char *id, const char *sql,
+       const char *const *args, size_t nargs, const char *action,
+       const char *actor, const char *command, const char *must_status,
+       char *err, size_t errlen)
+{
+	static const char sql_status[] =
+	    "SELECT status FROM registrations WHERE id = ?1";
+	struct sq *q = st->conn;
+	sqlite3_stmt *s;
+	int64_t	row;
+	time_t	now;
+	int	rc;
+
+	if (sq_begin(q, err, errlen) != 0)
+		return -1;
+	now = store_now(st);
+	if ((row = rowid_of(q, id, err, errlen)) <= 0)
+		goto fail;
+	if ((s = sq_prep(q, sql_status, err, errlen)) == NULL)
+		goto fail;
+	sqlite3_bind_int64(s, 1, row);
+	rc = sqlite3_step(s);
+	if (rc != SQLITE_ROW || strcmp((const char *)
+	    sqlite3_column_text(s, 0), must_status) != 0) {
+		store_err(err, errlen, "%s is %s", id, rc == SQLITE_ROW ?
+			  (const char *) sqlite3_column_text(s, 0) : "missing");
+		sqlite3_reset(s);
+		goto fail;
+	}
+	sqlite3_reset(s);
+	if ((s = sq_prep(q, sql, err, errlen)) == NULL)
+		goto fail;
+	sqlite3_bind_int64(s, 1, row);
+	sqlite3_bind_int64(s, 2, (sqlite3_int64) now);
+	for (size_t i = 0; i < nargs; i++)
+		if (args[i] != NULL)
+			sqlite3_bind_text(s, (int) i + 3, args[i], -1,
+					  SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		store_err(err, errlen, "%s: %s", id, sqlite3_errmsg(q->db));
+		goto fail;
+	}
+	if (audit_append(q, now, actor, action, row, command, err, errlen) != 0)
+		goto fail;
+	return sq_commit(q, err, errlen);
+fail:
+	sq_rollback(q);
+	return -1;
+}
+
+int
+sq_assign(struct store *st, const char *id, const struct reg_assign *a,
+	  const char *actor, const char *command, char *err, size_t errlen)
+{
+	static const char sql[] =
+	    "UPDATE registrations SET assigned_at = ?2,"
+	    " lead = coalesce(?3, lead), coop = coalesce(?4, coop),"
+	    " due = coalesce(?5, due), notes = coalesce(?6, notes)"
+	    " WHERE id = ?1";
+	const char *args[] = { a->lead, a->coop, a->due, a->notes };
+
+	return change(st, id, sql, args, 4, "assign", actor, command,
+		      "registered", err, errlen);
+}
+
+int
+sq_cancel(struct store *st, const char *id, const char *reason,
+	  const char *actor, const char *command, char *err, size_t errlen)
+{
+	static const char sql[] =
+	    "UPDATE registrations SET status = 'cancelled',"
+	    " cancel_reason = ?3 WHERE id = ?1 AND ?2 IS NOT NULL";
+	const char *args[] = { reason };
+
+	return change(st, id, sql, args, 1, "cancel", actor, command,
+		      "registered", err, errlen);
+}
+
+int
+sq_books(struct store *st, struct book_list *l, char *err, size_t errlen)
+{
+	static const char sql[] =
+	    "SELECT code, name, direction FROM books ORDER BY code";
+	struct sq *q = st->conn;
+	sqlite3_stmt *s;
+	int	rc;
+
+	memset(l, 0, sizeof(*l));
+	if ((s = sq_prep(q, sql, err, errlen)) == NULL)
+		return -1;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		l->v = xreallocarray(l->v, l->n + 1, sizeof(*l->v));
+		l->v[l->n].code = sq_text(s, 0);
+		l->v[l->n].name = sq_text(s, 1);
+		l->v[l->n].direction = sq_text(s, 2);
+		l->n++;
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		store_err(err, errlen, "books: %s", sqlite3_errmsg(q->db));
+		book_list_clear(l);
+		return -1;
+	}
+	return 0;
+}
+
+void
+book_list_clear(struct book_list *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		free(l->v[i].code);
+		free(l->v[i].name);
+		free(l->v[i].direction);
+	}
+	free(l->v);
+	memset(l, 0, sizeof(*l));
+}
+
+int
+sq_book_add(struct store *st, const char *code, const char *name,
+	    const char *direction, const char *actor, const char *command,
+	    char *err, size_t errlen)
+{
+	static const char sql[] =
+	    "INSERT INTO books(code, name, direction, created_at)"
+	    " VALUES(?1, ?2, ?3, ?4)";
+	struct sq *q = st->conn;
+	sqlite3_stmt *s;
+	time_t	now;
+	int	rc;
+
+	if (code == NULL || code[0] == 0 || strlen(code) > 31 ||
+	    strspn(code, "abcdefghijklmnopqrstuvwxyz0123456789_-") !=
+	    strlen(code)) {
+		store_err(err, errlen, "bad book code '%s': use 1 to 31 of "
+			  "a-z, 0-9, _ and -", code != NULL ? code : "");
+		return -1;
+	}
+	if (direction == NULL || (strcmp(direction, "in") != 0 &&
+				  strcmp(direction, "out") != 0)) {
+		store_err(err, errlen, "a book's direction is in or out");
+		return -1;
+	}
+	if (sq_begin(q, err, errlen) != 0)
+		return -1;
+	now = store_now(st);
+	if ((s = sq_prep(q, sql, err, errlen)) == NULL)
+		goto fail;
+	sqlite3_bind_text(s, 1, code, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, name != NULL ? name : code, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, direction, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 4, (sqlite3_int64) now);
+	rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		if ((rc & 0xff) == SQLITE_CONSTRAINT)
+			store_err(err, errlen, "book %s exists already", code);
+		else
+			store_err(err, errlen, "%s", sqlite3_errmsg(q->db));
+		goto fail;
+	}
+	if (audit_append(q, now, actor, "book-add", 0, command, err,
+			 errlen) != 0)
+		goto fail;
+	return sq_commit(q, err, errlen);
+fail:
+	sq_rollback(q);
+	return -1;
+}
+
+int
+sq_stats(struct store *st, int year, FILE *out, char *err, size_t errlen)
+{
+	static const char *const sql[][2] = {
+		{"registered", "SELECT count(*) FROM registrations"
+		 " WHERE status = 'registered' AND (?1 = 0 OR year = ?1)"},
+		{"cancelled", "SELECT count(*) FROM registrations"
+		 " WHERE status = 'cancelled' AND (?1 = 0 OR year = ?1)"},
+		{"duplicates", "SELECT count(*) FROM arrivals"
+		 " WHERE disposition = 'duplicate' AND (?1 = 0 OR"
+		 " strftime('%Y', at, 'unixepoch', 'localtime') + 0 = ?1)"},
+		{"skipped", "SELECT count(*) FROM arrivals"
+		 " WHERE disposition = 'skipped' AND (?1 = 0 OR"
+		 " strftime('%Y', at, 'unixepoch', 'localtime') + 0 = ?1)"},
+		{"messages", "SELECT count(*) FROM messages"
+		 " WHERE ?1 = 0 OR"
+		 " strftime('%Y', received_at, 'unixepoch', 'localtime') + 0 = ?1"},
+	};
+	static const char sql_books[] =
+	    "SELECT b.code, count(r.id) FROM books b LEFT JOIN registrations r"
+	    " ON r.book = b.code AND r.status = 'registered'"
+	    " AND (?1 = 0 OR r.year = ?1) GROUP BY b.code ORDER BY b.code";
+	static const char sql_verdicts[] =
+	    "SELECT coalesce(d.sig_verdict, 'unknown'), count(*)"
+	    " FROM registrations r JOIN documents d ON d.id = r.document_id"
+	    " WHERE r.status = 'registered' AND (?1 = 0 OR r.year = ?1)"
+	    " GROUP BY 1 ORDER BY 1";
+	struct sq *q = st->conn;
+	sqlite3_stmt *s;
+
+	for (size_t i = 0; i < sizeof(sql) / sizeof(sql[0]); i++) {
+		if ((s = sq_prep(q, sql[i][1], err, errlen)) == NULL)
+			return -1;
+		sqlite3_bind_int(s, 1, year);
+		if (sqlite3_step(s) != SQLITE_ROW) {
+			store_err(err, errlen, "%s", sqlite3_errmsg(q->db));
+			sqlite3_reset(s);
+			return -1;
+		}
+		fprintf(out, "%s %" PRId64 "\n", sql[i][0],
+			(int64_t) sqlite3_column_int64(s, 0));
+		sqlite3_reset(s);
+	}
+	if ((s = sq_prep(q, sql_books, err, errlen)) == NULL)
+		return -1;
+	sqlite3_bind_int(s, 1, year);
+	while (sqlite3_step(s) == SQLITE_ROW)
+		fprintf(out, "book.%s %" PRId64 "\n", sqlite3_column_text(s, 0),
+			(int64_t) sqlite3_column_int64(s, 1));
+	sqlite3_reset(s);
+	if ((s = sq_prep(q, sql_verdicts, err, errlen)) == NULL)
+		return -1;
+	sqlite3_bind_int(s, 1, year);
+	while (sqlite3_step(s) == SQLITE_ROW)
+		fprintf(out, "signature.%s %" PRId64 "\n",
+			sqlite3_column_text(s, 0),
+			(int64_t) sqlite3_column_int64(s, 1));
+	sqlite3_reset(s);
+	return 0;
+}

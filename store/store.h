@@ -1,0 +1,267 @@
+/*
+ * store.h - the register: the only header the daemon and `vanthu` include.
+ *
+ * A struct store is one open register database.  The daemon opens one at
+ * startup, before its threads, and shares it between them: every function
+ * here may be called from any thread (one mutex serialises the
+ * connection; concurrent store_register() calls share one commit, see
+ * store.c).  A process never opens the same database twice, because
+ * POSIX advisory locks drop when any descriptor on the file is closed;
+ * store_open() refuses a second open of the same file in one process.
+ * Several processes may share one database file: numbering stays gap-free
+ * and unique because it runs inside one BEGIN IMMEDIATE transaction.
+ *
+ * Numbering (DOMAIN.md section 4): one gap-free sequence per (book, year)
+ * for incoming books; the year is the local year in the configured
+ * timezone at the moment of registration.  A number is assigned in the
+ * same transaction as the document's rows, so a crash or an error leaves
+ * neither; numbers are never reused and a cancelled entry keeps its own.
+ * Outgoing books take the document's own number and symbol.
+ *
+ * Idempotency: a message is keyed by its Message-ID (or, without one, by a
+ * digest of its envelope, subject and documents); a document is keyed by
+ * its SHA-256 within that message.  Registering the same message again
+ * (the MTA retrying after a tempfail) returns the first answers, marked
+ * as a retry, and assigns nothing.
+ *
+ * Failures: functions return 0 on success and -1 on error with a reason
+ * in the caller's buffer; a locked or busy database is an error after the
+ * busy timeout, never a hang.  Nothing here exits the process.
+ *
+ * Storage backends sit behind a table of functions (store_impl.h);
+ * SQLite is the only one so far.
+ */
+#ifndef VANTHU_STORE_H
+#define VANTHU_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <time.h>
+
+#include "facts.h"
+
+struct store;
+
+#define STORE_CREATE	0x01	/* create the database when missing */
+#define STORE_READONLY	0x02	/* no writes: list, show, export */
+
+#define STORE_DEFAULT_TIMEZONE	"Asia/Ho_Chi_Minh"
+#define STORE_ID_MAX	160	/* den/2026/123, di/2026/15/QĐ-BNV */
+
+/*
+ * Open (and, with STORE_CREATE, create and migrate) the register at path.
+ * tz names the zone whose local year numbers the register (NULL:
+ * Asia/Ho_Chi_Minh); it becomes the process's TZ, so call store_open()
+ * before starting threads.  Returns NULL with a reason in err.
+ */
+struct store *store_open(const char *path, const char *tz, int flags,
+			 char *err, size_t errlen);
+struct store *store_close(struct store *);
+
+/* Where document files live: <spool>/ab/cd/<sha256>.  When set,
+ * store_register() refuses to number a document whose file is missing; the
+ * caller must have made the file durable (fsync) before it calls. */
+void	store_set_spool(struct store *, const char *spool);
+const char *store_spool(const struct store *);
+
+/* How long a call waits for another writer before it fails with "database
+ * is locked" (default 10 seconds). */
+void	store_set_busy_timeout(struct store *, unsigned milliseconds);
+
+/* ---- Registration, for the daemon ---- */
+
+/* What to do with one document of the analysis. */
+struct doc_request {
+	const char *book;	/* NULL: den inbound, di outbound */
+	int	skip;		/* secret document, skip rule: record only */
+	const char *skip_reason;
+};
+
+struct register_request {
+	const char *outcome;	/* the message's fate: accept, quarantine... */
+	const struct doc_request *docs;	/* ndocs of the analysis, or NULL */
+	const char *actor;	/* for the audit log; NULL: "milter" */
+};
+
+enum reg_status {
+	REG_NEW,		/* numbered now */
+	REG_DUPLICATE,		/* already registered: id names that entry */
+	REG_SKIPPED,		/* not registered on request */
+	REG_UNNUMBERED,		/* outgoing document with no number of its own */
+	REG__COUNT
+};
+
+extern const char *const reg_status_names[REG__COUNT];
+
+struct doc_result {
+	enum reg_status status;
+	int	retry;		/* the same message was registered before */
+	char	id[STORE_ID_MAX];	/* "" when SKIPPED or UNNUMBERED */
+	char	book[32];
+	int	year;
+	int64_t	number;
+};
+
+struct register_result {
+	struct doc_result *docs;	/* one per document of the analysis */
+	size_t	ndocs;
+	char	error[256];
+};
+
+/*
+ * Register the documents of one message, at the end of the message, after
+ * their spool files are durable.  req (may be NULL) gives the outcome for
+ * the message row and, in req->docs, one entry per an->docs[i]: another
+ * book named by a rule, or skip (secret documents, skip rules).  Returns 0
+ * with res->docs[i] answering for an->docs[i]; the caller adds one
+ * "<HeaderPrefix>Register: <store_header_register()>" header per document
+ * whose value is not NULL, and a facts header from store_header_facts().
+ * Returns -1 with res->error when nothing was registered (the database is
+ * locked past the busy timeout, a book does not exist, a spool file is
+ * missing...): the caller applies OnStoreError; a tempfail is safe, as
+ * the MTA's retry is recognised.  Free res with register_result_clear().
+ */
+int	store_register(struct store *, const struct msg_info *,
+		       const struct analysis *, const struct register_request *,
+		       struct register_result *);
+void	register_result_clear(struct register_result *);
+
+/* Transactions run by store_register() and the messages they held since
+ * the store was opened: their ratio is the group commit's batch size. */
+void	store_commit_stats(struct store *, uint64_t *commits,
+			   uint64_t *messages);
+
+/* Header values the daemon adds (store/headers.c).  Both return allocated
+ * strings.  The register header: "den/2026/123", with " (duplicate)" or
+ * nothing, RFC 2047 encoded when the id is not ASCII.  The facts header:
+ * reference, date, issuer, type and summary of the document, each encoded
+ * as RFC 2047 words where needed and folded at 78 columns. */
+char   *store_header_register(const struct doc_result *);
+char   *store_header_facts(const struct document *);
+
+/* ---- The register, for the clerk's tool ---- */
+
+/* One registration, everything the tool shows or exports. */
+struct reg_entry {
+	int64_t	rowid;
+	char   *id;		/* den/2026/123 */
+	char   *book;
+	int	year;
+	int64_t	number;
+	char   *symbol;		/* outgoing books: the document's symbol */
+	int64_t	registered_at;	/* Unix time */
+	char   *status;		/* registered | cancelled */
+	char   *cancel_reason;
+	char   *reference;
+	char   *issuer;
+	char   *date;		/* the document's date, ISO 8601 */
+	char   *type_name;
+	char   *summary;
+	char   *urgency;
+	char   *signer;
+	char   *recipients;	/* Nơi nhận, one a line */
+	char   *signature_verdict;
+	char   *sha256;
+	char   *doc_name;
+	char   *doc_type;
+	int64_t	size;
+	char   *message_id;
+	char   *env_from;
+	char   *lead;
+	char   *coop;
+	char   *due;		/* ISO 8601 date */
+	int64_t	assigned_at;	/* 0: never */
+	char   *notes;
+	int64_t	arrivals;	/* times the document arrived, this one included */
+};
+
+struct reg_list {
+	struct reg_entry *v;
+	size_t	n;
+};
+
+struct reg_filter {
+	const char *book;
+	int	year;		/* 0: any */
+	const char *from;	/* registered on or after, YYYY-MM-DD local */
+	const char *to;		/* registered on or before, YYYY-MM-DD local */
+	const char *type;	/* type name or code, diacritics ignored */
+	const char *issuer;	/* substring, diacritics ignored */
+	const char *verdict;	/* signature verdict name */
+	const char *status;	/* registered | cancelled */
+	const char *text;	/* full-text words (FTS), diacritics ignored */
+	size_t	limit;		/* 0: all */
+};
+
+int	store_list(struct store *, const struct reg_filter *, struct reg_list *,
+		   char *err, size_t errlen);
+void	reg_list_clear(struct reg_list *);
+
+/* One registration by id ("den/2026/123", "di/2026/15/QĐ-BNV"); returns 1
+ * when found, 0 when no such registration, -1 on error (bad id too). */
+int	store_get(struct store *, const char *id, struct reg_entry *,
+		  char *err, size_t errlen);
+void	reg_entry_clear(struct reg_entry *);
+
+/* Facts with their sources, signatures and arrivals of one registration,
+ * printed as the `show` command does. */
+int	store_show(struct store *, const char *id, FILE *out,
+		   char *err, size_t errlen);
+
+/* Clerk's changes; actor and the command line go to the audit log. */
+struct reg_assign {
+	const char *lead;
+	const char *coop;
+	const char *due;	/* YYYY-MM-DD */
+	const char *notes;
+};
+int	store_assign(struct store *, const char *id, const struct reg_assign *,
+		     const char *actor, const char *command,
+		     char *err, size_t errlen);
+int	store_cancel(struct store *, const char *id, const char *reason,
+		     const char *actor, const char *command,
+		     char *err, size_t errlen);
+
+struct book {
+	char   *code;
+	char   *name;
+	char   *direction;	/* in | out */
+};
+struct book_list {
+	struct book *v;
+	size_t	n;
+};
+int	store_books(struct store *, struct book_list *, char *err, size_t errlen);
+int	store_book_add(struct store *, const char *code, const char *name,
+		       const char *direction, const char *actor,
+		       const char *command, char *err, size_t errlen);
+void	book_list_clear(struct book_list *);
+
+/* Counts for `vanthu stats`, written as "name value" lines. */
+int	store_stats(struct store *, int year, FILE *out, char *err, size_t errlen);
+
+/* The register of one book and year in number order (ND30 appendix IV
+ * columns), written to out.  Formats: "csv", "html", "xlsx" (the xlsx
+ * writer needs a file name, so out_path is used instead of out). */
+int	store_export(struct store *, const char *book, int year,
+		     const char *format, FILE *out, const char *out_path,
+		     char *err, size_t errlen);
+
+/* ---- Helpers shared by the tool and the tests ---- */
+
+/* Local date and year of t in the process's timezone (set by store_open). */
+int	store_local_year(time_t t);
+void	store_local_date(time_t t, char buf[11]);	/* YYYY-MM-DD */
+
+/* Whether s is a real calendar date YYYY-MM-DD (years 1900..9999). */
+int	store_date_valid(const char *s);
+
+/* Parse an id; book and rest point into a copy the caller frees. */
+int	store_id_parse(const char *id, char book[32], int *year,
+		       int64_t *number, char *symbol, size_t symlen);
+
+/* The path of a document in the spool, allocated. */
+char   *store_spool_path(const char *spool, const char *sha256);
+
+#endif

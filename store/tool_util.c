@@ -1,0 +1,34 @@
+/*
+ * tool_util.c - complaints and argument checks shared by `vanthu`'s
+ * commands.  Messages read "vanthu: command: reason" on stderr.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tool.h"
+
+void
+tool_fail(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "vanthu: %s: ", cmd);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+int
+tool_year(const char *cmd, const char *s)
+{
+	if (s == NULL || strlen(s) != 4 || strspn(s, "0123456789") != 4 ||
+	    atoi(s) < 1900) {
+		tool_fail(cmd, "bad year '%s': expected four digits such as 2026",
+			  s != NULL ? s : "");
+		return -1;
+	}
+	return atoi(s);
+}

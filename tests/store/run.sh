@@ -1,0 +1,425 @@
+#!/bin/sh
+# run.sh - the clerk's tool `vanthu` end to end on a sample register.
+#
+# store_load -S registers fixed sample documents with a test clock; every
+# command is then run through build/vanthu and its output compared with
+# what a clerk must see.  CSV is read back with Python's csv module, XLSX
+# unzipped with zipfile and its sheet XML read, so the ND30 column order is
+# checked in the files themselves.
+top=${VANTHU_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
+build=${VANTHU_BUILD:-build}
+case $build in /*) ;; *) build=$top/$build ;; esac
+V=$build/vanthu
+LOAD=$build/tests/tools/store_load
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/vanthu-store.XXXXXX") || exit 1
+trap 'rm -rf "$tmp"' EXIT INT TERM
+n=0
+fails=0
+
+ok() {	# ok SENTENCE STATUS
+	n=$((n + 1))
+	if [ "$2" -eq 0 ]; then
+		echo "ok $n - $1"
+	else
+		echo "not ok $n - $1"
+		fails=$((fails + 1))
+	fi
+}
+
+same() {	# same SENTENCE EXPECTED-FILE ACTUAL-FILE
+	if cmp -s "$2" "$3"; then
+		ok "$1" 0
+	else
+		ok "$1" 1
+		diff -u "$2" "$3" | sed 's/^/# /' | head -40
+	fi
+}
+
+mkdir -p "$tmp/spool" "$tmp/out"
+cat >"$tmp/vanthu.conf" <<CONF
+# the daemon's names the tool does not need are ignored
+Socket unix:$tmp/milter.sock
+Database $tmp/register.sqlite
+Spool    $tmp/spool
+Timezone Asia/Ho_Chi_Minh
+CONF
+vt() { "$V" -c "$tmp/vanthu.conf" "$@"; }
+
+# 1: the sample register
+"$LOAD" -d "$tmp/register.sqlite" -s "$tmp/spool" -S >"$tmp/sample.out" 2>&1
+cat >"$tmp/exp" <<'EXP'
+<s1@bnv.gov.vn> new den/2026/1
+<s2@hcm.gov.vn> new den/2026/2
+<s3@other.gov.vn> duplicate den/2026/1
+<s4@tu.dcs.vn> new den/2026/3
+<s5@bqp.gov.vn> skipped -
+<s6@hcm.gov.vn> new di/2026/101/QĐ-UBND
+EXP
+same "the sample messages are numbered, deduplicated and skipped as expected" "$tmp/exp" "$tmp/sample.out"
+
+# 2: list
+vt list >"$tmp/act" 2>&1
+printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' \
+  den/2026/1 2026-03-02 15/QĐ-BNV "BỘ NỘI VỤ" "Quyết định: Về việc ban hành Quy chế công tác văn thư" valid registered \
+  den/2026/2 2026-03-02 572/UBND-VP "ỦY BAN NHÂN DÂN THÀNH PHỐ HỒ CHÍ MINH" 'Công văn: Về việc gửi, nhận văn bản điện tử, "khẩn"' untrusted registered \
+  den/2026/3 2026-03-06 90/KH/TU "TỈNH ỦY BÌNH ĐỊNH" "Kế hoạch: Triển khai chuyển đổi số năm 2026" absent registered \
+  di/2026/101/QĐ-UBND 2026-03-07 101/QĐ-UBND "ỦY BAN NHÂN DÂN QUẬN 1" "Quyết định: Phê duyệt kế hoạch năm" valid registered >"$tmp/exp"
+same "list prints every registration in book and number order" "$tmp/exp" "$tmp/act"
+
+# 3: list --json
+vt list --json >"$tmp/list.json"
+python3 - "$tmp/list.json" <<'PY'
+import json, sys
+a = json.load(open(sys.argv[1], encoding="utf-8"))
+want = ["id", "book", "year", "number", "registered_at", "reference", "issuer",
+        "date", "type_name", "summary", "signature_verdict", "status",
+        "sha256", "message_id"]
+assert [e["id"] for e in a] == ["den/2026/1", "den/2026/2", "den/2026/3",
+                                "di/2026/101/QĐ-UBND"], a
+for e in a:
+    for k in want:
+        assert k in e, k
+e = a[0]
+assert e["book"] == "den" and e["year"] == 2026 and e["number"] == 1
+assert e["registered_at"] == "2026-03-02T09:00:00+07:00", e["registered_at"]
+assert e["reference"] == "15/QĐ-BNV" and e["issuer"] == "BỘ NỘI VỤ"
+assert e["date"] == "2026-02-27" and e["type_name"] == "Quyết định"
+assert e["summary"] == "Về việc ban hành Quy chế công tác văn thư"
+assert e["signature_verdict"] == "valid" and e["status"] == "registered"
+assert e["message_id"] == "<s1@bnv.gov.vn>" and e["arrivals"] == 2
+assert e["sha256"] == "e05b711b8438f1a9c13dfbbaddc24f6411fac2c00fa319d423f6b13fdc91e07c"
+assert a[1]["summary"] == 'Về việc gửi, nhận văn bản điện tử, "khẩn"'
+assert a[3]["number"] == 101 and a[3]["symbol"] == "QĐ-UBND"
+PY
+ok "list --json prints an array with the documented fields and values" $?
+
+# 4: filters
+ids() { vt list "$@" --json | python3 -c 'import json,sys; print(" ".join(e["id"] for e in json.load(sys.stdin)))'; }
+t=0
+[ "$(ids --book di)" = "di/2026/101/QĐ-UBND" ] || t=1
+[ "$(ids --book den --year 2026)" = "den/2026/1 den/2026/2 den/2026/3" ] || t=1
+[ "$(ids --year 2025)" = "" ] || t=1
+[ "$(ids --from 2026-03-02 --to 2026-03-02)" = "den/2026/1 den/2026/2" ] || t=1
+[ "$(ids --from 2026-03-03)" = "den/2026/3 di/2026/101/QĐ-UBND" ] || t=1
+[ "$(ids --type 'quyet dinh')" = "den/2026/1 di/2026/101/QĐ-UBND" ] || t=1
+[ "$(ids --type KH)" = "den/2026/3" ] || t=1
+[ "$(ids --issuer 'noi vu')" = "den/2026/1" ] || t=1
+[ "$(ids --issuer 'Ủy ban')" = "den/2026/2 di/2026/101/QĐ-UBND" ] || t=1
+[ "$(ids --verdict untrusted)" = "den/2026/2" ] || t=1
+[ "$(ids --limit 2)" = "den/2026/1 den/2026/2" ] || t=1
+ok "list filters by book, year, dates, type, issuer, verdict and limit" $t
+
+# 5: search, with and without diacritics
+t=0
+[ "$(vt search 'quyết định' | cut -f1 | tr '\n' ' ')" = "den/2026/1 di/2026/101/QĐ-UBND " ] || t=1
+[ "$(vt search quyet dinh | cut -f1 | tr '\n' ' ')" = "den/2026/1 di/2026/101/QĐ-UBND " ] || t=1
+[ "$(vt search QUYẾT ĐỊNH | cut -f1 | tr '\n' ' ')" = "den/2026/1 di/2026/101/QĐ-UBND " ] || t=1
+ok "search finds Vietnamese words typed with or without diacritics" $t
+t=0
+[ "$(vt search chuyen doi so | cut -f1)" = "den/2026/3" ] || t=1
+[ "$(vt search 'văn bản điện tử' | cut -f1)" = "den/2026/2" ] || t=1
+[ "$(vt search --book den 'van thu' | cut -f1)" = "den/2026/1" ] || t=1
+[ "$(vt search 'qd-bnv' | cut -f1)" = "den/2026/1" ] || t=1
+[ "$(vt search 'tài liệu mật' | wc -l)" -eq 0 ] || t=1
+[ "$(vt search 'khong co' | wc -l)" -eq 0 ] || t=1
+ok "search looks in summary, issuer, reference and text, never in skipped documents" $t
+vt search '"*(' >"$tmp/act" 2>&1
+echo "vanthu: search: nothing to search for in '\"*('" >"$tmp/exp"
+same "search refuses a query with no words" "$tmp/exp" "$tmp/act"
+
+# 6: show
+vt show den/2026/1 >"$tmp/act" 2>&1
+cat >"$tmp/exp" <<'EXP'
+Registration: den/2026/1
+Status: registered
+Registered: 2026-03-02 09:00:00
+Reference: 15/QĐ-BNV
+Issuer: BỘ NỘI VỤ
+Date: 2026-02-27
+Type: Quyết định
+Summary: Về việc ban hành Quy chế công tác văn thư
+Signer: Nguyễn Văn A
+Document: Quyết định 15.signed.pdf
+Document type: application/pdf
+Size: 10
+SHA-256: e05b711b8438f1a9c13dfbbaddc24f6411fac2c00fa319d423f6b13fdc91e07c
+Signature: valid
+Message-ID: <s1@bnv.gov.vn>
+From: vanthu@example.gov.vn
+Facts:
+  date: 2026-02-27 [text, 90]
+  issuer: BỘ NỘI VỤ [text, 80]
+  number: 15 [text, 90]
+  reference: 15/QĐ-BNV [text, 90]
+  signer_name: Nguyễn Văn A [text, 60]
+  summary: Về việc ban hành Quy chế công tác văn thư [text, 70]
+  symbol: QĐ-BNV [text, 90]
+  type_code: QĐ [text, 90]
+  type_name: Quyết định [text, 90]
+Signatures:
+  1. valid: Nguyễn Văn A (BỘ NỘI VỤ), signed 2026-02-27T02:00:00Z (timestamp), covers the whole file
+Arrivals:
+  2026-03-02 09:00:00 new <s1@bnv.gov.vn> from vanthu@example.gov.vn
+  2026-03-05 08:00:00 duplicate <s3@other.gov.vn> from vanthu@example.gov.vn
+History:
+  2026-03-02 09:00:00 milter register: den/2026/1
+  2026-03-05 08:00:00 milter arrived-again: <s3@other.gov.vn>
+EXP
+same "show prints the entry, its facts with sources, signatures, arrivals and history" "$tmp/exp" "$tmp/act"
+
+# 7: get
+vt get den/2026/2 -o "$tmp/out" >"$tmp/act" 2>&1
+echo "$tmp/out/_.._CV 572.pdf" >"$tmp/exp"
+t=0
+cmp -s "$tmp/exp" "$tmp/act" || t=1
+[ "$(cat "$tmp/out/_.._CV 572.pdf")" = "sample two" ] || t=1
+[ "$(ls "$tmp/out" | wc -l)" -eq 1 ] || t=1
+ok "get writes the original file under its decoded name, made safe" $t
+vt get den/2026/2 -o "$tmp/out" >"$tmp/act" 2>&1
+t=$?
+echo "vanthu: get: $tmp/out/_.._CV 572.pdf: exists already, not overwritten" >"$tmp/exp"
+[ $t -eq 1 ] && cmp -s "$tmp/exp" "$tmp/act"
+ok "get never overwrites a file" $?
+vt get den/2026/1 -o "$tmp/out" >/dev/null 2>&1
+[ "$(cat "$tmp/out/Quyết định 15.signed.pdf")" = "sample one" ]
+ok "get keeps a Vietnamese file name" $?
+sha=$(printf 'sample four' | sha256sum | cut -c1-64)
+printf 'tampered' >"$tmp/spool/$(echo "$sha" | cut -c1-2)/$(echo "$sha" | cut -c3-4)/$sha"
+vt get den/2026/3 -o "$tmp/out" >"$tmp/act" 2>&1
+t=$?
+[ $t -eq 1 ] && grep -q "damaged in the spool" "$tmp/act" && [ ! -e "$tmp/out/Kế hoạch 90.docx" ]
+ok "get refuses a spool file whose SHA-256 does not match" $?
+
+# 8: export CSV, read back
+vt export --book den --year 2026 --format csv -o "$tmp/den.csv" >"$tmp/act" 2>&1
+python3 - "$tmp/den.csv" <<'PY'
+import csv, sys
+raw = open(sys.argv[1], "rb").read()
+assert raw.startswith(b"\xef\xbb\xbf") and b"\r\n" in raw
+rows = list(csv.reader(open(sys.argv[1], encoding="utf-8-sig", newline="")))
+assert rows[0] == ["Ngày đến", "Số đến", "Tác giả", "Số, ký hiệu",
+    "Ngày tháng văn bản", "Tên loại và trích yếu nội dung",
+    "Đơn vị hoặc người nhận", "Ngày chuyển", "Ký nhận", "Ghi chú"], rows[0]
+assert [r[1] for r in rows[1:]] == ["1", "2", "3"], rows
+assert rows[1] == ["02/03/2026", "1", "BỘ NỘI VỤ", "15/QĐ-BNV", "27/02/2026",
+    "Quyết định: Về việc ban hành Quy chế công tác văn thư", "", "", "",
+    "Nhận 2 lần"], rows[1]
+assert rows[2][5] == 'Công văn: Về việc gửi, nhận văn bản điện tử, "khẩn"'
+assert len(rows) == 4
+PY
+ok "CSV export reads back with the ND30 incoming columns in order" $?
+
+# 9: export XLSX, unzipped and read
+vt export --book den --year 2026 --format xlsx -o "$tmp/den.xlsx" >"$tmp/act" 2>&1
+python3 - "$tmp/den.xlsx" <<'PY'
+import re, sys, zipfile
+import xml.etree.ElementTree as ET
+ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
+z = zipfile.ZipFile(sys.argv[1])
+shared = []
+if "xl/sharedStrings.xml" in z.namelist():
+    for si in ET.fromstring(z.read("xl/sharedStrings.xml")).findall("m:si", ns):
+        shared.append("".join(t.text or "" for t in si.iter("{%s}t" % ns["m"])))
+sheet = ET.fromstring(z.read("xl/worksheets/sheet1.xml"))
+rows = []
+for row in sheet.find("m:sheetData", ns).findall("m:row", ns):
+    cells = {}
+    for c in row.findall("m:c", ns):
+        col = re.match(r"[A-Z]+", c.get("r")).group(0)
+        v = c.find("m:v", ns)
+        if c.get("t") == "s":
+            cells[col] = shared[int(v.text)]
+        elif c.get("t") == "inlineStr":
+            cells[col] = "".join(t.text or "" for t in c.iter("{%s}t" % ns["m"]))
+        else:
+            cells[col] = v.text if v is not None else ""
+    rows.append([cells.get(k, "") for k in "ABCDEFGHIJ"])
+assert rows[0] == ["Ngày đến", "Số đến", "Tác giả", "Số, ký hiệu",
+    "Ngày tháng văn bản", "Tên loại và trích yếu nội dung",
+    "Đơn vị hoặc người nhận", "Ngày chuyển", "Ký nhận", "Ghi chú"], rows[0]
+assert [r[1] for r in rows[1:]] == ["1", "2", "3"], rows
+assert rows[3][2] == "TỈNH ỦY BÌNH ĐỊNH" and rows[3][3] == "90/KH/TU"
+setup = sheet.find("m:pageSetup", ns)
+assert setup.get("orientation") == "landscape" and setup.get("paperSize") == "9"
+PY
+ok "XLSX export unzips to a sheet with the ND30 columns in order, A4 landscape" $?
+
+vt export --book den --year 2026 --format xlsx >"$tmp/stdout.xlsx" 2>"$tmp/act"
+python3 -c 'import sys, zipfile; z = zipfile.ZipFile(sys.argv[1]); assert "xl/worksheets/sheet1.xml" in z.namelist()' "$tmp/stdout.xlsx" &&
+    [ ! -s "$tmp/act" ]
+ok "XLSX export can go to standard output" $?
+
+# 10: HTML and the outgoing book
+vt export --book den --year 2026 --format html >"$tmp/den.html" 2>&1
+python3 - "$tmp/den.html" <<'PY'
+import sys, html.parser
+class P(html.parser.HTMLParser):
+    def __init__(s):
+        super().__init__(); s.th = []; s.rows = []; s.cell = None
+    def handle_starttag(s, tag, a):
+        if tag in ("th", "td"): s.cell = ""
+        if tag == "tr": s.rows.append([])
+    def handle_endtag(s, tag):
+        if tag in ("th", "td"): s.rows[-1].append(s.cell); s.cell = None
+    def handle_data(s, d):
+        if s.cell is not None: s.cell += d
+text = open(sys.argv[1], encoding="utf-8").read()
+assert "@page { size: A4 landscape;" in text
+p = P(); p.feed(text)
+assert p.rows[0] == ["Ngày đến", "Số đến", "Tác giả", "Số, ký hiệu",
+    "Ngày tháng văn bản", "Tên loại và trích yếu nội dung",
+    "Đơn vị hoặc người nhận", "Ngày chuyển", "Ký nhận", "Ghi chú"]
+assert [r[1] for r in p.rows[1:]] == ["1", "2", "3"]
+assert p.rows[2][5] == 'Công văn: Về việc gửi, nhận văn bản điện tử, "khẩn"'
+PY
+ok "HTML export is a printable A4 landscape table with the ND30 columns" $?
+vt export --book di --year 2026 --format csv >"$tmp/di.csv"
+python3 - "$tmp/di.csv" <<'PY'
+import csv, sys
+rows = list(csv.reader(open(sys.argv[1], encoding="utf-8-sig", newline="")))
+assert rows[0] == ["Số, ký hiệu", "Ngày tháng văn bản",
+    "Tên loại và trích yếu nội dung", "Người ký", "Nơi nhận",
+    "Đơn vị, người nhận bản lưu", "Số lượng bản", "Ngày chuyển", "Ký nhận",
+    "Ghi chú"], rows[0]
+assert rows[1] == ["101/QĐ-UBND", "07/03/2026",
+    "Quyết định: Phê duyệt kế hoạch năm", "Trần Thị B", "vanthu@hcm.gov.vn",
+    "", "", "07/03/2026", "", ""], rows[1]
+PY
+ok "the outgoing book exports with the ND30 outgoing columns and the recipients" $?
+vt export --book den --year 2026 --format pdf >"$tmp/act" 2>&1
+echo "vanthu: export: unknown export format 'pdf': use csv, html or xlsx" >"$tmp/exp"
+same "export names the formats it knows" "$tmp/exp" "$tmp/act"
+
+# 11: assign and cancel
+vt assign den/2026/2 --lead "Phòng Tổ chức" --coop "Văn phòng" --due 2026-02-30 >"$tmp/act" 2>&1
+echo "vanthu: assign: bad date '2026-02-30': expected YYYY-MM-DD" >"$tmp/exp"
+same "assign refuses a date that does not exist" "$tmp/exp" "$tmp/act"
+vt assign den/2026/2 --lead "Phòng Tổ chức" --coop "Văn phòng" --due 2026-03-20 >"$tmp/act" 2>&1
+t=$?
+echo "den/2026/2 assigned" >"$tmp/exp"
+cmp -s "$tmp/exp" "$tmp/act" && [ $t -eq 0 ] &&
+vt show den/2026/2 | grep -qx 'Lead: Phòng Tổ chức' &&
+vt show den/2026/2 | grep -qx 'Co-operating: Văn phòng' &&
+vt show den/2026/2 | grep -qx 'Due: 2026-03-20'
+ok "assign records the lead handler, co-operating units and deadline" $?
+vt cancel den/2026/3 >"$tmp/act" 2>&1
+t=$?
+[ $t -eq 2 ] && grep -q "usage: vanthu cancel ID --reason TEXT" "$tmp/act"
+ok "cancel needs a reason" $?
+vt cancel den/2026/3 --reason "Gửi nhầm địa chỉ" >"$tmp/act" 2>&1
+echo "den/2026/3 cancelled; its number stays taken" >"$tmp/exp"
+same "cancel keeps the number" "$tmp/exp" "$tmp/act"
+vt cancel den/2026/3 --reason "again" >"$tmp/act" 2>&1
+echo "vanthu: cancel: den/2026/3 is cancelled" >"$tmp/exp"
+same "a cancelled entry cannot be cancelled again" "$tmp/exp" "$tmp/act"
+vt export --book den --year 2026 --format csv >"$tmp/den2.csv"
+python3 - "$tmp/den2.csv" <<'PY'
+import csv, sys
+rows = list(csv.reader(open(sys.argv[1], encoding="utf-8-sig", newline="")))
+assert [r[1] for r in rows[1:]] == ["1", "2", "3"]
+assert rows[2][6] == "Phòng Tổ chức; phối hợp: Văn phòng", rows[2]
+assert rows[2][7] != "", rows[2]
+assert rows[3][9] == "Đã hủy: Gửi nhầm địa chỉ", rows[3]
+PY
+ok "the export shows the routing and the cancelled entry under its number" $?
+[ "$(vt list --status cancelled | cut -f1)" = "den/2026/3" ]
+ok "list shows cancelled entries on request" $?
+me=$(id -un)
+sqlite3 "$tmp/register.sqlite" "SELECT actor || ' ' || action || ' ' || detail FROM audit WHERE action IN ('assign','cancel') ORDER BY id" >"$tmp/act"
+cat >"$tmp/exp" <<EXP
+$me assign $V -c $tmp/vanthu.conf assign den/2026/2 --lead Phòng Tổ chức --coop Văn phòng --due 2026-03-20
+$me cancel $V -c $tmp/vanthu.conf cancel den/2026/3 --reason Gửi nhầm địa chỉ
+EXP
+same "the audit log keeps each clerk's command" "$tmp/exp" "$tmp/act"
+
+# 12: books and stats
+vt books add mat --name "Sổ văn bản mật" --direction in >"$tmp/act" 2>&1
+vt books >>"$tmp/act" 2>&1
+vt books add mat --name "again" >>"$tmp/act" 2>&1
+vt books add "Bad/Code" --name x >>"$tmp/act" 2>&1
+printf 'den\tin\tSổ đăng ký văn bản đến\ndi\tout\tSổ đăng ký văn bản đi\nmat\tin\tSổ văn bản mật\n' >"$tmp/exp"
+echo "vanthu: books: book mat exists already" >>"$tmp/exp"
+echo "vanthu: books: bad book code 'Bad/Code': use 1 to 31 of a-z, 0-9, _ and -" >>"$tmp/exp"
+same "books lists the books and an administrator can add one" "$tmp/exp" "$tmp/act"
+vt stats --year 2026 >"$tmp/act" 2>&1
+cat >"$tmp/exp" <<'EXP'
+registered 3
+cancelled 1
+duplicates 1
+skipped 1
+messages 6
+book.den 2
+book.di 1
+book.mat 0
+signature.untrusted 1
+signature.valid 2
+EXP
+same "stats counts the year's register" "$tmp/exp" "$tmp/act"
+
+# 13: clear messages
+: >"$tmp/act"
+vt show den/2026/9 >>"$tmp/act" 2>&1; echo "rc=$?" >>"$tmp/act"
+vt show den/26/1 >>"$tmp/act" 2>&1; echo "rc=$?" >>"$tmp/act"
+vt list --from 2026-13-01 >>"$tmp/act" 2>&1; echo "rc=$?" >>"$tmp/act"
+vt list --year 26 >>"$tmp/act" 2>&1; echo "rc=$?" >>"$tmp/act"
+"$V" -d "$tmp/none.sqlite" list >>"$tmp/act" 2>&1; echo "rc=$?" >>"$tmp/act"
+vt frobnicate >/dev/null 2>>"$tmp/act"; echo "rc=$?" >>"$tmp/act"
+cat >"$tmp/exp" <<EXP
+vanthu: show: no registration den/2026/9
+rc=1
+vanthu: show: bad registration id 'den/26/1': expected book/year/number such as den/2026/123
+rc=1
+vanthu: list: bad date '2026-13-01': expected YYYY-MM-DD
+rc=2
+vanthu: list: bad year '26': expected four digits such as 2026
+rc=2
+vanthu: list: $tmp/none.sqlite: no such database
+rc=1
+vanthu: frobnicate: unknown command
+EXP
+sed -i '/^usage:/d; /^       vanthu/d' "$tmp/act"
+echo "rc=2" >>"$tmp/exp"
+same "unknown ids, bad dates, a missing database and unknown commands get clear messages" "$tmp/exp" "$tmp/act"
+printf 'not a database at all, just text\n%.0s' $(seq 200) >"$tmp/junk.sqlite"
+"$V" -d "$tmp/junk.sqlite" list >"$tmp/act" 2>&1
+echo "vanthu: list: $tmp/junk.sqlite: file is not a database" >"$tmp/exp"
+same "a file that is not a register is named as such" "$tmp/exp" "$tmp/act"
+
+printf 'Database %s\nTimezone Mars/Base\n' "$tmp/register.sqlite" >"$tmp/bad.conf"
+"$V" -c "$tmp/bad.conf" list >"$tmp/act" 2>&1
+echo "vanthu: list: $tmp/bad.conf:2: Timezone: unknown time zone \"Mars/Base\"" >"$tmp/exp"
+same "a bad configuration is refused with its file and line" "$tmp/exp" "$tmp/act"
+
+# 14: a locked database
+python3 - "$tmp/register.sqlite" "$tmp/locked" <<'PY' &
+import sqlite3, sys, time, os
+c = sqlite3.connect(sys.argv[1], isolation_level=None)
+c.execute("BEGIN IMMEDIATE")
+open(sys.argv[2], "w").close()
+time.sleep(4)
+c.execute("ROLLBACK")
+PY
+holder=$!
+i=0
+while [ ! -e "$tmp/locked" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+vt -w 1 assign den/2026/1 --lead X >"$tmp/act" 2>&1
+echo "vanthu: assign: database is locked by another process (waited 1.0 s)" >"$tmp/exp"
+same "a locked database is reported, not waited for forever" "$tmp/exp" "$tmp/act"
+vt list --book den | cut -f1 | tr '\n' ' ' >"$tmp/act"
+printf 'den/2026/1 den/2026/2 den/2026/3 ' >"$tmp/exp"
+same "readers are not blocked by a writer" "$tmp/exp" "$tmp/act"
+wait $holder
+
+# 15: a register someone tampered with is not exported or numbered on
+cp "$tmp/register.sqlite" "$tmp/tampered.sqlite"
+sqlite3 "$tmp/tampered.sqlite" "INSERT INTO registrations(book, year, number,
+    registered_at, document_id, message_id) VALUES('den', 2026, 5, 0, 1, 1)"
+"$V" -d "$tmp/tampered.sqlite" export --book den --year 2026 --format csv >"$tmp/act" 2>&1
+echo "vanthu: export: register den/2026 is not complete: number 4 is missing" >"$tmp/exp"
+same "an incoming register with a gap is not exported" "$tmp/exp" "$tmp/act"
+"$LOAD" -d "$tmp/tampered.sqlite" -n 1 -p late -T 1772416800 >"$tmp/act" 2>&1
+grep -q "register den/2026 is inconsistent: counter at 3 but last number 5" "$tmp/act"
+ok "numbering stops rather than skip or repeat a number in a tampered register" $?
+
+echo "1..$n"
+[ $fails -eq 0 ]

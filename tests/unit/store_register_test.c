@@ -1,0 +1,439 @@
+/*
+ * store_register_test.c - numbering, duplicates, retries, skips, outgoing
+ * documents, the year boundary and rollback of the register.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <pthread.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "store_fixture.h"
+
+static const char ISSUER[] = "BỘ NỘI VỤ";
+
+static void
+numbers_run_from_one(void **state)
+{
+	struct fixture *fx = fx_new(FX_T0);
+	char	id[STORE_ID_MAX];
+
+	(void) state;
+	assert_int_equal(fx_register1(fx, "<a@x>", DIR_INBOUND, "doc a", "15",
+				      "QĐ-BNV", ISSUER, "Về việc a", id, NULL),
+			 REG_NEW);
+	assert_string_equal(id, "den/2026/1");
+	assert_int_equal(fx_register1(fx, "<b@x>", DIR_INBOUND, "doc b", "16",
+				      "QĐ-BNV", ISSUER, "Về việc b", id, NULL),
+			 REG_NEW);
+	assert_string_equal(id, "den/2026/2");
+	assert_int_equal(fx_register1(fx, "<c@x>", DIR_INBOUND, "doc c", NULL,
+				      NULL, NULL, NULL, id, NULL), REG_NEW);
+	assert_string_equal(id, "den/2026/3");
+	fx_free(fx);
+}
+
+static void
+same_bytes_get_no_new_number(void **state)
+{
+	struct fixture *fx = fx_new(FX_T0);
+	struct reg_entry e;
+	char	id[STORE_ID_MAX], err[256];
+
+	(void) state;
+	fx_register1(fx, "<a@x>", DIR_INBOUND, "doc a", "15", "QĐ-BNV", ISSUER,
+		     "Về việc a", id, NULL);
+	assert_int_equal(fx_register1(fx, "<again@x>", DIR_INBOUND, "doc a",
+				      NULL, NULL, NULL, NULL, id, NULL),
+			 REG_DUPLICATE);
+	assert_string_equal(id, "den/2026/1");
+	assert_int_equal(store_get(fx->st, "den/2026/1", &e, err, sizeof(err)), 1);
+	assert_int_equal(e.arrivals, 2);
+	reg_entry_clear(&e);
+	/* and the next new document still gets 2 */
+	fx_register1(fx, "<b@x>", DIR_INBOUND, "doc b", NULL, NULL, NULL, NULL,
+		     id, NULL);
+	assert_string_equal(id, "den/2026/2");
+	fx_free(fx);
+}
+
+static void
+same_reference_and_issuer_is_a_duplicate(void **state)
+{
+	struct fixture *fx = fx_new(FX_T0);
+	char	id[STORE_ID_MAX];
+
+	(void) state;
+	fx_register1(fx, "<a@x>", DIR_INBOUND, "scan 1", "05", "QĐ-BNV", ISSUER,
+		     NULL, id, NULL);
+	/* other bytes, number without its zero, symbol and issuer typed
+	 * without diacritics: the same document */
+	assert_int_equal(fx_register1(fx, "<b@x>", DIR_INBOUND, "scan 2", "5",
+				      "QD-BNV", "Bo Noi vu", NULL, id, NULL),
+			 REG_DUPLICATE);
+	assert_string_equal(id, "den/2026/1");
+	/* another issuer: a new document */
+	assert_int_equal(fx_register1(fx, "<c@x>", DIR_INBOUND, "scan 3", "05",
+				      "QĐ-BNV", "BỘ TÀI CHÍNH", NULL, id, NULL),
+			 REG_NEW);
+	assert_string_equal(id, "den/2026/2");
+	fx_free(fx);
+}
+
+static void
+a_retried_message_is_registered_once(void **state)
+{
+	struct fixture *fx = fx_new(FX_T0);
+	char	id[STORE_ID_MAX];
+	int	retry = -1;
+
+	(void) state;
+	fx_register1(fx, "<r@x>", DIR_INBOUND, "doc r", "1", "TB-UBND", ISSUER,
+		     NULL, id, &retry);
+	assert_string_equal(id, "den/2026/1");
+	assert_int_equal(retry, 0);
+	assert_int_equal(fx_register1(fx, "<r@x>", DIR_INBOUND, "doc r", "1",
+				      "TB-UBND", ISSUER, NULL, id, &retry),
+			 REG_NEW);
+	assert_string_equal(id, "den/2026/1");
+	assert_int_equal(retry, 1);
+	/* without a Message-ID the envelope digest keys the message */
+	fx_register1(fx, NULL, DIR_INBOUND, "doc s", NULL, NULL, NULL, NULL, id,
+		     &retry);
+	assert_string_equal(id, "den/2026/2");
+	assert_int_equal(retry, 0);
+	fx_register1(fx, NULL, DIR_INBOUND, "doc s", NULL, NULL, NULL, NULL, id,
+		     &retry);
+	assert_string_equal(id, "den/2026/2");
+	assert_int_equal(retry, 1);
+	fx_free(fx);
+}
+
+static void
+one_message_with_several_documents(void **state)
+{
+	struct fixture *fx = fx_new(FX_T0);
+	struct msg_info m;
+	struct analysis an = {0};
+	struct register_result res = {0};
+	struct doc_request dr[4] = {
+		{0}, {.skip = 1, .skip_reason = "secret: MẬT"}, {0}, {0},
+	};
+	struct register_request req = { .outcome = "accept", .docs = dr };
+
+	(void) state;
+	fx_msg(&m, "<many@x>", DIR_INBOUND);
+	fx_doc(&an, "first", NULL, NULL, NULL, NULL);
+	fx_doc(&an, "secret", NULL, NULL, NULL, NULL);
+	fx_doc(&an, "second", NULL, NULL, NULL, NULL);
+	fx_doc(&an, "first", NULL, NULL, NULL, NULL);	/* attached twice */
+	assert_int_equal(store_register(fx->st, &m, &an, &req, &res), 0);
+	assert_int_equal(res.ndocs, 4);
+	assert_int_equal(res.docs[0].status, REG_NEW);
+	assert_string_equal(res.docs[0].id, "den/2026/1");
+	assert_int_equal(res.docs[1].status, REG_SKIPPED);
+	assert_string_equal(res.docs[1].id, "");
+	assert_int_equal(res.docs[2].status, REG_NEW);
+	assert_string_equal(res.docs[2].id, "den/2026/2");
+	assert_int_equal(res.docs[3].status, REG_DUPLICATE);
+	assert_string_equal(res.docs[3].id, "den/2026/1");
+	register_result_clear(&res);
+	/* the retry answers the same, document by document */
+	assert_int_equal(store_register(fx->st, &m, &an, &req, &res), 0);
+	assert_int_equal(res.docs[0].retry, 1);
+	assert_string_equal(res.docs[0].id, "den/2026/1");
+	assert_int_equal(res.docs[1].status, REG_SKIPPED);
+	assert_string_equal(res.docs[2].id, "den/2026/2");
+	assert_int_equal(res.docs[3].status, REG_DUPLICATE);
+	assert_string_equal(res.docs[3].id, "den/2026/1");
+	register_result_clear(&res);
+	analysis_clear(&an);
+	msg_info_clear(&m);
+	fx_free(fx);
+}
+
+static void
+outgoing_documents_keep_their_own_number(void **state)
+{
+	struct fixture *fx = fx_new(FX_T0);
+	struct reg_entry e;
+	char	id[STORE_ID_MAX], err[256];
+
+	(void) state;
+	assert_int_equal(fx_register1(fx, "<o@x>", DIR_OUTBOUND, "out 1", "15",
+				      "QĐ-UBND", "UBND TỈNH", "Về việc x", id,
+				      NULL), REG_NEW);
+	assert_string_equal(id, "di/2026/15/QĐ-UBND");
+	assert_int_equal(store_get(fx->st, id, &e, err, sizeof(err)), 1);
+	assert_string_equal(e.recipients, "vanthu@hcm.gov.vn\nso-noi-vu@hcm.gov.vn");
+	assert_int_equal(e.number, 15);
+	reg_entry_clear(&e);
+	/* no number of its own: vanthu invents none */
+	assert_int_equal(fx_register1(fx, "<o2@x>", DIR_OUTBOUND, "out 2", NULL,
+				      NULL, NULL, NULL, id, NULL), REG_UNNUMBERED);
+	assert_string_equal(id, "");
+	/* the incoming book is untouched */
+	assert_int_equal(fx_register1(fx, "<i@x>", DIR_INBOUND, "in 1", NULL,
+				      NULL, NULL, NULL, id, NULL), REG_NEW);
+	assert_string_equal(id, "den/2026/1");
+	fx_free(fx);
+}
+
+static void
+the_year_turns_at_local_midnight(void **state)
+{
+	/* 2026-12-31 23:59:59 +07 and one second later, which is
+	 * 2026-12-31 17:00:00 UTC: still 2026 in UTC. */
+	struct fixture *fx = fx_new((time_t) 1798736399);
+	char	id[STORE_ID_MAX];
+
+	(void) state;
+	fx_register1(fx, "<y1@x>", DIR_INBOUND, "y1", NULL, NULL, NULL, NULL,
+		     id, NULL);
+	assert_string_equal(id, "den/2026/1");
+	fx_register1(fx, "<y2@x>", DIR_INBOUND, "y2", NULL, NULL, NULL, NULL,
+		     id, NULL);
+	assert_string_equal(id, "den/2026/2");
+	fx->now++;
+	fx_register1(fx, "<y3@x>", DIR_INBOUND, "y3", NULL, NULL, NULL, NULL,
+		     id, NULL);
+	assert_string_equal(id, "den/2027/1");
+	fx_register1(fx, "<y4@x>", DIR_INBOUND, "y4", NULL, NULL, NULL, NULL,
+		     id, NULL);
+	assert_string_equal(id, "den/2027/2");
+	assert_int_equal(store_local_year((time_t) 1798736400), 2027);
+	fx_free(fx);
+}
+
+static void
+a_missing_spool_file_takes_no_number(void **state)
+{
+	struct fixture *fx = fx_new(FX_T0);
+	char	id[STORE_ID_MAX], sha[65], *p, dir[256];
+	FILE   *f;
+
+	(void) state;
+	store_set_spool(fx->st, fx->dir);
+	assert_int_equal(fx_register1(fx, "<s@x>", DIR_INBOUND, "spooled", NULL,
+				      NULL, NULL, NULL, id, NULL), -1);
+	fx_sha("spooled", sha);
+	snprintf(dir, sizeof(dir), "%s/%.2s", fx->dir, sha);
+	mkdir(dir, 0700);
+	snprintf(dir, sizeof(dir), "%s/%.2s/%.2s", fx->dir, sha, sha + 2);
+	mkdir(dir, 0700);
+	p = store_spool_path(fx->dir, sha);
+	f = fopen(p, "w");
+	assert_non_null(f);
+	fputs("spooled", f);
+	fclose(f);
+	free(p);
+	assert_int_equal(fx_register1(fx, "<s@x>", DIR_INBOUND, "spooled", NULL,
+				      NULL, NULL, NULL, id, NULL), REG_NEW);
+	assert_string_equal(id, "den/2026/1");
+	fx_free(fx);
+}
+
+static void
+an_unknown_book_is_an_error(void **state)
+{
+	struct fixture *fx = fx_new(FX_T0);
+	struct msg_info m;
+	struct analysis an = {0};
+	struct register_result res = {0};
+	struct doc_request dr = { .book = "mat" };
+	struct register_request req = { .docs = &dr };
+	char	err[256], id[STORE_ID_MAX];
+
+	(void) state;
+	fx_msg(&m, "<book@x>", DIR_INBOUND);
+	fx_doc(&an, "for a book", NULL, NULL, NULL, NULL);
+	assert_int_equal(store_register(fx->st, &m, &an, &req, &res), -1);
+	assert_string_equal(res.error, "no such book: mat");
+	register_result_clear(&res);
+	assert_int_equal(store_book_add(fx->st, "mat", "Sổ văn bản mật", "in",
+					"root", "vanthu books add", err,
+					sizeof(err)), 0);
+	assert_int_equal(store_register(fx->st, &m, &an, &req, &res), 0);
+	assert_string_equal(res.docs[0].id, "mat/2026/1");
+	register_result_clear(&res);
+	analysis_clear(&an);
+	msg_info_clear(&m);
+	/* a failed message consumed nothing: den still starts at 1 */
+	fx_register1(fx, "<n@x>", DIR_INBOUND, "n", NULL, NULL, NULL, NULL, id,
+		     NULL);
+	assert_string_equal(id, "den/2026/1");
+	fx_free(fx);
+}
+
+static void
+one_process_opens_a_register_once(void **state)
+{
+	struct fixture *fx = fx_new(FX_T0);
+	char	err[256], id[STORE_ID_MAX];
+	struct store *again;
+
+	(void) state;
+	again = store_open(fx->db, NULL, 0, err, sizeof(err));
+	assert_null(again);
+	assert_non_null(strstr(err, "already open in this process"));
+	/* the first handle still works */
+	assert_int_equal(fx_register1(fx, "<o@x>", DIR_INBOUND, "o", NULL, NULL,
+				      NULL, NULL, id, NULL), REG_NEW);
+	again = store_open("/nonexistent/register.db", NULL, 0, err, sizeof(err));
+	assert_null(again);
+	assert_string_equal(err, "/nonexistent/register.db: no such database");
+	fx_free(fx);
+}
+
+static void
+registrations_and_audit_cannot_be_rewritten(void **state)
+{
+	struct fixture *fx = fx_new(FX_T0);
+	char	id[STORE_ID_MAX], cmd[400];
+	int	rc;
+
+	(void) state;
+	fx_register1(fx, "<a@x>", DIR_INBOUND, "a", NULL, NULL, NULL, NULL, id,
+		     NULL);
+	fx->st = store_close(fx->st);
+	/* sqlite3(1) as a second, independent writer */
+	snprintf(cmd, sizeof(cmd), "sqlite3 %s \"DELETE FROM audit\" "
+		 "2>/dev/null", fx->db);
+	rc = system(cmd);
+	assert_int_not_equal(rc, 0);
+	snprintf(cmd, sizeof(cmd), "sqlite3 %s \"UPDATE registrations SET "
+		 "number = 7\" 2>/dev/null", fx->db);
+	rc = system(cmd);
+	assert_int_not_equal(rc, 0);
+	snprintf(cmd, sizeof(cmd), "sqlite3 %s \"DELETE FROM registrations\" "
+		 "2>/dev/null", fx->db);
+	rc = system(cmd);
+	assert_int_not_equal(rc, 0);
+	snprintf(cmd, sizeof(cmd), "test \"$(sqlite3 %s 'PRAGMA user_version;"
+		 " PRAGMA journal_mode; SELECT count(*) FROM audit')\" = "
+		 "\"$(printf '1\\nwal\\n1')\"", fx->db);
+	assert_int_equal(system(cmd), 0);
+	fx->st = store_open(fx->db, NULL, 0, NULL, 0);
+	assert_non_null(fx->st);
+	fx_free(fx);
+}
+
+struct racer {
+	struct fixture *fx;
+	int	index;
+	int	ok, failed;
+	pthread_t tid;
+};
+
+/* Every fifth message names a book that does not exist and must fail
+ * alone, whichever batch it shares with the others. */
+static void *
+race(void *arg)
+{
+	struct racer *r = arg;
+
+	for (int i = 0; i < 50; i++) {
+		struct msg_info m;
+		struct analysis an = {0};
+		struct register_result res = {0};
+		struct doc_request dr = { .book = i % 5 == 4 ? "nope" : NULL };
+		struct register_request req = { .docs = &dr };
+		char	mid[64], content[64];
+
+		snprintf(mid, sizeof(mid), "<race-%d-%d@x>", r->index, i);
+		snprintf(content, sizeof(content), "race %d %d", r->index, i);
+		fx_msg(&m, mid, DIR_INBOUND);
+		fx_doc(&an, content, NULL, NULL, NULL, NULL);
+		if (store_register(r->fx->st, &m, &an, &req, &res) == 0 &&
+		    res.docs[0].status == REG_NEW)
+			r->ok++;
+		else if (strcmp(res.error, "no such book: nope") == 0 &&
+			 res.docs[0].id[0] == 0)
+			r->failed++;
+		register_result_clear(&res);
+		analysis_clear(&an);
+		msg_info_clear(&m);
+	}
+	return NULL;
+}
+
+static void
+a_failing_message_does_not_fail_its_batch(void **state)
+{
+	struct fixture *fx = fx_new(FX_T0);
+	struct racer r[8];
+	struct reg_filter f = { .book = "den", .year = 2026 };
+	struct reg_list l;
+	char	err[256];
+	int	ok = 0, failed = 0;
+
+	(void) state;
+	for (int i = 0; i < 8; i++) {
+		r[i] = (struct racer) { .fx = fx, .index = i };
+		pthread_create(&r[i].tid, NULL, race, &r[i]);
+	}
+	for (int i = 0; i < 8; i++) {
+		pthread_join(r[i].tid, NULL);
+		ok += r[i].ok;
+		failed += r[i].failed;
+	}
+	assert_int_equal(ok, 320);
+	assert_int_equal(failed, 80);
+	assert_int_equal(store_list(fx->st, &f, &l, err, sizeof(err)), 0);
+	assert_int_equal(l.n, 320);
+	for (size_t i = 0; i < l.n; i++)
+		assert_int_equal(l.v[i].number, (int64_t) i + 1);
+	reg_list_clear(&l);
+	fx_free(fx);
+}
+
+static void
+a_read_only_register_refuses_writes(void **state)
+{
+	struct fixture *fx = fx_new(FX_T0);
+	struct reg_filter f = {0};
+	struct reg_list l;
+	char	id[STORE_ID_MAX], err[256];
+
+	(void) state;
+	fx_register1(fx, "<ro@x>", DIR_INBOUND, "ro", NULL, NULL, NULL, NULL,
+		     id, NULL);
+	fx->st = store_close(fx->st);
+	fx->st = store_open(fx->db, NULL, STORE_READONLY, err, sizeof(err));
+	assert_non_null(fx->st);
+	assert_int_equal(store_list(fx->st, &f, &l, err, sizeof(err)), 0);
+	assert_int_equal(l.n, 1);
+	assert_string_equal(l.v[0].id, "den/2026/1");
+	reg_list_clear(&l);
+	assert_int_equal(store_cancel(fx->st, "den/2026/1", "x", "me", "cmd",
+				      err, sizeof(err)), -1);
+	assert_string_equal(err, "the register is open read-only");
+	assert_int_equal(fx_register1(fx, "<ro2@x>", DIR_INBOUND, "ro2", NULL,
+				      NULL, NULL, NULL, id, NULL), -1);
+	fx_free(fx);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(numbers_run_from_one),
+		cmocka_unit_test(same_bytes_get_no_new_number),
+		cmocka_unit_test(same_reference_and_issuer_is_a_duplicate),
+		cmocka_unit_test(a_retried_message_is_registered_once),
+		cmocka_unit_test(one_message_with_several_documents),
+		cmocka_unit_test(outgoing_documents_keep_their_own_number),
+		cmocka_unit_test(the_year_turns_at_local_midnight),
+		cmocka_unit_test(a_missing_spool_file_takes_no_number),
+		cmocka_unit_test(an_unknown_book_is_an_error),
+		cmocka_unit_test(one_process_opens_a_register_once),
+		cmocka_unit_test(registrations_and_audit_cannot_be_rewritten),
+		cmocka_unit_test(a_failing_message_does_not_fail_its_batch),
+		cmocka_unit_test(a_read_only_register_refuses_writes),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

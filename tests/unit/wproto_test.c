@@ -1,0 +1,173 @@
+/*
+ * wproto_test.c - the worker wire format: a full round trip, and replies a
+ * broken or hostile worker could send, each refused.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "digest.h"
+#include "wbuf.h"
+#include "wproto.h"
+#include "xmalloc.h"
+
+static void
+sample_reply(struct wreply *r)
+{
+	struct document *d;
+
+	memset(r, 0, sizeof(*r));
+	r->id = 42;
+	r->status = WREP_OK;
+	d = analysis_add_document(&r->analysis);
+	d->name = xstrdup("Công văn 15.pdf");
+	d->data = (unsigned char *) xstrdup("%PDF-1.4 data");
+	d->len = d->size = strlen((char *) d->data);
+	sha256_hex(d->data, d->len, d->sha256);
+	d->type = xstrdup("application/pdf");
+	d->part = xstrdup("2");
+	d->origin = ORIGIN_ARCHIVE;
+	d->origin_detail = xstrdup("hoso.zip");
+	fact_set(&d->facts, FACT_REFERENCE, "15/QĐ-BNV", SRC_TEXT, 90);
+	d->sigs = xcalloc(1, sizeof(*d->sigs));
+	d->nsigs = 1;
+	d->sigs[0].verdict = SIG_EXPIRED;
+	d->sigs[0].signer = xstrdup("Nguyễn Văn A");
+	d->sig_verdict = SIG_EXPIRED;
+	analysis_skip(&r->analysis, "3", "x.exe", "unsupported: executable");
+	r->analysis.smime.present = 1;
+	r->analysis.smime.verdict = SIG_VALID;
+	r->analysis.smime.from_matches = 1;
+}
+
+/* Send a reply and return the frame's body, as a worker would write it. */
+static unsigned char *
+encode(const struct wreply *r, size_t *len)
+{
+	int     sv[2];
+	unsigned char hdr[8], *body;
+
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	assert_int_equal(wproto_send_reply(sv[0], r), 0);
+	close(sv[0]);
+	assert_int_equal(read(sv[1], hdr, 8), 8);
+	*len = (size_t) hdr[4] << 24 | (size_t) hdr[5] << 16 | (size_t) hdr[6] << 8 | hdr[7];
+	body = xmalloc(*len + 1);
+	assert_int_equal(recv(sv[1], body, *len, MSG_WAITALL), (ssize_t) *len);
+	close(sv[1]);
+	return body;
+}
+
+static void
+reply_round_trip(void **state)
+{
+	struct wreply in, out;
+	unsigned char *body;
+	size_t  len;
+
+	(void) state;
+	sample_reply(&in);
+	body = encode(&in, &len);
+	assert_int_equal(wproto_decode_reply(body, len, &out), 0);
+	assert_int_equal(out.id, 42);
+	assert_int_equal(out.analysis.ndocs, 1);
+	assert_string_equal(out.analysis.docs[0].name, "Công văn 15.pdf");
+	assert_string_equal(out.analysis.docs[0].sha256, in.analysis.docs[0].sha256);
+	assert_int_equal(out.analysis.docs[0].len, 13);
+	assert_memory_equal(out.analysis.docs[0].data, "%PDF-1.4 data", 13);
+	assert_int_equal(out.analysis.docs[0].origin, ORIGIN_ARCHIVE);
+	assert_string_equal(out.analysis.docs[0].facts.f[FACT_REFERENCE].value, "15/QĐ-BNV");
+	assert_int_equal(out.analysis.docs[0].facts.f[FACT_REFERENCE].source, SRC_TEXT);
+	assert_null(out.analysis.docs[0].facts.f[FACT_ISSUER].value);
+	assert_int_equal(out.analysis.docs[0].nsigs, 1);
+	assert_string_equal(out.analysis.docs[0].sigs[0].signer, "Nguyễn Văn A");
+	assert_int_equal(out.analysis.docs[0].sig_verdict, SIG_EXPIRED);
+	assert_int_equal(out.analysis.nskipped, 1);
+	assert_string_equal(out.analysis.skipped[0].reason, "unsupported: executable");
+	assert_int_equal(out.analysis.smime.present, 1);
+	wreply_clear(&in);
+	wreply_clear(&out);
+	free(body);
+}
+
+static void
+hostile_replies_are_refused(void **state)
+{
+	struct wreply in, out;
+	unsigned char *body, *copy;
+	size_t  len;
+
+	(void) state;
+	sample_reply(&in);
+	body = encode(&in, &len);
+	copy = xmalloc(len + 1);
+
+	/* Every truncation is refused, none crashes. */
+	for (size_t cut = 0; cut < len; cut++)
+		assert_int_equal(wproto_decode_reply(body, cut, &out), -1);
+
+	/* One byte too many. */
+	memcpy(copy, body, len);
+	copy[len] = 0;
+	assert_int_equal(wproto_decode_reply(copy, len + 1, &out), -1);
+
+	/* A status that does not exist. */
+	memcpy(copy, body, len);
+	copy[11] = 7;
+	assert_int_equal(wproto_decode_reply(copy, len, &out), -1);
+
+	/* A document count far beyond what the bytes can hold. */
+	memcpy(copy, body, len);
+	/* id(8) status(4) error(4: NULL) then the count */
+	copy[16] = 0x7f;
+	assert_int_equal(wproto_decode_reply(copy, len, &out), -1);
+
+	/* A digest that is not hex. */
+	memcpy(copy, body, len);
+	{
+		unsigned char *p = memmem(copy, len, in.analysis.docs[0].sha256, 64);
+
+		assert_non_null(p);
+		p[10] = 'Z';
+		assert_int_equal(wproto_decode_reply(copy, len, &out), -1);
+	}
+	wreply_clear(&in);
+	free(body);
+	free(copy);
+}
+
+static void
+reader_never_runs_past_the_end(void **state)
+{
+	struct rbuf r;
+	unsigned char b[6] = {0, 0, 0, 9, 'a', 'b'};
+	size_t  n;
+
+	(void) state;
+	rbuf_init(&r, b, sizeof(b));
+	assert_null(rbuf_str(&r, 100));
+	assert_true(r.failed);
+	assert_int_equal(rbuf_u32(&r), 0);
+	rbuf_init(&r, b, sizeof(b));
+	assert_null(rbuf_bytes(&r, 4, &n));
+	assert_int_equal(n, 0);
+	assert_false(rbuf_end(&r));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(reply_round_trip),
+		cmocka_unit_test(hostile_replies_are_refused),
+		cmocka_unit_test(reader_never_runs_past_the_end),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
