@@ -9,20 +9,18 @@
  * -H N adds N headers at end of message, one smfi_addheader() each, as a
  * filter that reports its verdict in headers does (vanthu adds several).
  * --nodelay sets TCP_NODELAY on the listening socket before libmilter
- * accepts on it (Linux copies it to every accepted socket).  It runs in
+ * accepts on it, as vanthu-milter does (milter/tcpopt.h).  It runs in
  * the foreground until SIGTERM or SIGINT.
  */
 #include <getopt.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <libmilter/mfapi.h>
+
+#include "tcpopt.h"
 
 static int add_headers;
 
@@ -114,28 +112,11 @@ static struct smfiDesc noop_desc = {
 	.xxfi_data = noop_ctx,
 };
 
-/* The one listening TCP socket libmilter opened, if any. */
-static void
-listener_nodelay(void)
+static int
+usage(void)
 {
-	int     one = 1;
-
-	for (int fd = 0; fd < 1024; fd++) {
-		int     acc = 0, proto = 0;
-		socklen_t len = sizeof(acc);
-		struct stat st;
-
-		if (fstat(fd, &st) < 0 || !S_ISSOCK(st.st_mode))
-			continue;
-		if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &acc, &len) < 0 || !acc)
-			continue;
-		len = sizeof(proto);
-		if (getsockopt(fd, SOL_SOCKET, SO_PROTOCOL, &proto, &len) < 0 ||
-		    proto != IPPROTO_TCP)
-			continue;
-		if (setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one)) < 0)
-			perror("noop_milter: TCP_NODELAY");
-	}
+	fprintf(stderr, "usage: noop_milter -p SOCKET [-H N] [--nodelay]\n");
+	return 2;
 }
 
 int
@@ -153,13 +134,11 @@ main(int argc, char **argv)
 		case 'p': spec = optarg; break;
 		case 'H': add_headers = atoi(optarg); break;
 		case 'N': nodelay = 1; break;
-		default: spec = NULL; optind = argc + 1; break;
+		default: return usage();
 		}
 	}
-	if (spec == NULL || optind > argc) {
-		fprintf(stderr, "usage: noop_milter -p SOCKET [-H N] [--nodelay]\n");
-		return 2;
-	}
+	if (spec == NULL || optind != argc || add_headers < 0 || add_headers > 100)
+		return usage();
 	if (strncmp(spec, "unix:", 5) == 0)
 		unlink(spec + 5);
 	if (smfi_setconn((char *) spec) != MI_SUCCESS ||
@@ -168,8 +147,8 @@ main(int argc, char **argv)
 		fprintf(stderr, "noop_milter: cannot listen on %s\n", spec);
 		return 1;
 	}
-	if (nodelay)
-		listener_nodelay();
+	if (nodelay && tcpopt_nodelay_listeners() < 0)
+		perror("noop_milter: TCP_NODELAY");
 	fprintf(stderr, "noop_milter: listening on %s\n", spec);
 	return smfi_main() == MI_SUCCESS ? 0 : 1;
 }
