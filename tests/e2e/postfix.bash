@@ -84,8 +84,12 @@ anvil     unix - - n - 1 anvil
 scache    unix - - n - 1 scache
 postlog   unix-dgram n - n - 1 postlogd
 MC
-	(cd "$dir/sink" && setsid smtp-sink -u nobody -d "%Y%m%d%H/%M." -c "127.0.0.1:$sinkport" 100 \
-		>"$dir/sink.log" 2>&1 & echo $! >"$dir/sink.pid")
+	# setsid forks when it would lead a process group, so $! would be
+	# its pid, not the sink's: the shell inside records its own pid and
+	# becomes smtp-sink, so pf_stop stops the sink itself.
+	(cd "$dir/sink" && setsid sh -c 'echo $$ >"$1"; shift; exec "$@"' sh "$dir/sink.pid" \
+		smtp-sink -u nobody -d "%Y%m%d%H/%M." -c "127.0.0.1:$sinkport" 100 \
+		>"$dir/sink.log" 2>&1 &)
 	postfix -c "$dir/etc" check >>"$dir/start.log" 2>&1 || { script -qc "postfix -c $dir/etc check" /dev/null >>"$dir/start.log"; return 1; }
 	postfix -c "$dir/etc" start >>"$dir/start.log" 2>&1 || return 1
 	for _ in $(seq 100); do
