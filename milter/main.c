@@ -38,6 +38,7 @@
 #include "sig_trust.h"
 #include "spool.h"
 #include "stats.h"
+#include "tcpopt.h"
 #include "version.h"
 #include "worker.h"
 #include "xmalloc.h"
@@ -234,6 +235,12 @@ prepare_socket(const struct config *cfg)
 		log_fatal("cannot register with libmilter");
 	if (smfi_opensocket(1) != MI_SUCCESS)
 		log_fatal("Socket %s: cannot open it", cfg->socket);
+	/* Over TCP, header changes and the final reply at end of message
+	 * would meet Nagle's algorithm and the MTA's delayed ACK: 40 ms a
+	 * message.  See tcpopt.h. */
+	if (strncasecmp(cfg->socket, "inet", 4) == 0 && tcpopt_nodelay_listeners() < 0)
+		log_warn("Socket %s: cannot set TCP_NODELAY: %m; expect 40 ms a message",
+			 cfg->socket);
 	if (strncasecmp(cfg->socket, "unix:", 5) == 0 ||
 	    strncasecmp(cfg->socket, "local:", 6) == 0)
 		path = strchr(cfg->socket, ':') + 1;
