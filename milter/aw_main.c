@@ -87,6 +87,8 @@ confine(const struct config *cfg)
 #if !defined(__SANITIZE_ADDRESS__)
 	/* AddressSanitizer reserves terabytes of address space. */
 	set_limit(RLIMIT_AS, (rlim_t) cfg->analysis_memory, "address space");
+#else
+	(void) cfg;
 #endif
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		log_warn("worker: cannot set no_new_privs: %m");

@@ -204,6 +204,45 @@ cmd_books(struct tool *t, int argc, char **argv)
 	return 0;
 }
 
+/*
+ * The daemon's counters, from the StatsFile it writes (vanthu-milter(8),
+ * STATISTICS): Prometheus text lines "name{labels} value".  Comments and
+ * counters that are zero are left out; a missing file is said, not an
+ * error, since the daemon may not have written it yet.
+ */
+static int
+print_daemon_counters(const char *path)
+{
+	char	line[512];
+	FILE   *fp;
+	int	header = 0;
+
+	if (path == NULL)
+		return 0;
+	if ((fp = fopen(path, "r")) == NULL) {
+		printf("\nDaemon counters: %s: %s\n", path, strerror(errno));
+		return 0;
+	}
+	while (fgets(line, sizeof(line), fp) != NULL) {
+		char   *sp, *end;
+
+		line[strcspn(line, "\n")] = 0;
+		if (line[0] == '#' || line[0] == 0 || (sp = strrchr(line, ' ')) == NULL)
+			continue;
+		*sp++ = 0;
+		strtod(sp, &end);
+		if (*end != 0 || strcmp(sp, "0") == 0)
+			continue;
+		if (!header) {
+			printf("\nDaemon counters (%s):\n", path);
+			header = 1;
+		}
+		printf("  %-60s %s\n", line, sp);
+	}
+	fclose(fp);
+	return 0;
+}
+
 int
 cmd_stats(struct tool *t, int argc, char **argv)
 {
@@ -228,5 +267,5 @@ cmd_stats(struct tool *t, int argc, char **argv)
 		tool_fail("stats", "%s", err);
 		return 1;
 	}
-	return 0;
+	return print_daemon_counters(t->stats_file);
 }

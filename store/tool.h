@@ -17,6 +17,7 @@ struct tool {
 	struct store *st;
 	const char *spool;
 	const char *actor;	/* the clerk: login name */
+	const char *stats_file;	/* StatsFile, NULL when unset */
 	char   *command;	/* the whole command line, for the audit log */
 };
 
@@ -26,6 +27,7 @@ struct tool_conf {
 	char   *database;
 	char   *spool;
 	char   *timezone;
+	char   *stats_file;	/* the daemon's counters, NULL when unset */
 };
 int	tool_conf_read(const char *path, struct tool_conf *, char *err,
 		       size_t errlen);

@@ -51,6 +51,7 @@ tool_conf_read(const char *path, struct tool_conf *tc, char *err,
 	}
 	tc->database = xstrdup(c->database);
 	tc->spool = xstrdup(c->spool);
+	tc->stats_file = c->stats_file ? xstrdup(c->stats_file) : NULL;
 	tc->timezone = xstrdup(c->timezone != NULL ? c->timezone :
 			       STORE_DEFAULT_TIMEZONE);
 	conf_free(c);
@@ -63,5 +64,6 @@ tool_conf_clear(struct tool_conf *c)
 	free(c->database);
 	free(c->spool);
 	free(c->timezone);
+	free(c->stats_file);
 	memset(c, 0, sizeof(*c));
 }

@@ -162,6 +162,7 @@ main(int argc, char **argv)
 	if (wait_s >= 0)
 		store_set_busy_timeout(t.st, (unsigned) wait_s * 1000);
 	t.spool = conf.spool;
+	t.stats_file = conf.stats_file;
 	t.actor = clerk();
 	t.command = command_line(argc, argv);
 	/* The command parses its own options: argv[0] is its name. */

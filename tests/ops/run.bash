@@ -125,6 +125,10 @@ grep -qx '# TYPE vanthu_messages_total counter' "$tmp/stats/vanthu.prom" &&
 	[ "$(stat -c %a "$tmp/stats/vanthu.prom")" = 644 ] &&
 	[ ! -e "$tmp/stats/vanthu.prom.tmp" ]
 tap $? "the StatsFile is Prometheus text, mode 0644, with no temporary file left"
+"$build/vanthu" -c "$tmp/unix.conf" stats >"$tmp/stats.out" 2>&1 &&
+	grep -q '^Daemon counters' "$tmp/stats.out" &&
+	grep -qE '^  vanthu_messages_total\{direction="inbound",outcome="accept"\} +2$' "$tmp/stats.out"
+tap $? "vanthu stats shows the daemon's counters from the StatsFile"
 stop
 
 # local: is the same socket under its other name.
