@@ -148,6 +148,17 @@ pdf_tok_is(const struct pdf_tok_span *t, const char *kw)
 	return (size_t) (t->e - t->s) == n && memcmp(t->s, kw, n) == 0;
 }
 
+void
+pdf_tok_name_copy(char *dst, size_t size, const struct pdf_tok_span *t)
+{
+	size_t  n = t->e - t->s - 1;
+
+	if (n >= size)
+		n = size - 1;
+	memcpy(dst, t->s + 1, n);
+	dst[n] = 0;
+}
+
 int64_t
 pdf_tok_uint(const struct pdf_tok_span *t)
 {

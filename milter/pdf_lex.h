@@ -48,6 +48,8 @@ enum pdf_tok pdf_lex_next(struct pdf_lex *, struct pdf_tok_span *);
 
 /* Is the token the keyword or name kw (name given with its '/')? */
 int     pdf_tok_is(const struct pdf_tok_span *, const char *kw);
+/* Copy a name token without its '/' into dst, truncated to fit. */
+void    pdf_tok_name_copy(char *dst, size_t size, const struct pdf_tok_span *);
 
 /* A non-negative integer token; -1 when it is not one or exceeds 2^53. */
 int64_t pdf_tok_uint(const struct pdf_tok_span *);

@@ -71,17 +71,6 @@ bad:
 	return NULL;
 }
 
-static void
-copy_name(char *dst, size_t size, const struct pdf_tok_span *t)
-{
-	size_t  n = t->e - t->s - 1;
-
-	if (n >= size)
-		n = size - 1;
-	memcpy(dst, t->s + 1, n);
-	dst[n] = 0;
-}
-
 /* Kind, extent and the few keys the revision check reads. */
 static void
 classify(struct pdf_obj *o)
@@ -112,11 +101,11 @@ classify(struct pdf_obj *o)
 			break;
 		if (t.t == PDF_T_NAME) {
 			if (pdf_tok_is(&key, "/Type"))
-				copy_name(o->type, sizeof(o->type), &t);
+				pdf_tok_name_copy(o->type, sizeof(o->type), &t);
 			else if (pdf_tok_is(&key, "/Subtype"))
-				copy_name(o->subtype, sizeof(o->subtype), &t);
+				pdf_tok_name_copy(o->subtype, sizeof(o->subtype), &t);
 			else if (pdf_tok_is(&key, "/FT"))
-				copy_name(o->ft, sizeof(o->ft), &t);
+				pdf_tok_name_copy(o->ft, sizeof(o->ft), &t);
 		}
 		if (pdf_tok_is(&key, "/Fields"))
 			o->has_fields = 1;

@@ -93,18 +93,6 @@ key_of(const struct pdf_tok_span *t)
 	return K_OTHER;
 }
 
-/* Copy a name token without its '/', truncated to fit. */
-static void
-copy_name(char *dst, size_t size, const struct pdf_tok_span *t)
-{
-	size_t  n = t->e - t->s - 1;
-
-	if (n >= size)
-		n = size - 1;
-	memcpy(dst, t->s + 1, n);
-	dst[n] = 0;
-}
-
 const char *
 pdf_sigloc_check_range(const struct pdf_sigdict *s, size_t len)
 {
@@ -274,19 +262,19 @@ dict_value(struct scan *sc, const struct pdf_tok_span *t,
 		break;
 	case K_SUBFILTER:
 		if (t->t == PDF_T_NAME)
-			copy_name(f->sig.subfilter, sizeof(f->sig.subfilter), t);
+			pdf_tok_name_copy(f->sig.subfilter, sizeof(f->sig.subfilter), t);
 		break;
 	case K_TYPE:
 		if (t->t == PDF_T_NAME)
-			copy_name(f->type, sizeof(f->type), t);
+			pdf_tok_name_copy(f->type, sizeof(f->type), t);
 		break;
 	case K_SUBTYPE:
 		if (t->t == PDF_T_NAME)
-			copy_name(f->subtype, sizeof(f->subtype), t);
+			pdf_tok_name_copy(f->subtype, sizeof(f->subtype), t);
 		break;
 	case K_FT:
 		if (t->t == PDF_T_NAME)
-			copy_name(f->ft, sizeof(f->ft), t);
+			pdf_tok_name_copy(f->ft, sizeof(f->ft), t);
 		break;
 	case K_M:
 		if (t->t == PDF_T_STR && t->e - t->s >= 2) {
