@@ -178,6 +178,26 @@ worker_pool_restarts(const struct worker_pool *pool)
 	return atomic_load(&((struct worker_pool *) pool)->restarts);
 }
 
+/*
+ * Collect idle workers that died (a signal from outside, a limit hit
+ * between jobs), so that none lingers as a zombie until its slot is next
+ * used; the slot is refilled when it is taken.  Under the pool lock.
+ */
+static void
+reap_idle(struct worker_pool *pool)
+{
+	for (unsigned i = 0; i < pool->nslots; i++) {
+		struct worker *w = &pool->slots[i];
+
+		if (w->busy || w->pid == 0 || waitpid(w->pid, NULL, WNOHANG) != w->pid)
+			continue;
+		log_warn("worker: pid %ld died while idle; replacing it", (long) w->pid);
+		close(w->sock);
+		w->pid = 0;
+		w->sock = -1;
+	}
+}
+
 static struct worker *
 worker_take(struct worker_pool *pool, unsigned timeout)
 {
@@ -187,6 +207,7 @@ worker_take(struct worker_pool *pool, unsigned timeout)
 	clock_gettime(CLOCK_REALTIME, &until);
 	until.tv_sec += timeout;
 	pthread_mutex_lock(&pool->lock);
+	reap_idle(pool);
 	for (;;) {
 		for (unsigned i = 0; i < pool->nslots; i++) {
 			if (!pool->slots[i].busy) {
@@ -229,12 +250,6 @@ worker_analyse(struct worker_pool *pool, int spool_fd, const char *subject,
 		snprintf(why, whylen, "no analysis worker free within %us",
 			 pool->params.timeout);
 		return -1;
-	}
-	/* A worker that died while idle costs no message: replace it. */
-	if (w->pid && waitpid(w->pid, NULL, WNOHANG) == w->pid) {
-		log_warn("worker: pid %ld died while idle; replacing it", (long) w->pid);
-		close(w->sock);
-		w->pid = 0;
 	}
 	if (w->pid && (w->recycle || w->jobs >= pool->params.recycle_after)) {
 		shutdown(w->sock, SHUT_RDWR);
