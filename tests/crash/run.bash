@@ -1,0 +1,218 @@
+#!/bin/bash
+# run.bash - the register survives kill -9 of the daemon under real mail.
+#
+# Two private Postfix instances (tests/e2e/postfix.bash): a relay, without
+# milter, takes every message from the clients and hands it to the mail
+# exchanger, which runs vanthu-milter with milter_default_action =
+# tempfail.  While four SMTP clients send VANTHU_CRASH_MESSAGES messages
+# (200), each with a PDF of its own and a Message-ID, the daemon is
+# killed with SIGKILL: once by gdb right after a registration committed
+# and before Postfix had the reply (the retry must name the same number),
+# then VANTHU_CRASH_KILLS times (8) at random moments 0.5-2 s apart, and
+# restarted after each kill.  Postfix answers 451 while the milter is
+# down or dies mid-message; the relay keeps those messages queued and
+# retries them.  When both queues are empty, check.py asserts on the
+# Maildir, on `vanthu list --json` and on the database: one delivery and
+# one number per message, numbers 1..N without gap or duplicate, every
+# number with its rows and its spool file, the header's number the
+# register's, and the same number for a retried message.  Stops what it
+# started, by pid.
+set -u
+top=${VANTHU_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
+build=${VANTHU_BUILD:-build}
+case $build in /*) ;; *) build="$top/$build" ;; esac
+here="$top/tests/crash"
+count=${VANTHU_CRASH_MESSAGES:-200}
+kills=${VANTHU_CRASH_KILLS:-8}
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/vanthu-crash.XXXXXX")
+chmod 0711 "$tmp"
+. "$top/tests/e2e/postfix.bash"
+n=0
+milter_pid=
+load_pid=
+incarnation=0
+
+tap() {	# tap STATUS SENTENCE
+	n=$((n + 1))
+	if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi |
+		tee -a "$tmp/tap"
+}
+
+cleanup() {
+	[ -n "$load_pid" ] && kill -TERM "$load_pid" 2>/dev/null
+	pf_stop "$tmp/relay"
+	pf_stop "$tmp/mx"
+	if [ -n "$milter_pid" ]; then
+		kill -TERM "$milter_pid" 2>/dev/null
+		for _ in $(seq 50); do kill -0 "$milter_pid" 2>/dev/null || break; sleep 0.1; done
+		kill -KILL "$milter_pid" 2>/dev/null
+	fi
+	if [ "$n" -eq 0 ] || grep -q "^not ok" "$tmp/tap" 2>/dev/null; then
+		echo "# relay log:"; tail -15 "$tmp/relay/maillog" 2>/dev/null | sed 's/^/#   /'
+		echo "# mx log:"; tail -15 "$tmp/mx/maillog" 2>/dev/null | sed 's/^/#   /'
+		echo "# milter log:"; tail -15 "$tmp/milter.log" 2>/dev/null | sed 's/^/#   /'
+		echo "# gdb:"; grep -v '^\[' "$tmp/gdb.log" 2>/dev/null | tail -8 | sed 's/^/#   /'
+	fi
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "ok 1 - # SKIP a private Postfix needs root"
+	exit 0
+fi
+
+free_port() {	# a free port whose successor is free too
+	python3 -c 'import socket
+while True:
+    s = socket.socket(); s.bind(("127.0.0.1", 0)); p = s.getsockname()[1]
+    t = socket.socket()
+    try:
+        t.bind(("127.0.0.1", p + 1)); print(p); break
+    except OSError:
+        pass'
+}
+
+mkdir -p "$tmp/rules"
+cp "$top/rules/default.rules" "$tmp/rules/00-default.rules"
+sock="unix:$tmp/milter.sock"
+{
+	echo "Socket $sock"
+	echo "SocketMode 0660"
+	getent group postfix >/dev/null && echo "SocketGroup postfix"
+	echo "Syslog no"
+	echo "Spool $tmp/spool"
+	echo "Database $tmp/register.sqlite"
+	echo "Rules $tmp/rules"
+	echo "Domains binhdinh.gov.vn"
+	echo "InternalHosts 10.0.0.0/8"
+	echo "AnalysisWorkers 2"
+} >"$tmp/vanthu.conf"
+
+# Each run of the daemon logs to its own file (milter.log gathers them),
+# so that "listening on" is this run's.
+milter_start() {
+	local log
+	incarnation=$((incarnation + 1))
+	log="$tmp/milter.$incarnation.log"
+	"$build/vanthu-milter" -f -c "$tmp/vanthu.conf" >"$log" 2>&1 &
+	milter_pid=$!
+	for _ in $(seq 100); do
+		grep -q "listening on $sock" "$log" && return 0
+		kill -0 "$milter_pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	return 1
+}
+
+milter_kill() {	# SIGKILL the daemon; true when it died of it
+	local st
+	kill -KILL "$milter_pid" 2>/dev/null
+	wait "$milter_pid" 2>/dev/null
+	st=$?
+	milter_pid=
+	[ "$st" -eq 137 ]
+}
+
+delivered() { ls "$tmp/mx/mail/vanthu/new" 2>/dev/null | wc -l; }
+
+milter_start
+tap $? "the milter starts"
+mxport=$(free_port)
+pf_start "$tmp/mx" "$mxport" "$sock"
+tap $? "the mail exchanger's Postfix starts with the milter on 127.0.0.1:$mxport"
+relayport=$(free_port)
+PF_RELAYHOST="[127.0.0.1]:$mxport" pf_start "$tmp/relay" "$relayport" ""
+tap $? "the relay's Postfix starts on 127.0.0.1:$relayport and relays to it"
+
+start=$(date +%s)
+python3 "$here/load.py" "$relayport" "$count" 4 >"$tmp/load.out" 2>&1 &
+load_pid=$!
+
+# The kill after a commit and before the reply: gdb stops the daemon where
+# it turns a fresh registration into its header (store_register() has
+# committed; Postfix has no answer yet) and kills it there.
+for _ in $(seq 300); do [ "$(delivered)" -ge 5 ] && break; sleep 0.1; done
+gdb_id=
+if command -v gdb >/dev/null; then
+	# struct doc_result: two ints, then the id (store.h); x86-64 passes
+	# the first argument in rdi.
+	show=
+	[ "$(uname -m)" = x86_64 ] && show='printf "registered %s\n", (char *) $rdi + 8'
+	timeout 60 gdb -nx -batch -p "$milter_pid" \
+		-iex 'set debuginfod enabled off' \
+		-ex 'handle SIGPIPE SIGUSR1 SIGUSR2 SIGCHLD nostop noprint pass' \
+		-ex 'break store_header_register' -ex continue \
+		${show:+-ex "$show"} -ex kill >"$tmp/gdb.log" 2>&1 </dev/null
+	gdb_id=$(sed -n 's/^registered //p' "$tmp/gdb.log")
+	grep -q '^Thread .* hit Breakpoint 1\|^Breakpoint 1, ' "$tmp/gdb.log" &&
+		milter_kill
+	tap $? "the daemon is killed right after a registration committed (${gdb_id:-number not shown})"
+	milter_start
+else
+	echo "ok $((n += 1)) - # SKIP no gdb to kill the daemon after a commit"
+fi
+
+# Then at random moments, under load.
+under_load=0
+good=0
+for i in $(seq "$kills"); do
+	sleep "$((RANDOM % 2)).$((RANDOM % 10))"
+	sleep 0.5
+	[ "$(delivered)" -lt "$count" ] && under_load=$((under_load + 1))
+	milter_kill && good=$((good + 1))
+	# Down for a moment: Postfix answers 451 to what arrives meanwhile.
+	sleep "0.$((RANDOM % 5))"
+	milter_start || break
+done
+[ "$good" -eq "$kills" ] && [ "$under_load" -eq "$kills" ] && [ -n "$milter_pid" ]
+tap $? "the daemon dies of SIGKILL $good times out of $kills at random moments, $under_load of them with mail in flight, and restarts each time"
+
+wait "$load_pid"
+tap $? "the clients hand all $count messages to the relay ($(tail -1 "$tmp/load.out"))"
+load_pid=
+
+# Postfix's retries: until both queues are empty and everything arrived.
+for _ in $(seq 900); do
+	[ -z "$(postqueue -c "$tmp/relay/etc" -j 2>/dev/null)" ] &&
+		[ -z "$(postqueue -c "$tmp/mx/etc" -j 2>/dev/null)" ] &&
+		[ "$(delivered)" -ge "$count" ] && break
+	sleep 0.1
+done
+secs=$(( $(date +%s) - start ))
+[ -z "$(postqueue -c "$tmp/relay/etc" -j 2>/dev/null)" ]
+tap $? "the relay's queue drains: every message is delivered in the end (${secs}s)"
+deferred=$(grep -c 'status=deferred' "$tmp/relay/maillog")
+refused=$(grep -c ' 451 4\.7\.1 \| 4\.7\.1 Service unavailable' "$tmp/mx/maillog")
+[ "$deferred" -gt 0 ] && [ "$refused" -gt 0 ]
+tap $? "the mail exchanger answered 451 while the milter was down ($refused times) and the relay retried ($deferred deferrals)"
+
+cat "$tmp"/milter.*.log >"$tmp/milter.log"
+"$build/vanthu" -c "$tmp/vanthu.conf" list --json >"$tmp/list.json" 2>"$tmp/list.err"
+tap $? "vanthu list --json reads the register after the kills"
+[ "$(sqlite3 "$tmp/register.sqlite" 'PRAGMA integrity_check')" = ok ]
+tap $? "the database passes PRAGMA integrity_check"
+
+python3 "$here/check.py" "$tmp/mx/mail/vanthu" "$tmp/list.json" \
+	"$tmp/register.sqlite" "$tmp/spool" "$count" >"$tmp/check.out" 2>&1
+while read -r st sentence; do
+	case $st in
+	0 | 1) tap "$st" "$sentence" ;;
+	retried) retried=$sentence ;;
+	*) echo "# $st $sentence" ;;
+	esac
+done <"$tmp/check.out"
+
+# The message gdb interrupted: registered, then retried, same number.
+if [ -n "$gdb_id" ]; then
+	mid=$(sqlite3 "$tmp/register.sqlite" "SELECT m.message_id || ' ' || m.attempts
+		FROM registrations r JOIN messages m ON m.id = r.message_id
+		WHERE r.book || '/' || r.year || '/' || r.number = '$gdb_id'")
+	f=$(grep -l "^X-Vanthu-Register: $gdb_id\$" "$tmp/mx/mail/vanthu/new/"* 2>/dev/null)
+	[ "${mid##* }" -ge 2 ] 2>/dev/null && [ "$(echo "$f" | grep -c .)" -eq 1 ] &&
+		grep -qi "^Message-ID: ${mid%% *}\$" "$f"
+	tap $? "the message registered just before the kill is retried by Postfix and delivered with the same number $gdb_id (attempts ${mid##* })"
+fi
+[ "${retried:-0}" -ge 1 ]
+tap $? "Postfix retried ${retried:-0} messages whose registration had committed; none got a second number"
+echo "1..$n"
