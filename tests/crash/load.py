@@ -1,19 +1,22 @@
 #!/usr/bin/env python3
-"""load.py PORT COUNT CLIENTS - send COUNT official messages over SMTP.
+"""load.py PORT COUNT CLIENTS [PACE] - send COUNT official messages over SMTP.
 
 CLIENTS threads share the messages; each message has a Message-ID
 <crash-NNNN@sonoi.gov.vn>, the subject "Cong van NNNN" and one small PDF
 of its own (distinct bytes, so a distinct SHA-256).  Every message must
 be accepted (250); prints "sent N refused N" and exits 0 when none was
-refused.  The relay in front of the milter accepts everything, so a
+refused.  Each client waits PACE seconds (0) between its messages, so
+that the load lasts while the daemon is killed.  The relay in front of the milter accepts everything, so a
 refusal here is a failure of the test set-up, not of the milter."""
 import smtplib
 import sys
 import threading
+import time
 from email.message import EmailMessage
 from email.policy import SMTP
 
 port, count, clients = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
+pace = float(sys.argv[4]) if len(sys.argv) > 4 else 0.0
 
 
 def pdf(i):
@@ -69,6 +72,7 @@ def client(k):
         except smtplib.SMTPException as e:
             print("# message %d refused: %s" % (i, e), file=sys.stderr)
             ok = False
+        time.sleep(pace)
         with lock:
             if ok:
                 sent += 1
