@@ -6,9 +6,10 @@
 # exchanger, which runs vanthu-milter with milter_default_action =
 # tempfail.  While four SMTP clients send VANTHU_CRASH_MESSAGES messages
 # (200), each with a PDF of its own and a Message-ID, the daemon is
-# killed with SIGKILL: once by gdb right after a registration committed
-# and before Postfix had the reply (the retry must name the same number),
-# then VANTHU_CRASH_KILLS times (8) at random moments 0.5-2 s apart, and
+# killed with SIGKILL: by gdb once between a document's spool file and its
+# number, and once right after a registration committed and before
+# Postfix had the reply (the retry must name the same number); then
+# VANTHU_CRASH_KILLS times (8) at random moments 0.5-2 s apart, and
 # restarted after each kill.  Postfix answers 451 while the milter is
 # down or dies mid-message; the relay keeps those messages queued and
 # retries them.  When both queues are empty, check.py asserts on the
@@ -48,12 +49,14 @@ cleanup() {
 		kill -KILL "$milter_pid" 2>/dev/null
 	fi
 	if [ "$n" -eq 0 ] || grep -q "^not ok" "$tmp/tap" 2>/dev/null; then
+		gather_logs
 		echo "# relay log:"; tail -15 "$tmp/relay/maillog" 2>/dev/null | sed 's/^/#   /'
 		echo "# mx log:"; tail -15 "$tmp/mx/maillog" 2>/dev/null | sed 's/^/#   /'
 		echo "# milter log:"; tail -15 "$tmp/milter.log" 2>/dev/null | sed 's/^/#   /'
-		echo "# gdb:"; grep -v '^\[' "$tmp/gdb.log" 2>/dev/null | tail -8 | sed 's/^/#   /'
+		echo "# gdb:"; cat "$tmp"/gdb.*.log 2>/dev/null | grep -v '^\[' | tail -12 | sed 's/^/#   /'
 	fi
-	rm -rf "$tmp"
+	# VANTHU_CRASH_KEEP=1 keeps the directory (logs, queues, register).
+	if [ -n "${VANTHU_CRASH_KEEP:-}" ]; then echo "# kept $tmp"; else rm -rf "$tmp"; fi
 }
 trap cleanup EXIT
 
@@ -114,6 +117,11 @@ milter_kill() {	# SIGKILL the daemon; true when it died of it
 	[ "$st" -eq 137 ]
 }
 
+gather_logs() {	# milter.log: the runs' logs in their order
+	local i
+	for i in $(seq "$incarnation"); do cat "$tmp/milter.$i.log"; done >"$tmp/milter.log"
+}
+
 delivered() { ls "$tmp/mx/mail/vanthu/new" 2>/dev/null | wc -l; }
 
 milter_start
@@ -130,29 +138,44 @@ start=$(date +%s)
 python3 "$here/load.py" "$relayport" "$count" 4 0.2 >"$tmp/load.out" 2>&1 &
 load_pid=$!
 
-# The kill after a commit and before the reply: gdb stops the daemon where
-# it turns a fresh registration into its header (store_register() has
-# committed; Postfix has no answer yet) and kills it there.
-for _ in $(seq 300); do [ "$(delivered)" -ge 5 ] && break; sleep 0.1; done
-gdb_id=
-if command -v gdb >/dev/null; then
-	# struct doc_result: two ints, then the id (store.h); x86-64 passes
-	# the first argument in rdi.
-	show=
-	[ "$(uname -m)" = x86_64 ] && show='printf "registered %s\n", (char *) $rdi + 8'
+# Kills at chosen points, by gdb: it stops the daemon at a breakpoint
+# and kills it there (SIGKILL, as kill -9).  gdb_kill FUNCTION [GDB-CMD]
+# runs GDB-CMD at the stop and keeps what it printed in gdb_out.
+gdb_kill() {
+	local st=1
+	gdb_out=
 	# (bash's "Killed" notice for the daemon is noise: stderr is closed.)
 	{ timeout 60 gdb -nx -batch -p "$milter_pid" \
 		-iex 'set debuginfod enabled off' \
 		-ex 'handle SIGPIPE SIGUSR1 SIGUSR2 SIGCHLD nostop noprint pass' \
-		-ex 'break store_header_register' -ex continue \
-		${show:+-ex "$show"} -ex kill >"$tmp/gdb.log" 2>&1 </dev/null
-	gdb_id=$(sed -n 's/^registered //p' "$tmp/gdb.log")
-	grep -q '^Thread .* hit Breakpoint 1\|^Breakpoint 1, ' "$tmp/gdb.log" &&
-		milter_kill; } 2>/dev/null
-	tap $? "the daemon is killed right after a registration committed (${gdb_id:-number not shown})"
+		-ex "break $1" -ex continue ${2:+-ex "$2"} -ex kill \
+		>"$tmp/gdb.$1.log" 2>&1 </dev/null
+	gdb_out=$(sed -n 's/^said //p' "$tmp/gdb.$1.log")
+	grep -q '^Thread .* hit Breakpoint 1\|^Breakpoint 1, ' "$tmp/gdb.$1.log" &&
+		milter_kill; st=$?; } 2>/dev/null
 	milter_start
+	return $st
+}
+
+for _ in $(seq 300); do [ "$(delivered)" -ge 5 ] && break; sleep 0.1; done
+gdb_id=
+if command -v gdb >/dev/null; then
+	# Between the spool and the number: the document's file is durable,
+	# store_register() has not begun its transaction.
+	gdb_kill store_register
+	tap $? "the daemon is killed after a document reached the spool and before it was numbered"
+	# Between the commit and the reply: the registration is committed and
+	# is being turned into its header; Postfix has no answer yet.
+	# struct doc_result is two ints, then the id (store.h); x86-64 passes
+	# the first argument in rdi.
+	show=
+	[ "$(uname -m)" = x86_64 ] && show='printf "said %s\n", (char *) $rdi + 8'
+	gdb_kill store_header_register "$show"
+	st=$?
+	gdb_id=$gdb_out
+	tap $st "the daemon is killed right after a registration committed (${gdb_id:-number not shown})"
 else
-	echo "ok $((n += 1)) - # SKIP no gdb to kill the daemon after a commit"
+	echo "ok $((n += 1)) - # SKIP no gdb to kill the daemon at chosen points"
 fi
 
 # Then at random moments, under load: a kill once everything has been
@@ -202,7 +225,7 @@ cut=$(awk '{ q = ""
 [ "$cut" -gt 0 ]
 tap $? "kills interrupted $cut messages inside the milter, after their data had arrived"
 
-cat "$tmp"/milter.*.log >"$tmp/milter.log"
+gather_logs
 "$build/vanthu" -c "$tmp/vanthu.conf" list --json >"$tmp/list.json" 2>"$tmp/list.err"
 tap $? "vanthu list --json reads the register after the kills"
 [ "$(sqlite3 "$tmp/register.sqlite" 'PRAGMA integrity_check')" = ok ]
@@ -230,7 +253,7 @@ if [ -n "$gdb_id" ]; then
 fi
 [ "${retried:-0}" -ge 1 ]
 tap $? "Postfix retried ${retried:-0} messages whose registration had committed; none got a second number"
-cat "$tmp"/milter.*.log >"$tmp/milter.log"
+gather_logs
 ! grep -qE 'runtime error|AddressSanitizer|LeakSanitizer' "$tmp/milter.log"
 tap $? "the daemon's $incarnation runs report no memory or undefined-behaviour error"
 echo "1..$n"
