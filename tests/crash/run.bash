@@ -33,10 +33,11 @@ milter_pid=
 load_pid=
 incarnation=0
 
-tap() {	# tap STATUS SENTENCE
+tap() {	# tap STATUS SENTENCE; returns STATUS
 	n=$((n + 1))
 	if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi |
 		tee -a "$tmp/tap"
+	return "$1"
 }
 
 cleanup() {
@@ -200,16 +201,36 @@ wait "$load_pid"
 tap $? "the clients hand all $count messages to the relay ($(tail -1 "$tmp/load.out"))"
 load_pid=
 
-# Postfix's retries: until both queues are empty and everything arrived.
+# Postfix's retries: until both queues are empty and everything arrived
+# (or the queues have stayed empty for 3 s without it: mail was lost).
+queued() {	# queued DIR: messages in that Postfix's queues, held ones too
+	postqueue -c "$1/etc" -j 2>/dev/null | grep -c .
+}
+empty=0
 for _ in $(seq 900); do
-	[ -z "$(postqueue -c "$tmp/relay/etc" -j 2>/dev/null)" ] &&
-		[ -z "$(postqueue -c "$tmp/mx/etc" -j 2>/dev/null)" ] &&
+	if [ "$(queued "$tmp/relay")" -eq 0 ] && [ "$(queued "$tmp/mx")" -eq 0 ]; then
 		[ "$(delivered)" -ge "$count" ] && break
+		empty=$((empty + 1))
+		[ $empty -ge 30 ] && break
+	else
+		empty=0
+	fi
 	sleep 0.1
 done
 secs=$(( $(date +%s) - start ))
-[ -z "$(postqueue -c "$tmp/relay/etc" -j 2>/dev/null)" ]
-tap $? "the relay's queue drains: every message is delivered in the end (${secs}s)"
+rq=$(queued "$tmp/relay")
+mq=$(queued "$tmp/mx")
+got=$(delivered)
+[ "$rq" -eq 0 ] && [ "$mq" -eq 0 ] && [ "$got" -eq "$count" ]
+if ! tap $? "both queues drain and all $count messages arrive in the end (${secs}s; relay queue $rq, mx queue $mq, delivered $got)"; then
+	postqueue -c "$tmp/relay/etc" -j | head -5 | sed 's/^/# relay queue: /'
+	postqueue -c "$tmp/mx/etc" -j | head -5 | sed 's/^/# mx queue: /'
+	grep -h 'status=bounced\|status=deferred' "$tmp/relay/maillog" "$tmp/mx/maillog" |
+		tail -5 | sed 's/^/# /'
+	find "$tmp/mx/sink" -type f | head -3 | while read -r f; do
+		grep -m3 -i '^Subject:\|^Diagnostic-Code:\|^X-Postfix' "$f" | sed 's/^/# bounce: /'
+	done
+fi
 deferred=$(grep -c 'status=deferred' "$tmp/relay/maillog")
 refused=$(grep -c ' 451 4\.7\.1 \| 4\.7\.1 Service unavailable' "$tmp/mx/maillog")
 [ "$deferred" -gt 0 ] && [ "$refused" -gt 0 ]
