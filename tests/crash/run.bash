@@ -152,8 +152,11 @@ gdb_kill() {
 		-ex "break $1" -ex continue ${2:+-ex "$2"} -ex kill \
 		>"$tmp/gdb.$1.log" 2>&1 </dev/null
 	gdb_out=$(sed -n 's/^said //p' "$tmp/gdb.$1.log")
-	grep -q '^Thread .* hit Breakpoint 1\|^Breakpoint 1, ' "$tmp/gdb.$1.log" &&
-		milter_kill; st=$?; } 2>/dev/null
+	# Killed at the breakpoint, or (gdb timed out) killed here all the
+	# same, so that no daemon is left behind.
+	milter_kill &&
+		grep -q '^Thread .* hit Breakpoint 1\|^Breakpoint 1, ' "$tmp/gdb.$1.log"
+	st=$?; } 2>/dev/null
 	milter_start
 	return $st
 }
