@@ -206,18 +206,35 @@ load_pid=
 
 # Postfix's retries: until both queues are empty and everything arrived
 # (or the queues have stayed empty for 3 s without it: mail was lost).
+# With retries a second apart, qmgr may find a queue file still locked by
+# the smtp client that is deferring it ("skipped, still being delivered"):
+# it then parks the file in the incoming queue for 60 s and looks again
+# only when something wakes it.  When the queues hold mail and nothing has
+# arrived for 3 s, postqueue -f wakes it, as an administrator would.
 queued() {	# queued DIR: messages in that Postfix's queues, held ones too
 	postqueue -c "$1/etc" -j 2>/dev/null | grep -c .
 }
 empty=0
+idle=0
+flushes=0
+last=-1
 for _ in $(seq 900); do
+	got=$(delivered)
 	if [ "$(queued "$tmp/relay")" -eq 0 ] && [ "$(queued "$tmp/mx")" -eq 0 ]; then
-		[ "$(delivered)" -ge "$count" ] && break
+		[ "$got" -ge "$count" ] && break
 		empty=$((empty + 1))
 		[ $empty -ge 30 ] && break
 	else
 		empty=0
+		if [ "$got" -eq "$last" ]; then idle=$((idle + 1)); else idle=0; fi
+		if [ $idle -ge 30 ]; then
+			postqueue -c "$tmp/relay/etc" -f
+			postqueue -c "$tmp/mx/etc" -f
+			flushes=$((flushes + 1))
+			idle=0
+		fi
 	fi
+	last=$got
 	sleep 0.1
 done
 secs=$(( $(date +%s) - start ))
@@ -225,7 +242,7 @@ rq=$(queued "$tmp/relay")
 mq=$(queued "$tmp/mx")
 got=$(delivered)
 [ "$rq" -eq 0 ] && [ "$mq" -eq 0 ] && [ "$got" -eq "$count" ]
-if ! tap $? "both queues drain and all $count messages arrive in the end (${secs}s; relay queue $rq, mx queue $mq, delivered $got)"; then
+if ! tap $? "both queues drain and all $count messages arrive in the end (${secs}s, $flushes flushes; relay queue $rq, mx queue $mq, delivered $got)"; then
 	postqueue -c "$tmp/relay/etc" -j | head -5 | sed 's/^/# relay queue: /'
 	postqueue -c "$tmp/mx/etc" -j | head -5 | sed 's/^/# mx queue: /'
 	grep -h 'status=bounced\|status=deferred' "$tmp/relay/maillog" "$tmp/mx/maillog" |
