@@ -7,11 +7,16 @@
 # by virtual(8) into DIR/mail/<user>/ (Maildir) for the users vanthu, lead,
 # coop and each USER given; anything else goes to an smtp-sink on PORT+1
 # that writes each message to DIR/sink/.
+# With PF_RELAYHOST=[127.0.0.1]:PORT in the environment the instance is a
+# relay instead: it delivers nothing itself, starts no sink and hands all
+# mail, binhdinh.gov.vn included, to that host, queueing and retrying
+# what it refuses with 4xx (MILTER may then be empty: no milter).
 # pf_stop DIR stops that instance by its master's pid, and nothing else:
 # a system Postfix on the same machine is never touched.
 
 pf_start() {
 	local dir=$1 port=$2 milter=$3 sinkport=$(($2 + 1)) uid gid u
+	local vdomains=binhdinh.gov.vn relay
 	shift 3
 	uid=$(id -u nobody)
 	gid=$(id -g nobody)
@@ -19,6 +24,11 @@ pf_start() {
 	chown postfix "$dir/data"
 	chown nobody:nogroup "$dir/mail" "$dir/sink"
 	: >"$dir/maillog"
+	relay="[127.0.0.1]:$sinkport"
+	if [ -n "${PF_RELAYHOST:-}" ]; then
+		relay=$PF_RELAYHOST
+		vdomains=
+	fi
 	cat >"$dir/etc/main.cf" <<CF
 compatibility_level = 3.6
 queue_directory = $dir/queue
@@ -35,12 +45,12 @@ mynetworks = 127.0.0.0/8
 smtpd_relay_restrictions = permit_mynetworks, reject_unauth_destination
 maillog_file = $dir/maillog
 maillog_file_prefixes = $dir
-virtual_mailbox_domains = binhdinh.gov.vn
+virtual_mailbox_domains = $vdomains
 virtual_mailbox_base = $dir/mail
 virtual_mailbox_maps = texthash:$dir/etc/vmailbox
 virtual_uid_maps = static:$uid
 virtual_gid_maps = static:$gid
-relayhost = [127.0.0.1]:$sinkport
+relayhost = $relay
 smtp_host_lookup = native
 disable_dns_lookups = yes
 smtpd_milters = $milter
@@ -89,9 +99,11 @@ postlog   unix-dgram n - n - 1 postlogd
 MC
 	# exec, so that the pid recorded is smtp-sink's (setsid forked, and
 	# pf_stop then missed the sink).
-	(cd "$dir/sink" && exec smtp-sink -u nobody -d "%Y%m%d%H/%M." -c "127.0.0.1:$sinkport" 100) \
-		>"$dir/sink.log" 2>&1 </dev/null &
-	echo $! >"$dir/sink.pid"
+	if [ -z "${PF_RELAYHOST:-}" ]; then
+		(cd "$dir/sink" && exec smtp-sink -u nobody -d "%Y%m%d%H/%M." -c "127.0.0.1:$sinkport" 100) \
+			>"$dir/sink.log" 2>&1 </dev/null &
+		echo $! >"$dir/sink.pid"
+	fi
 	postfix -c "$dir/etc" check >>"$dir/start.log" 2>&1 || { script -qc "postfix -c $dir/etc check" /dev/null >>"$dir/start.log"; return 1; }
 	postfix -c "$dir/etc" start >>"$dir/start.log" 2>&1 || return 1
 	for _ in $(seq 100); do
