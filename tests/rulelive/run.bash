@@ -159,12 +159,25 @@ print("; ".join(s["reason"] for s in json.load(sys.stdin)["skipped"]))')), which
 fi
 echo "# the analysis reads: real types=$types text=$text facts=$facts programs=$programs"
 
+# A PDF signed twice with podofosign (person, then agency seal) under the
+# test PKI of tests/sig, whose root the language daemon trusts.
+signed=""
+if mkdir -p "$tmp/K" && (cd "$tmp" && sh "$top/tests/sig/pki.sh" K) >/dev/null 2>&1 &&
+	python3 "$top/tests/sig/mkpdf.py" base "$tmp/base.pdf" >/dev/null 2>&1 &&
+	podofosign -in "$tmp/base.pdf" -out "$tmp/pd1.pdf" -cert "$tmp/K/person.pem" \
+		-pkey "$tmp/K/person.key" -digest SHA256 >/dev/null 2>&1 &&
+	podofosign -in "$tmp/pd1.pdf" -out "$tmp/signed.pdf" -cert "$tmp/K/agency.pem" \
+		-pkey "$tmp/K/agency.key" -digest SHA256 >/dev/null 2>&1; then
+	signed="$tmp/signed.pdf"
+fi
+
 # Part 1: the language.
 d=$(rules_dir lang "$here/lang.rules" "$here/partners.txt")
-write_conf "$tmp/lang.conf" "unix:$tmp/lang.sock" "$d"
+write_conf "$tmp/lang.conf" "unix:$tmp/lang.sock" "$d" \
+	"TrustAnchors $tmp/K/anchors" "Intermediates $tmp/K/inter.pem"
 start lang "$tmp/lang.conf" || exit 1
 run_lua "unix:$tmp/lang.sock" conditions.lua -D types="$types" -D text="$text" -D facts="$facts" \
-	-D docx="$tmp/kh.docx"
+	-D docx="$tmp/kh.docx" -D signed="$signed"
 run_lua "unix:$tmp/lang.sock" operators.lua
 run_lua "unix:$tmp/lang.sock" actions.lua
 grep -q "rules: LOGQID: alert: rule a-log saw the message$" "$tmp/lang.log"
