@@ -15,7 +15,6 @@
 #include <errno.h>
 #include <getopt.h>
 #include <grp.h>
-#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,28 +39,17 @@
 static void
 drop_privileges(const char *user)
 {
-	struct passwd *pw;
-	char    name[256];
-	char   *colon;
+	char    name[256], why[300];
+	uid_t   uid;
 	gid_t   gid;
 
 	if (geteuid() != 0)
 		return;
-	snprintf(name, sizeof(name), "%s", user ? user : "nobody");
-	if ((colon = strchr(name, ':')) != NULL)
-		*colon = 0;
-	if ((pw = getpwnam(name)) == NULL)
-		log_fatal("worker: no user \"%s\" to run as", name);
-	gid = pw->pw_gid;
-	if (colon) {
-		struct group *gr = getgrnam(colon + 1);
-
-		if (gr == NULL)
-			log_fatal("worker: no group \"%s\"", colon + 1);
-		gid = gr->gr_gid;
-	}
+	if (conf_user_lookup(user ? user : "nobody", name, sizeof(name), &uid,
+			     &gid, why, sizeof(why)) < 0)
+		log_fatal("worker: cannot run as %s: %s", user ? user : "nobody", why);
 	if (setgroups(0, NULL) < 0 || setresgid(gid, gid, gid) < 0 ||
-	    setresuid(pw->pw_uid, pw->pw_uid, pw->pw_uid) < 0)
+	    setresuid(uid, uid, uid) < 0)
 		log_fatal("worker: cannot become %s: %m", name);
 	if (setuid(0) == 0)
 		log_fatal("worker: could regain root after dropping it");

@@ -129,6 +129,37 @@ conf_error(struct parser *p, const char *fmt, ...)
 }
 
 int
+conf_user_lookup(const char *spec, char *name, size_t namelen, uid_t *uid,
+		 gid_t *gid, char *why, size_t whylen)
+{
+	const char *colon = strchr(spec, ':');
+	size_t  n = colon ? (size_t) (colon - spec) : strlen(spec);
+	struct passwd *pw;
+	struct group *gr;
+
+	if (n >= namelen) {
+		snprintf(why, whylen, "user name \"%s\" too long", spec);
+		return -1;
+	}
+	memcpy(name, spec, n);
+	name[n] = 0;
+	if ((pw = getpwnam(name)) == NULL) {
+		snprintf(why, whylen, "no such user \"%s\"", name);
+		return -1;
+	}
+	*uid = pw->pw_uid;
+	*gid = pw->pw_gid;
+	if (colon) {
+		if ((gr = getgrnam(colon + 1)) == NULL) {
+			snprintf(why, whylen, "no such group \"%s\"", colon + 1);
+			return -1;
+		}
+		*gid = gr->gr_gid;
+	}
+	return 0;
+}
+
+int
 fail_action_by_name(const char *s)
 {
 	for (int i = 0; i < FAIL__COUNT; i++)
@@ -354,16 +385,13 @@ set_value(struct parser *p, struct config *c, const struct conf_item *it,
 			set_string(c, it, value);
 		return;
 	case T_USER: {
-		char   *colon = strchr(value, ':');
+		char    name[256], why[300];
+		uid_t   uid;
+		gid_t   gid;
 
-		if (colon)
-			*colon = 0;
-		if (getpwnam(value) == NULL)
-			conf_error(p, "UserID: no such user \"%s\"", value);
-		else if (colon && getgrnam(colon + 1) == NULL)
-			conf_error(p, "UserID: no such group \"%s\"", colon + 1);
-		if (colon)
-			*colon = ':';
+		if (conf_user_lookup(value, name, sizeof(name), &uid, &gid, why,
+				     sizeof(why)) < 0)
+			conf_error(p, "UserID: %s", why);
 		set_string(c, it, value);
 		return;
 	}

@@ -15,6 +15,7 @@
 
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 #include "netmatch.h"
 
@@ -90,6 +91,15 @@ struct config *conf_free(struct config *);
 /* The file the daemon reads when -c is not given: the installed one when
  * it exists, else none (embedded defaults). */
 const char *conf_default_path(void);
+
+/*
+ * Resolve a UserID value, "user" or "user:group": the user's name into
+ * name[], its uid, and the group's gid (the user's own without ":group").
+ * Returns 0, or -1 with "no such user \"x\"" or "no such group \"x\"" in
+ * why[].
+ */
+int     conf_user_lookup(const char *spec, char *name, size_t namelen,
+			 uid_t *uid, gid_t *gid, char *why, size_t whylen);
 
 /* Parse "accept", "tempfail", "reject"; -1 when none of them. */
 int     fail_action_by_name(const char *);

@@ -17,7 +17,6 @@
 #include <grp.h>
 #include <limits.h>
 #include <pthread.h>
-#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -105,27 +104,15 @@ write_pidfile(const char *path)
  * when none is configured.
  */
 static int
-configured_user(const struct config *cfg, uid_t *uid, gid_t *gid)
+configured_user(const struct config *cfg, char *name, size_t namelen,
+		uid_t *uid, gid_t *gid)
 {
-	struct passwd *pw;
-	char    name[256], *colon;
+	char    why[300];
 
 	if (cfg->user == NULL)
 		return -1;
-	snprintf(name, sizeof(name), "%s", cfg->user);
-	if ((colon = strchr(name, ':')) != NULL)
-		*colon = 0;
-	if ((pw = getpwnam(name)) == NULL)
-		log_fatal("UserID: no such user \"%s\"", name);
-	*uid = pw->pw_uid;
-	*gid = pw->pw_gid;
-	if (colon) {
-		struct group *gr = getgrnam(colon + 1);
-
-		if (gr == NULL)
-			log_fatal("UserID: no such group \"%s\"", colon + 1);
-		*gid = gr->gr_gid;
-	}
+	if (conf_user_lookup(cfg->user, name, namelen, uid, gid, why, sizeof(why)) < 0)
+		log_fatal("UserID: %s", why);
 	return 0;
 }
 
@@ -140,18 +127,15 @@ drop_privileges(const struct config *cfg)
 {
 	uid_t   uid;
 	gid_t   gid;
-	char    name[256], *colon;
+	char    name[256];
 
 	if (geteuid() != 0)
 		return;
-	if (configured_user(cfg, &uid, &gid) < 0) {
+	if (configured_user(cfg, name, sizeof(name), &uid, &gid) < 0) {
 		log_warn("WARNING: running as root because UserID is not set; set "
 			 "UserID to an unprivileged user (analysis workers run as nobody)");
 		return;
 	}
-	snprintf(name, sizeof(name), "%s", cfg->user);
-	if ((colon = strchr(name, ':')) != NULL)
-		*colon = 0;
 	if (initgroups(name, gid) < 0 || setresgid(gid, gid, gid) < 0 ||
 	    setresuid(uid, uid, uid) < 0)
 		log_fatal("cannot become %s: %m", cfg->user);
@@ -187,11 +171,11 @@ check_directories(const struct config *cfg, FILE *errors)
 static void
 hand_over_spool(const struct config *cfg)
 {
-	char    tmp[PATH_MAX];
+	char    tmp[PATH_MAX], name[256];
 	uid_t   uid;
 	gid_t   gid;
 
-	if (geteuid() != 0 || configured_user(cfg, &uid, &gid) < 0)
+	if (geteuid() != 0 || configured_user(cfg, name, sizeof(name), &uid, &gid) < 0)
 		return;
 	snprintf(tmp, sizeof(tmp), "%s/tmp", cfg->spool);
 	if (perms_hand_over(cfg->spool, uid, gid) < 0 ||
@@ -208,11 +192,11 @@ static void
 hand_over_database(const struct config *cfg)
 {
 	static const char *const suffixes[] = {"", "-wal", "-shm"};
-	char    path[PATH_MAX], dir[PATH_MAX];
+	char    path[PATH_MAX], dir[PATH_MAX], name[256];
 	uid_t   uid;
 	gid_t   gid;
 
-	if (geteuid() != 0 || configured_user(cfg, &uid, &gid) < 0)
+	if (geteuid() != 0 || configured_user(cfg, name, sizeof(name), &uid, &gid) < 0)
 		return;
 	for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
 		snprintf(path, sizeof(path), "%s%s", cfg->database, suffixes[i]);
