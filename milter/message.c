@@ -184,15 +184,26 @@ analysis_limits_from(const struct config *cfg, uint64_t msg_size,
 	l->max_doc_size = msg_size;
 }
 
-static void
-set_reply(struct outcome *o, int code, const char *xcode, const char *text)
+void
+outcome_set_reply(struct outcome *o, const char *code, const char *xcode,
+		  const char *text)
 {
 	free(o->smtp_code);
 	free(o->smtp_xcode);
 	free(o->smtp_text);
-	o->smtp_code = xasprintf("%d", code);
+	o->smtp_code = xstrdup(code);
 	o->smtp_xcode = xstrdup(xcode);
 	o->smtp_text = xstrdup(text ? text : "");
+}
+
+/* The rules give the reply code as a number. */
+static void
+set_rule_reply(struct outcome *o, const struct rule_result *r)
+{
+	char    code[12];
+
+	snprintf(code, sizeof(code), "%d", r->smtp_code);
+	outcome_set_reply(o, code, r->smtp_xcode, r->smtp_text);
 }
 
 /* Turn what the rules decided into the outcome. */
@@ -207,11 +218,11 @@ apply_rules(struct message *m, struct outcome *o)
 	switch (r->disposition) {
 	case RD_REJECT:
 		o->disposition = DISP_REJECT;
-		set_reply(o, r->smtp_code, r->smtp_xcode, r->smtp_text);
+		set_rule_reply(o, r);
 		return;
 	case RD_TEMPFAIL:
 		o->disposition = DISP_TEMPFAIL;
-		set_reply(o, r->smtp_code, r->smtp_xcode, r->smtp_text);
+		set_rule_reply(o, r);
 		return;
 	case RD_QUARANTINE:
 		o->disposition = DISP_QUARANTINE;

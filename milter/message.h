@@ -84,5 +84,8 @@ void    message_clear(struct message *);
 void    outcome_clear(struct outcome *);
 
 void    outcome_add_header(struct outcome *, const char *name, const char *value);
+/* Replace the outcome's SMTP reply: "550", "5.7.1", text. */
+void    outcome_set_reply(struct outcome *, const char *code, const char *xcode,
+			  const char *text);
 
 #endif

@@ -52,17 +52,6 @@ configured(const struct config *cfg, enum failure_class c)
 	}
 }
 
-static void
-set_reply(struct outcome *o, const char *code, const char *xcode, const char *text)
-{
-	free(o->smtp_code);
-	free(o->smtp_xcode);
-	free(o->smtp_text);
-	o->smtp_code = xstrdup(code);
-	o->smtp_xcode = xstrdup(xcode);
-	o->smtp_text = xstrdup(text);
-}
-
 void
 policy_failure(const struct config *cfg, enum failure_class c, const char *why,
 	       struct outcome *o)
@@ -76,12 +65,12 @@ policy_failure(const struct config *cfg, enum failure_class c, const char *why,
 		break;
 	case FAIL_TEMPFAIL:
 		o->disposition = DISP_TEMPFAIL;
-		set_reply(o, "451", "4.3.0", replies[c].tempfail_text);
+		outcome_set_reply(o, "451", "4.3.0", replies[c].tempfail_text);
 		break;
 	case FAIL_REJECT:
 	default:
 		o->disposition = DISP_REJECT;
-		set_reply(o, replies[c].reject_code, replies[c].reject_xcode,
+		outcome_set_reply(o, replies[c].reject_code, replies[c].reject_xcode,
 			  replies[c].reject_text);
 		break;
 	}
