@@ -23,6 +23,7 @@
 #include <openssl/evp.h>
 
 #include "aw_facts.h"
+#include "digest.h"
 #include "textnorm.h"
 #include "xmalloc.h"
 
@@ -304,8 +305,7 @@ add_attachment(struct analysis *a, const xmlNode *att, size_t n)
 	const char *vals[] = {"Value", "Data", "Content", "AttachmentValue",
 	NULL};
 	char   *name = NULL, *b64 = NULL;
-	unsigned char *bytes, md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen = 0;
+	unsigned char *bytes;
 	size_t  len = 0;
 	struct document *d;
 
@@ -328,9 +328,7 @@ add_attachment(struct analysis *a, const xmlNode *att, size_t n)
 	d->data = bytes;
 	d->len = len;
 	d->size = len;
-	if (EVP_Digest(bytes, len, md, &mdlen, EVP_sha256(), NULL) == 1)
-		for (unsigned i = 0; i < mdlen && i < 32; i++)
-			snprintf(d->sha256 + 2 * i, 3, "%02x", md[i]);
+	sha256_hex(bytes, len, d->sha256);
 }
 
 int
