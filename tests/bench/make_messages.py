@@ -8,8 +8,8 @@ writes, with CRLF line ends as an MTA hands them to a filter:
     pdf1.eml    about 150 KB: a letter with one PDF
     docs3.eml   about 600 KB: a letter with a PDF, a DOCX and an ODT
     big.eml     about 10 MB: a letter with one 7.5 MB PDF
-The documents are synthetic: well-formed containers (a PDF with one
-stream object, ZIP packages with the parts Office and ODF readers look
+The documents are synthetic: well-formed containers (a PDF shaped like a
+scanned letter with a text layer, ZIP packages with the parts Office and ODF readers look
 for) around deterministic pseudo-random bytes, so that the same sizes come
 out on every run and nothing compresses better than a real scan would.
 """
@@ -19,6 +19,7 @@ import io
 import random
 import sys
 import zipfile
+import zlib
 from email.header import Header
 from pathlib import Path
 
@@ -30,18 +31,32 @@ LETTER = (
 
 
 def pdf(size, seed):
-    """A PDF of SIZE bytes: catalog, page tree, one page, one stream."""
+    """A PDF of SIZE bytes shaped like a scanned letter with a text layer:
+    catalog, page tree, one page whose compressed content stream writes
+    the letter's heading and draws one image XObject (the scan: random
+    bytes declared as DCT, which text extraction never decodes)."""
     rnd = random.Random(seed)
     head = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n"
+    text = (b"BT /F1 12 Tf 72 800 Td (UBND TINH BINH DINH) Tj 0 -16 Td "
+            b"(So: 123/STTTT-VP) Tj 0 -16 Td (V/v trien khai he thong "
+            b"quan ly van ban dien tu) Tj ET\n"
+            b"q 451 0 0 600 72 120 cm /Im0 Do Q\n")
+    content = zlib.compress(text)
     objs = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
+        b"/Resources << /Font << /F1 5 0 R >> /XObject << /Im0 6 0 R >> >> "
+        b"/Contents 4 0 R >>",
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(content)
+        + content + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     ]
-    fixed = len(head) + 400
+    fixed = len(head) + sum(len(o) for o in objs) + 400
     n = max(size - fixed, 16)
-    data = rnd.randbytes(n)
-    objs.append(b"<< /Length %d >>\nstream\n" % n + data + b"\nendstream")
+    objs.append(b"<< /Type /XObject /Subtype /Image /Width 1654 /Height 2339 "
+                b"/ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /DCTDecode "
+                b"/Length %d >>\nstream\n" % n + rnd.randbytes(n) + b"\nendstream")
     out = io.BytesIO()
     out.write(head)
     offsets = []
