@@ -31,6 +31,7 @@
 #include "aw_entity.h"
 #include "aw_mime.h"
 #include "aw_names.h"
+#include "base64.h"
 #include "digest.h"
 #include "textnorm.h"
 #include "xmalloc.h"
@@ -94,21 +95,6 @@ part_label(const struct ctx *c, int multipart)
 	return xstrdup(c->prefix);
 }
 
-static int
-base64_truncated(const char *s, size_t n)
-{
-	size_t  count = 0;
-
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = s[i];
-
-		if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-		    (c >= '0' && c <= '9') || c == '+' || c == '/' || c == '=')
-			count++;
-	}
-	return count % 4 != 0;
-}
-
 /* The decoded body of a leaf, or a reason why not. */
 static const char *
 body_decode(const struct walk *w, const struct entity *e,
@@ -128,13 +114,27 @@ body_decode(const struct walk *w, const struct entity *e,
 		memcpy(*out, e->body, e->body_len);
 		*outlen = e->body_len;
 		return NULL;
-	case ENC_BASE64:
-		if (base64_truncated(e->body, e->body_len))
-			return "malformed: truncated base64";
+	case ENC_BASE64: {
+		size_t  quanta;
+
 		if (e->body_len / 2 > w->lim.max_doc_size)
 			return "limit: document size";
-		mech = MAILMIME_MECHANISM_BASE64;
-		break;
+		*out = xmalloc(base64_decoded_max(e->body_len) + 1);
+		*outlen = base64_decode(e->body, e->body_len, *out, &quanta);
+		if (quanta % 4 != 0) {
+			free(*out);
+			*out = NULL;
+			*outlen = 0;
+			return "malformed: truncated base64";
+		}
+		if (*outlen > w->lim.max_doc_size) {
+			free(*out);
+			*out = NULL;
+			*outlen = 0;
+			return "limit: document size";
+		}
+		return NULL;
+	}
 	case ENC_QP:
 		mech = MAILMIME_MECHANISM_QUOTED_PRINTABLE;
 		/*

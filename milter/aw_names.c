@@ -21,6 +21,7 @@
 #include <utf8proc.h>
 
 #include "aw_names.h"
+#include "base64.h"
 #include "textnorm.h"
 #include "xmalloc.h"
 
@@ -178,30 +179,14 @@ aw_name_convert(const char *charset, const char *s, size_t len)
 	return bytes_nfc(&b);
 }
 
-/* Lenient base64 into b: characters outside the alphabet are ignored,
- * '=' ends the data. */
+/* Lenient base64 into b (base64.c). */
 static void
 base64_append(struct bytes *b, const char *s, size_t len)
 {
-	static const char alpha[] =
-	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-	unsigned acc = 0;
-	int     bits = 0;
+	unsigned char *tmp = xmalloc(base64_decoded_max(len));
 
-	for (size_t i = 0; i < len && s[i] != '='; i++) {
-		const char *c = s[i] ? strchr(alpha, s[i]) : NULL;
-
-		if (c == NULL)
-			continue;
-		acc = (acc << 6) | (unsigned) (c - alpha);
-		bits += 6;
-		if (bits >= 8) {
-			unsigned char o = (acc >> (bits - 8)) & 0xff;
-
-			bits -= 8;
-			bytes_add(b, &o, 1);
-		}
-	}
+	bytes_add(b, tmp, base64_decode(s, len, tmp, NULL));
+	free(tmp);
 }
 
 /* RFC 2047 Q: '_' is a space, =XX a byte. */
