@@ -35,6 +35,8 @@ aw_context_open(const struct config *cfg, FILE *errors)
 	char    err[256];
 
 	aw_names_charconv_install();
+	if (aw_pdf_keep_globals() < 0)
+		log_warn("pdf: poppler's tables will be rebuilt for every PDF");
 	if ((ctx->type = aw_type_open(err, sizeof(err))) == NULL) {
 		fprintf(errors, "file types: %s\n", err);
 		free(ctx);

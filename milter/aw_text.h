@@ -58,6 +58,10 @@ int     aw_text_read(struct document *d, const struct text_limits *lim,
 int     aw_document_read(struct analysis *a, size_t i, const char *subject,
 			 const struct text_limits *lim, const char **why);
 
+/* Keep poppler's global tables for the life of the process (aw_pdf.c);
+ * -1 if the built-in document does not open. */
+int     aw_pdf_keep_globals(void);
+
 /* The readers behind aw_text_read(); each returns NFC text or NULL. */
 char   *aw_pdf_text(const unsigned char *data, size_t len,
 		    const struct text_limits *lim, int *needs_ocr,
