@@ -14,6 +14,9 @@
 # analysis workers).  Then: vanthu's RSS growth for one 10 MB message on a
 # fresh daemon, 100 idle connections held while the load runs, and the
 # plain case with an MTA that writes every packet on its own (--split).
+# Every message is new (milter_load --vary): its own Message-ID, and
+# documents with numbers and bytes of their own, so that vanthu stores
+# and registers each one as it would real mail.
 # Last, the issue's targets, met or not.
 #
 # Environment: CONN (4), SCALE (1: multiplies the message counts),
@@ -105,7 +108,7 @@ run_row() {
 	local name=$1 t=$2 c=$3 m=$4 lines=() line rates p50s p99s first last
 	start_filter "$name" "$t"
 	for r in $(seq "$repeat"); do
-		line=$("$load" -s "$spec" -f "$tmp/msg/$c.eml" -c "$conn" -m "$m" \
+		line=$("$load" -s "$spec" -f "$tmp/msg/$c.eml" -c "$conn" -m "$m" --vary \
 			--pid "$filter_pid" --label "$name-$t-$c" | grep '^RESULT')
 		[ "$(field errors "$line")" = 0 ] || echo "# $name $t $c run $r: errors: $line"
 		lines+=("$line")
@@ -144,7 +147,7 @@ done
 echo
 echo "# vanthu-milter, fresh daemon, one connection, one 10 MB message:"
 start_filter vanthu unix
-line=$("$load" -s "$spec" -f "$tmp/msg/big.eml" -c 1 -m 1 --pid "$filter_pid" --label big1 | grep '^RESULT')
+line=$("$load" -s "$spec" -f "$tmp/msg/big.eml" -c 1 -m 1 --vary --pid "$filter_pid" --label big1 | grep '^RESULT')
 stop_filter
 big_growth=$(( $(field hwm_after "$line") - $(field hwm_before "$line") ))
 echo "#   peak RSS $(field hwm_before "$line") kB before, $(field hwm_after "$line") kB after: +$big_growth kB"
@@ -153,7 +156,7 @@ echo "# vanthu-milter with 100 idle connections held during the plain load:"
 hold_ok=1
 for t in unix inet; do
 	start_filter vanthu "$t"
-	"$load" -s "$spec" -f "$tmp/msg/plain.eml" -c "$conn" -m 200 --hold 100 \
+	"$load" -s "$spec" -f "$tmp/msg/plain.eml" -c "$conn" -m 200 --vary --hold 100 \
 		--pid "$filter_pid" --label "hold-$t" | sed 's/^/#   /'
 	[ "${PIPESTATUS[0]}" -eq 0 ] || hold_ok=0
 	stop_filter
@@ -162,7 +165,7 @@ done
 echo "# an MTA that writes each packet on its own (not Postfix 3.7), plain, inet:"
 for name in noop vanthu; do
 	start_filter "$name" inet
-	line=$("$load" -s "$spec" -f "$tmp/msg/plain.eml" -c "$conn" -m 20 --split \
+	line=$("$load" -s "$spec" -f "$tmp/msg/plain.eml" -c "$conn" -m 20 --vary --split \
 		--label "split-$name" | grep '^RESULT')
 	stop_filter
 	echo "#   $name: $(field rate "$line") msg/s, end of message p50 $(field p50 "$line") ms"

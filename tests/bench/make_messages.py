@@ -32,24 +32,33 @@ LETTER = (
 
 def pdf(size, seed):
     """A PDF of SIZE bytes shaped like a scanned letter with a text layer:
-    catalog, page tree, one page whose compressed content stream writes
-    the letter's heading and draws one image XObject (the scan: random
-    bytes declared as DCT, which text extraction never decodes)."""
+    catalog, page tree, one page whose content stream writes the letter's
+    heading with its number and draws one image XObject (the scan: random
+    bytes declared as DCT, which text extraction never decodes).  The
+    number is 0000000, placed where milter_load --vary can rewrite it."""
+    for pad in range(57):
+        data = pdf_laid_out(size, seed, pad)
+        at = data.index(b"0000000/STTTT")
+        if at % 3 == 0 and at // 57 == (at + 11) // 57:
+            image = data.index(b"stream", data.index(b"/Subtype /Image"))
+            return vary_marker(data, image + 200, seed)
+    raise SystemExit("make_messages: cannot place the number")
+
+
+def pdf_laid_out(size, seed, pad):
     rnd = random.Random(seed)
     head = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n"
-    text = (b"BT /F1 12 Tf 72 800 Td (UBND TINH BINH DINH) Tj 0 -16 Td "
-            b"(So: 123/STTTT-VP) Tj 0 -16 Td (V/v trien khai he thong "
-            b"quan ly van ban dien tu) Tj ET\n"
-            b"q 451 0 0 600 72 120 cm /Im0 Do Q\n")
-    content = zlib.compress(text)
+    content = (b"BT /F1 12 Tf 72 800 Td" + b" " * pad + b"(UBND TINH BINH DINH) Tj "
+               b"0 -16 Td (So: 0000000/STTTT-VP) Tj 0 -16 Td (V/v trien khai he "
+               b"thong quan ly van ban dien tu) Tj ET\n"
+               b"q 451 0 0 600 72 120 cm /Im0 Do Q\n")
     objs = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
         b"/Resources << /Font << /F1 5 0 R >> /XObject << /Im0 6 0 R >> >> "
         b"/Contents 4 0 R >>",
-        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(content)
-        + content + b"\nendstream",
+        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     ]
     fixed = len(head) + sum(len(o) for o in objs) + 400
@@ -72,11 +81,22 @@ def pdf(size, seed):
     return out.getvalue()
 
 
+def vary_marker(data, after, seed=1):
+    """Write seven '0' digits, a '/' and four more bytes at the first base64
+    line start (a multiple of 57 bytes) past offset AFTER, inside random
+    bytes: milter_load --vary rewrites the digits so that every message
+    carries a document of its own."""
+    at = (after + 56) // 57 * 57
+    raw = b"0000000/" + random.Random(seed).randbytes(4)
+    return data[:at] + raw + data[at + len(raw):]
+
+
 def package(kind, size, seed):
     """A DOCX or ODT package holding SIZE random bytes in a stored part."""
     rnd = random.Random(seed)
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as z:
+        z.comment = b" " * 80   # room for the --vary marker
         if kind == "odt":
             z.writestr("mimetype", "application/vnd.oasis.opendocument.text")
             z.writestr("content.xml", '<?xml version="1.0"?><office:document-content '
@@ -88,7 +108,8 @@ def package(kind, size, seed):
             z.writestr("word/document.xml", '<?xml version="1.0"?><w:document xmlns:w='
                        '"http://schemas.openxmlformats.org/wordprocessingml/2006/main"/>')
             z.writestr("word/media/scan.bin", rnd.randbytes(size))
-    return buf.getvalue()
+    data = buf.getvalue()
+    return vary_marker(data, len(data) - 80, seed)
 
 
 def b64_lines(data):

@@ -4,6 +4,7 @@
  *
  *	build/bench/milter_load -s SOCKET -f MESSAGE.eml [-c CONN] [-m MSGS]
  *		[--hold N] [--pid PID] [--label TEXT] [--split] [--nodelay]
+ *		[--vary]
  *
  * CONN threads each open one connection and send MSGS copies of the
  * message on it.  Printed: messages per second over the whole run (from
@@ -113,7 +114,13 @@ struct mail {
 	size_t  body_len;
 	unsigned char *raw;
 	size_t  size;
+	size_t  markers[8];	/* body offsets of "0000000/" (--vary) */
+	size_t  nmarkers;
 };
+
+/* base64 of "000000" and the first 6 bits of a seventh '0': where a
+ * "0000000/" marker may start */
+#define VARY_MARKER	"MDAwMDAwM"
 
 struct options {
 	const char *socket;
@@ -125,6 +132,8 @@ struct options {
 	long    pid;
 	int     split;
 	int     nodelay;
+	int     vary;
+	uint32_t nonce;		/* tells this run's messages from another's */
 };
 
 /* One connection to the filter.  out[] collects packets until a reply is
@@ -153,12 +162,14 @@ struct result {
 struct thread_arg {
 	const struct options *opt;
 	const struct mail *mail;
+	unsigned char *body;	/* this thread's copy with --vary */
 	struct result res;
 	int     id;
 	pthread_t tid;
 };
 
 static atomic_int sampling;
+static atomic_uint vary_next;	/* the next document number (--vary) */
 static atomic_long peak_child_rss_kb;
 
 static double
@@ -204,6 +215,28 @@ line_len(const unsigned char *p, const unsigned char *end, size_t *eol)
 	}
 	*eol = (q > p && q[-1] == '\r') ? 2 : 1;
 	return (size_t) (q - p) + 1 - *eol;
+}
+
+static const char b64[] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/* Four base64 characters into three bytes; -1 if one is not base64. */
+static int
+b64_group(const unsigned char *in, unsigned char *out)
+{
+	uint32_t g = 0;
+
+	for (int i = 0; i < 4; i++) {
+		const char *c = memchr(b64, in[i], 64);
+
+		if (c == NULL || in[i] == 0)
+			return -1;
+		g = g << 6 | (uint32_t) (c - b64);
+	}
+	out[0] = (unsigned char) (g >> 16);
+	out[1] = (unsigned char) (g >> 8);
+	out[2] = (unsigned char) g;
+	return 0;
 }
 
 /* Headers are unfolded into name and value (continuation lines keep their
@@ -268,7 +301,47 @@ mail_load(struct mail *m, const char *path)
 	}
 	m->body = p;
 	m->body_len = (size_t) (end - p);
+	for (p = m->body; m->nmarkers < 8 &&
+	     (p = memmem(p, (size_t) (end - p), VARY_MARKER,
+			 strlen(VARY_MARKER))) != NULL; p++) {
+		const unsigned char *line = p;
+		unsigned char raw[12];
+
+		while (line > m->body && line[-1] != '\n')
+			line--;
+		if ((p - line) % 4 != 0 || end - p < 16 ||
+		    b64_group(p, raw) < 0 || b64_group(p + 4, raw + 3) < 0 ||
+		    b64_group(p + 8, raw + 6) < 0 || b64_group(p + 12, raw + 9) < 0 ||
+		    memcmp(raw, "0000000/", 8) != 0)
+			continue;
+		m->markers[m->nmarkers++] = (size_t) (p - m->body);
+	}
 	return 0;
+}
+
+/* --vary: the seven digits of number over every marker in body, the
+ * bytes after them kept. */
+static void
+mail_vary(const struct mail *m, unsigned char *body, unsigned number)
+{
+	for (size_t i = 0; i < m->nmarkers; i++) {
+		unsigned char *at = body + m->markers[i], raw[12];
+		char    digits[8];
+
+		for (int k = 0; k < 4; k++)
+			b64_group(at + 4 * k, raw + 3 * k);
+		snprintf(digits, sizeof(digits), "%07u", number % 10000000);
+		memcpy(raw, digits, 7);
+		for (int k = 0; k < 4; k++) {
+			uint32_t g = (uint32_t) raw[3 * k] << 16 |
+			    (uint32_t) raw[3 * k + 1] << 8 | raw[3 * k + 2];
+
+			at[4 * k] = (unsigned char) b64[g >> 18];
+			at[4 * k + 1] = (unsigned char) b64[(g >> 12) & 63];
+			at[4 * k + 2] = (unsigned char) b64[(g >> 6) & 63];
+			at[4 * k + 3] = (unsigned char) b64[g & 63];
+		}
+	}
 }
 
 static void
@@ -542,13 +615,22 @@ conn_close(struct conn *c)
 /* One transaction.  Returns the final reply, or -1 when the connection
  * failed. */
 static int
-conn_message(struct conn *c, const struct mail *m, int id, int seq,
-	     double *eom_ms, int *mods)
+conn_message(struct conn *c, const struct mail *m, unsigned char *vbody,
+	     int id, int seq, double *eom_ms, int *mods)
 {
-	char    qid[32], hbuf[16384];
+	const unsigned char *body = m->body;
+	char    qid[32], hbuf[16384], msgid[96];
 	size_t  off;
 	int     r;
 
+	if (c->opt->vary) {
+		snprintf(msgid, sizeof(msgid), "<load.%08x.%d.%d@bench.invalid>",
+			 c->opt->nonce, id, seq);
+		if (vbody) {
+			mail_vary(m, vbody, atomic_fetch_add(&vary_next, 1));
+			body = vbody;
+		}
+	}
 	snprintf(qid, sizeof(qid), "B%04X%06X", id & 0xffff, seq & 0xffffff);
 	if (conn_macro(c, SMFIC_MAIL, "i", qid) < 0)
 		return -1;
@@ -559,12 +641,16 @@ conn_message(struct conn *c, const struct mail *m, int id, int seq,
 	if (r == SMFIR_CONTINUE)
 		r = conn_step(c, SMFIC_DATA, NULL, 0, SMFIP_NODATA, SMFIP_NR_DATA);
 	for (size_t i = 0; r == SMFIR_CONTINUE && i < m->nheaders; i++) {
-		size_t  nl = strlen(m->headers[i].name), vl = strlen(m->headers[i].value);
+		const char *value = m->headers[i].value;
+		size_t  nl = strlen(m->headers[i].name), vl;
 
+		if (c->opt->vary && strcasecmp(m->headers[i].name, "Message-ID") == 0)
+			value = msgid;
+		vl = strlen(value);
 		if (nl + vl + 2 > sizeof(hbuf))
 			continue;
 		memcpy(hbuf, m->headers[i].name, nl + 1);
-		memcpy(hbuf + nl + 1, m->headers[i].value, vl + 1);
+		memcpy(hbuf + nl + 1, value, vl + 1);
 		r = conn_step(c, SMFIC_HEADER, hbuf, nl + vl + 2, SMFIP_NOHDRS, SMFIP_NR_HDR);
 	}
 	if (r == SMFIR_CONTINUE)
@@ -572,7 +658,7 @@ conn_message(struct conn *c, const struct mail *m, int id, int seq,
 	for (off = 0; r == SMFIR_CONTINUE && off < m->body_len; off += BODY_CHUNK) {
 		size_t  n = m->body_len - off < BODY_CHUNK ? m->body_len - off : BODY_CHUNK;
 
-		r = conn_step(c, SMFIC_BODY, m->body + off, n, SMFIP_NOBODY, SMFIP_NR_BODY);
+		r = conn_step(c, SMFIC_BODY, body + off, n, SMFIP_NOBODY, SMFIP_NR_BODY);
 	}
 	if (r == SMFIR_SKIP)
 		r = SMFIR_CONTINUE;
@@ -616,7 +702,8 @@ load_thread(void *p)
 	}
 	for (int i = 0; i < ta->opt->msgs; i++) {
 		double  t0 = now_ms();
-		int     r = conn_message(&c, ta->mail, ta->id, i, &res->eom_ms[i], &res->mods);
+		int     r = conn_message(&c, ta->mail, ta->body, ta->id, i,
+					     &res->eom_ms[i], &res->mods);
 
 		if (r < 0 || r == 'f' || r == '4') {
 			snprintf(res->why, sizeof(res->why), "message %d: %s", i,
@@ -819,7 +906,7 @@ usage(void)
 {
 	fprintf(stderr,
 		"usage: milter_load -s SOCKET -f MESSAGE [-c CONN] [-m MSGS] [--hold N]\n"
-		"                   [--pid PID] [--label TEXT] [--split] [--nodelay]\n"
+		"                   [--pid PID] [--label TEXT] [--split] [--nodelay] [--vary]\n"
 		"  SOCKET is unix:/path, inet:port@host or inet6:port@host\n");
 	exit(2);
 }
@@ -832,7 +919,7 @@ held_check(struct conn *held, int n, const struct mail *m, char *why, size_t wle
 	for (int i = 0; i < n; i++) {
 		double  eom;
 		int     mods = 0, r = held[i].fd < 0 ? -1 :
-			conn_message(&held[i], m, 10000 + i, 0, &eom, &mods);
+			conn_message(&held[i], m, NULL, 10000 + i, 0, &eom, &mods);
 
 		if (r != SMFIR_ACCEPT && r != SMFIR_CONTINUE) {
 			if (!bad)
@@ -854,6 +941,7 @@ main(int argc, char **argv)
 		{"label", required_argument, NULL, 'l'},
 		{"split", no_argument, NULL, 'S'},
 		{"nodelay", no_argument, NULL, 'N'},
+		{"vary", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
 	};
 	struct options opt = {.conns = 4,.msgs = 100,.pid = -1,.label = "run"};
@@ -880,6 +968,7 @@ main(int argc, char **argv)
 		case 'l': opt.label = optarg; break;
 		case 'S': opt.split = 1; break;
 		case 'N': opt.nodelay = 1; break;
+		case 'V': opt.vary = 1; break;
 		default: usage();
 		}
 	}
@@ -888,6 +977,9 @@ main(int argc, char **argv)
 		usage();
 	if (mail_load(&mail, opt.file) < 0)
 		return 1;
+	opt.nonce = (uint32_t) time(NULL) ^ ((uint32_t) getpid() << 16);
+	/* Document numbers from a place of this run's own in 1..9,999,999. */
+	atomic_store(&vary_next, 1 + opt.nonce % 9000000);
 	if (opt.pid < 0)
 		opt.pid = socket_owner(opt.socket);
 	if (opt.pid > 0)
@@ -912,6 +1004,11 @@ main(int argc, char **argv)
 		ta[i].opt = &opt;
 		ta[i].mail = &mail;
 		ta[i].id = i;
+		ta[i].body = NULL;
+		if (opt.vary && mail.nmarkers) {
+			ta[i].body = xalloc(mail.body_len);
+			memcpy(ta[i].body, mail.body, mail.body_len);
+		}
 		ta[i].res.eom_ms = xalloc((size_t) opt.msgs * sizeof(double));
 		ta[i].res.total_ms = xalloc((size_t) opt.msgs * sizeof(double));
 		if (pthread_create(&ta[i].tid, NULL, load_thread, &ta[i]) != 0) {
@@ -990,6 +1087,7 @@ main(int argc, char **argv)
 	for (int i = 0; i < opt.conns; i++) {
 		free(ta[i].res.eom_ms);
 		free(ta[i].res.total_ms);
+		free(ta[i].body);
 	}
 	free(ta);
 	free(held);
