@@ -19,6 +19,14 @@ int     docstore_put(const char *spool_dir, const unsigned char *data,
 		     size_t len, const char *sha256_hex, char *err,
 		     size_t errlen);
 
+/*
+ * The same for bytes already in fd, an unnamed file (O_TMPFILE) on the
+ * spool's file system whose contents the caller has checked against
+ * sha256_hex: fsync'd, linked into place, the directory fsync'd.
+ */
+int     docstore_link(const char *spool_dir, int fd, const char *sha256_hex,
+		      char *err, size_t errlen);
+
 /* The path a document has in the spool, in buf; -1 if it does not fit or
  * the hash is not 64 lower-case hex digits. */
 int     docstore_path(const char *spool_dir, const char *sha256_hex,

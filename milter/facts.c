@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "facts.h"
 #include "xmalloc.h"
@@ -172,6 +173,10 @@ analysis_skip(struct analysis *a, const char *part, const char *name,
 void
 analysis_clear(struct analysis *a)
 {
+	for (size_t i = 0; a->doc_fds != NULL && i < a->ndocs; i++)
+		if (a->doc_fds[i] >= 0)
+			close(a->doc_fds[i]);
+	free(a->doc_fds);
 	for (size_t i = 0; i < a->ndocs; i++)
 		document_clear(&a->docs[i]);
 	free(a->docs);

@@ -116,7 +116,8 @@ struct document {
 	size_t  nsigs;
 	enum sig_verdict sig_verdict;
 
-	/* Worker side only: the decoded bytes.  Never crosses a process. */
+	/* The decoded bytes: in the worker; in the daemon only where
+	 * analysis.doc_fds has no file for them. */
 	unsigned char *data;
 	size_t  len;
 	size_t  signed_len;	/* bytes the last PDF signature covers; 0: none */
@@ -160,6 +161,13 @@ struct analysis {
 	size_t  smime_content_len;
 	unsigned char *smime_der;
 	size_t  smime_der_len;
+
+	/*
+	 * Daemon side only: per document, an unnamed file in the spool that
+	 * holds its bytes as the worker sent them (wproto.c), -1 where they
+	 * are in document.data instead; NULL when no document came.
+	 */
+	int    *doc_fds;
 };
 
 /* Direction of a message, from the agency's point of view. */

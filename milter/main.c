@@ -322,6 +322,7 @@ static int
 run_daemon(struct config *cfg, struct ruleset *rules, int foreground)
 {
 	struct worker_params wp = {0};
+	static char doc_dir[PATH_MAX];
 	static sigset_t usr1;
 	sigset_t blocked;
 	struct store *store;
@@ -366,6 +367,12 @@ run_daemon(struct config *cfg, struct ruleset *rules, int foreground)
 	wp.timeout = cfg->analysis_timeout;
 	wp.reply_max = (size_t) (cfg->max_message_size * 2 + cfg->max_archive_size + (1 << 20));
 	wp.recycle_after = 1000;
+	/* Documents arrive as unnamed files beside the message spool, on the
+	 * file system they are linked into (Spool changes only on restart). */
+	if ((size_t) snprintf(doc_dir, sizeof(doc_dir), "%s/tmp", cfg->spool) >=
+	    sizeof(doc_dir))
+		log_fatal("Spool %s: path too long", cfg->spool);
+	wp.doc_dir = doc_dir;
 	if ((pool = worker_pool_start(&wp)) == NULL)
 		log_fatal("cannot start the analysis workers");
 	mlfi_set_pool(pool);

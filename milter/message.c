@@ -343,8 +343,11 @@ register_documents(struct message *m, struct store *store, struct outcome *o)
 		dr[i].skip = dr[i].skip_reason != NULL;
 		if (dr[i].skip)
 			continue;
-		if (docstore_put(cfg->spool, d->data, d->len, d->sha256, err,
-				 sizeof(err)) < 0) {
+		if ((o->analysis.doc_fds != NULL && o->analysis.doc_fds[i] >= 0 ?
+		     docstore_link(cfg->spool, o->analysis.doc_fds[i], d->sha256,
+				   err, sizeof(err)) :
+		     docstore_put(cfg->spool, d->data, d->len, d->sha256, err,
+				  sizeof(err))) < 0) {
 			policy_failure(cfg, FAILURE_STORE, err, o);
 			goto out;
 		}

@@ -280,16 +280,23 @@ worker_analyse(struct worker_pool *pool, int spool_fd, const char *subject,
 		return -1;
 	}
 	r = wproto_recv_reply(w->sock, (int) pool->params.timeout * 1000,
-			      pool->params.reply_max, &rep, &err);
+			      pool->params.reply_max, pool->params.doc_dir,
+			      &rep, &err);
 	if (r == 0 && rep.id != q.id) {
 		r = -3;
 		err = "reply to another request";
 		wreply_clear(&rep);
 	}
 	if (r < 0) {
-		snprintf(why, whylen, "analysis worker %s", r == -2 ?
-			 "timed out" : r == -3 ? err : "crashed");
-		worker_reap(w, 1, r == -2 ? "timed out" : r == -3 ? err : "died");
+		/* The stream is out of step after any of these: the worker
+		 * goes, even when the fault was ours (-4). */
+		if (r == -4)
+			snprintf(why, whylen, "documents not received: %s: %s",
+				 err, strerror(errno));
+		else
+			snprintf(why, whylen, "analysis worker %s", r == -2 ?
+				 "timed out" : r == -3 ? err : "crashed");
+		worker_reap(w, 1, r == -2 ? "timed out" : r <= -3 ? err : "died");
 	} else if (rep.status != WREP_OK) {
 		snprintf(why, whylen, "analysis failed: %s",
 			 rep.error ? rep.error : "no reason given");

@@ -28,6 +28,7 @@ struct worker_params {
 	unsigned nworkers;
 	unsigned timeout;		/* seconds per message */
 	size_t  reply_max;		/* bytes */
+	const char *doc_dir;		/* documents' unnamed files; NULL: memory */
 	unsigned recycle_after;		/* jobs */
 };
 

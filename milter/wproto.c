@@ -2,6 +2,7 @@
  * wproto.c - encode and decode worker requests and replies; see wproto.h.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,12 +10,14 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "digest.h"
 #include "wbuf.h"
 #include "wproto.h"
 #include "xmalloc.h"
 
 #define STR_MAX		(16u << 20)	/* any one string, text included */
 #define SMALL_MAX	4096		/* names, types, parts, reasons */
+#define RECV_CHUNK	(64u << 10)	/* a document's bytes, read at a time */
 
 static void
 put_header(struct wbuf *w, uint32_t magic)
@@ -61,6 +64,23 @@ write_all(int sock, const unsigned char *p, size_t n, int fd)
 				continue;
 			return -1;
 		}
+		p += r;
+		n -= (size_t) r;
+	}
+	return 0;
+}
+
+/* All of p into a file. */
+static int
+write_file(int fd, const unsigned char *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t r = write(fd, p, n);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return -1;
 		p += r;
 		n -= (size_t) r;
 	}
@@ -139,7 +159,7 @@ put_document(struct wbuf *w, const struct document *d)
 	for (size_t i = 0; i < d->nsigs; i++)
 		put_signature(w, &d->sigs[i]);
 	wbuf_u32(w, d->sig_verdict);
-	wbuf_bytes(w, d->data, d->data ? d->len : 0);
+	wbuf_u64(w, d->data ? d->len : 0);	/* the bytes follow the frame */
 }
 
 int
@@ -167,7 +187,15 @@ wproto_send_reply(int sock, const struct wreply *r)
 	wbuf_str(&w, a->smime.signer);
 	wbuf_u8(&w, a->smime.from_matches != 0);
 	wbuf_str(&w, a->smime.reason);
-	return send_frame(sock, &w, -1);
+	if (send_frame(sock, &w, -1) < 0)
+		return -1;
+	/* Each document's bytes, straight from where they are: the daemon
+	 * writes them to a file as they come and never holds them whole. */
+	for (size_t i = 0; i < a->ndocs; i++)
+		if (a->docs[i].data != NULL && a->docs[i].len > 0 &&
+		    write_all(sock, a->docs[i].data, a->docs[i].len, -1) < 0)
+			return -1;
+	return 0;
 }
 
 static int
@@ -249,7 +277,7 @@ get_document(struct rbuf *r, struct document *d)
 	if (v >= SIG__COUNT)
 		r->failed = 1;
 	d->sig_verdict = r->failed ? SIG_MALFORMED : (enum sig_verdict) v;
-	d->data = rbuf_bytes(r, (size_t) -1, &d->len);
+	d->len = rbuf_u64(r);
 	if (!r->failed && d->len != d->size)
 		r->failed = 1;
 }
@@ -377,26 +405,31 @@ read_exact(int sock, unsigned char *p, size_t n, const struct timespec *until,
 	return 0;
 }
 
-static int
-recv_frame(int sock, uint32_t magic, int deadline_ms, size_t max,
-	   unsigned char **body, size_t *len, int *fd, const char **why)
+/* The moment deadline_ms from now, in *until; nothing when it is < 0. */
+static void
+deadline_from(int deadline_ms, struct timespec *until)
 {
-	struct timespec until, *untilp = NULL;
+	if (deadline_ms < 0)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, until);
+	until->tv_sec += deadline_ms / 1000;
+	until->tv_nsec += (long) (deadline_ms % 1000) * 1000000;
+	if (until->tv_nsec >= 1000000000) {
+		until->tv_sec++;
+		until->tv_nsec -= 1000000000;
+	}
+}
+
+static int
+recv_frame(int sock, uint32_t magic, const struct timespec *untilp,
+	   size_t max, unsigned char **body, size_t *len, int *fd,
+	   const char **why)
+{
 	unsigned char hdr[8];
 	uint32_t m, n;
 	int     r;
 
 	*body = NULL;
-	if (deadline_ms >= 0) {
-		clock_gettime(CLOCK_MONOTONIC, &until);
-		until.tv_sec += deadline_ms / 1000;
-		until.tv_nsec += (long) (deadline_ms % 1000) * 1000000;
-		if (until.tv_nsec >= 1000000000) {
-			until.tv_sec++;
-			until.tv_nsec -= 1000000000;
-		}
-		untilp = &until;
-	}
 	if ((r = read_exact(sock, hdr, sizeof(hdr), untilp, fd)) < 0) {
 		*why = r == -2 ? "timed out" : errno ? "read error" : "connection closed";
 		return r;
@@ -422,17 +455,72 @@ recv_frame(int sock, uint32_t magic, int deadline_ms, size_t max,
 	return 0;
 }
 
-int
-wproto_recv_reply(int sock, int deadline_ms, size_t max, struct wreply *rep,
-		  const char **why)
+/*
+ * The bytes of document d, d->len of them, that follow the reply frame:
+ * into an unnamed file in doc_dir when there is one (fds[i]), else into
+ * memory.  Either way they must hash to the sha256 the worker gave.
+ */
+static int
+recv_document(int sock, const struct timespec *until, const char *doc_dir,
+	      struct document *d, int *fd, unsigned char *buf, size_t buflen,
+	      const char **why)
 {
-	unsigned char *body;
-	size_t  len;
+	struct sha256_stream *h;
+	char    got[65];
+	size_t  left = d->len;
+	int     r;
+
+	*fd = -1;
+	if (doc_dir != NULL) {
+		*fd = open(doc_dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+		if (*fd < 0 && errno != EOPNOTSUPP && errno != EISDIR) {
+			*why = "cannot make a file for a document";
+			return -4;
+		}
+	}
+	if (*fd < 0)
+		d->data = xmalloc(d->len + 1);
+	h = sha256_begin();
+	while (left > 0) {
+		size_t  n = left < buflen ? left : buflen;
+		unsigned char *into = *fd < 0 ? d->data + (d->len - left) : buf;
+
+		if ((r = read_exact(sock, into, n, until, NULL)) < 0) {
+			sha256_end(h, got);
+			*why = r == -2 ? "timed out" : errno ? "read error" :
+			    "connection closed";
+			return r;
+		}
+		if (*fd >= 0 && write_file(*fd, buf, n) < 0) {
+			sha256_end(h, got);
+			*why = "cannot write a document's file";
+			return -4;
+		}
+		sha256_add(h, into, n);
+		left -= n;
+	}
+	sha256_end(h, got);
+	if (strcmp(got, d->sha256) != 0) {
+		*why = "document bytes do not match their sha256";
+		return -3;
+	}
+	return 0;
+}
+
+int
+wproto_recv_reply(int sock, int deadline_ms, size_t max, const char *doc_dir,
+		  struct wreply *rep, const char **why)
+{
+	struct analysis *a = &rep->analysis;
+	struct timespec until;
+	unsigned char *body, *buf;
+	size_t  len, total;
 	int     r;
 
 	memset(rep, 0, sizeof(*rep));
-	if ((r = recv_frame(sock, WPROTO_REP_MAGIC, deadline_ms, max, &body,
-			    &len, NULL, why)) < 0)
+	deadline_from(deadline_ms, &until);
+	if ((r = recv_frame(sock, WPROTO_REP_MAGIC, deadline_ms < 0 ? NULL :
+			    &until, max, &body, &len, NULL, why)) < 0)
 		return r;
 	r = wproto_decode_reply(body, len, rep);
 	free(body);
@@ -440,6 +528,31 @@ wproto_recv_reply(int sock, int deadline_ms, size_t max, struct wreply *rep,
 		*why = "malformed reply";
 		return -3;
 	}
+	total = len;
+	for (size_t i = 0; i < a->ndocs; i++) {
+		if (a->docs[i].len > max - total) {
+			*why = "documents too large";
+			wreply_clear(rep);
+			return -3;
+		}
+		total += a->docs[i].len;
+	}
+	if (a->ndocs == 0)
+		return 0;
+	a->doc_fds = xcalloc(a->ndocs, sizeof(*a->doc_fds));
+	for (size_t i = 0; i < a->ndocs; i++)
+		a->doc_fds[i] = -1;
+	buf = xmalloc(RECV_CHUNK);
+	for (size_t i = 0; i < a->ndocs; i++) {
+		r = recv_document(sock, deadline_ms < 0 ? NULL : &until, doc_dir,
+				  &a->docs[i], &a->doc_fds[i], buf, RECV_CHUNK, why);
+		if (r < 0) {
+			free(buf);
+			wreply_clear(rep);
+			return r;
+		}
+	}
+	free(buf);
 	return 0;
 }
 
@@ -453,7 +566,7 @@ wproto_recv_request(int sock, struct wrequest *q, const char **why)
 
 	memset(q, 0, sizeof(*q));
 	q->fd = -1;
-	if ((rc = recv_frame(sock, WPROTO_REQ_MAGIC, -1, WPROTO_REQ_MAX, &body,
+	if ((rc = recv_frame(sock, WPROTO_REQ_MAGIC, NULL, WPROTO_REQ_MAX, &body,
 			     &len, &fd, why)) < 0) {
 		if (fd >= 0)
 			close(fd);

@@ -8,10 +8,13 @@
  *	request = id(u64) kind(u32) subject(str) header_from(str) limits
  *	          + the message's spool file, read-only, as SCM_RIGHTS
  *	reply   = id(u64) status(u32) error(str) analysis
+ *	          then, after the frame, each document's bytes in turn
  *
  * Integers are big-endian; a str is a u32 length (0xFFFFFFFF for NULL) and
- * that many bytes.  The analysis carries every field of struct analysis
- * and each document's decoded bytes, for the parent's document spool.
+ * that many bytes.  The analysis carries every field of struct analysis;
+ * each document's entry ends with the length of its bytes (u64, equal to
+ * its size), which follow the frame so that the daemon can write them to
+ * a file as they arrive instead of holding a frame of a message's size.
  * The decoder treats every reply as hostile: enums are range-checked,
  * strings bounded, the total capped, and leftover bytes are an error.
  */
@@ -69,16 +72,24 @@ int     wproto_send_reply(int sock, const struct wreply *);
 /*
  * Read one frame within deadline_ms (-1: no deadline) and decode it.
  * Returns 0; -1 on a system error or EOF (errno set, 0 for EOF);
- * -2 on a deadline; -3 when the frame is malformed.  *why says which.
+ * -2 on a deadline; -3 when the frame is malformed; -4 when a document
+ * could not be written here.  *why says which.
+ *
+ * A reply's documents go, each as it arrives, into an unnamed file
+ * (O_TMPFILE) in doc_dir, whose descriptor is analysis.doc_fds[i]; into
+ * document.data when doc_dir is NULL or its file system has no unnamed
+ * files.  Bytes that do not hash to the document's sha256 make the
+ * reply malformed.  max bounds the frame and the documents together.
  */
 int     wproto_recv_request(int sock, struct wrequest *, const char **why);
 int     wproto_recv_reply(int sock, int deadline_ms, size_t max,
-			  struct wreply *, const char **why);
+			  const char *doc_dir, struct wreply *,
+			  const char **why);
 
 void    wrequest_clear(struct wrequest *);
 void    wreply_clear(struct wreply *);
 
-/* Exposed for the fuzz target and unit tests. */
+/* Exposed for the fuzz target and unit tests: the frame alone. */
 int     wproto_decode_reply(const unsigned char *, size_t, struct wreply *);
 
 #endif

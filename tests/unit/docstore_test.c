@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <dirent.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
@@ -159,6 +160,39 @@ a_wrong_hash_writes_nothing(void **state)
 	assert_non_null(strstr(err, "mkdir"));
 }
 
+static void
+an_unnamed_file_is_linked_into_place(void **state)
+{
+	char    err[256], path[256], buf[64];
+	const char *hex = sha_of(TEXT, strlen(TEXT));
+	struct stat st;
+	int     fd, fd2;
+
+	(void) state;
+	/* As the daemon receives a document: an O_TMPFILE in the spool. */
+	fd = open(spool, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, TEXT, strlen(TEXT)), (ssize_t) strlen(TEXT));
+	assert_int_equal(docstore_link(spool, fd, hex, err, sizeof(err)), 0);
+	assert_int_equal(docstore_path(spool, hex, path, sizeof(path)), 0);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	assert_int_equal(st.st_nlink, 1);
+	fd2 = open(path, O_RDONLY);
+	assert_true(fd2 >= 0);
+	assert_int_equal(read(fd2, buf, sizeof(buf)), (ssize_t) strlen(TEXT));
+	assert_memory_equal(buf, TEXT, strlen(TEXT));
+	close(fd2);
+	/* The same document again, as a second message brings it: kept. */
+	assert_int_equal(docstore_link(spool, fd, hex, err, sizeof(err)), 0);
+	close(fd);
+	fd = open(spool, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	assert_true(fd >= 0);
+	assert_int_equal(docstore_link(spool, fd, "not-a-hash", err, sizeof(err)), -1);
+	assert_string_equal(err, "docstore: bad sha256 \"not-a-hash\"");
+	close(fd);
+}
+
 int
 main(void)
 {
@@ -166,6 +200,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(stores_under_its_hash_with_private_modes, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_present_document_is_not_rewritten, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_wrong_hash_writes_nothing, setup, teardown),
+		cmocka_unit_test_setup_teardown(an_unnamed_file_is_linked_into_place, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -79,8 +79,9 @@ reply_round_trip(void **state)
 	assert_int_equal(out.analysis.ndocs, 1);
 	assert_string_equal(out.analysis.docs[0].name, "Công văn 15.pdf");
 	assert_string_equal(out.analysis.docs[0].sha256, in.analysis.docs[0].sha256);
+	/* The bytes follow the frame: the frame carries their length only. */
 	assert_int_equal(out.analysis.docs[0].len, 13);
-	assert_memory_equal(out.analysis.docs[0].data, "%PDF-1.4 data", 13);
+	assert_null(out.analysis.docs[0].data);
 	assert_int_equal(out.analysis.docs[0].origin, ORIGIN_ARCHIVE);
 	assert_string_equal(out.analysis.docs[0].facts.f[FACT_REFERENCE].value, "15/QĐ-BNV");
 	assert_int_equal(out.analysis.docs[0].facts.f[FACT_REFERENCE].source, SRC_TEXT);
@@ -142,6 +143,81 @@ hostile_replies_are_refused(void **state)
 	free(copy);
 }
 
+/* Send r on a socketpair and receive it with wproto_recv_reply(); the
+ * writing end is closed after `keep` bytes when keep is not (size_t) -1. */
+static int
+round_trip(const struct wreply *r, const char *doc_dir, struct wreply *out,
+	   const char **why)
+{
+	int     sv[2], rc;
+
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	assert_int_equal(wproto_send_reply(sv[0], r), 0);
+	close(sv[0]);
+	rc = wproto_recv_reply(sv[1], 5000, 1 << 20, doc_dir, out, why);
+	close(sv[1]);
+	return rc;
+}
+
+static void
+documents_arrive_in_files_or_memory(void **state)
+{
+	char    dir[] = "/tmp/wproto_test.XXXXXX", buf[32];
+	struct wreply in, out;
+	const char *why = NULL;
+
+	(void) state;
+	assert_non_null(mkdtemp(dir));
+	sample_reply(&in);
+
+	/* Into an unnamed file in dir: nothing named is left there. */
+	assert_int_equal(round_trip(&in, dir, &out, &why), 0);
+	assert_non_null(out.analysis.doc_fds);
+	assert_true(out.analysis.doc_fds[0] >= 0);
+	assert_null(out.analysis.docs[0].data);
+	assert_int_equal(pread(out.analysis.doc_fds[0], buf, sizeof(buf), 0), 13);
+	assert_memory_equal(buf, "%PDF-1.4 data", 13);
+	assert_int_equal(rmdir(dir), 0);	/* empty */
+	assert_non_null(mkdtemp(strcpy(dir, "/tmp/wproto_test.XXXXXX")));
+	wreply_clear(&out);
+
+	/* Into memory without a directory. */
+	assert_int_equal(round_trip(&in, NULL, &out, &why), 0);
+	assert_int_equal(out.analysis.doc_fds[0], -1);
+	assert_memory_equal(out.analysis.docs[0].data, "%PDF-1.4 data", 13);
+	wreply_clear(&out);
+
+	/* Bytes that are not the ones the digest names: refused. */
+	in.analysis.docs[0].data[0] = 'X';
+	assert_int_equal(round_trip(&in, dir, &out, &why), -3);
+	assert_string_equal(why, "document bytes do not match their sha256");
+
+	/* Bytes cut short: the worker went away after the frame and
+	 * eight of the thirteen bytes. */
+	in.analysis.docs[0].data[0] = '%';
+	{
+		int     a[2], b[2];
+		unsigned char all[4096];
+		ssize_t n;
+
+		assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, a), 0);
+		assert_int_equal(wproto_send_reply(a[0], &in), 0);
+		close(a[0]);
+		n = recv(a[1], all, sizeof(all), MSG_WAITALL);
+		assert_true(n > 13);
+		close(a[1]);
+		assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, b), 0);
+		assert_int_equal(write(b[0], all, (size_t) n - 5), n - 5);
+		close(b[0]);
+		assert_int_equal(wproto_recv_reply(b[1], 5000, 1 << 20, dir, &out,
+						   &why), -1);
+		assert_string_equal(why, "connection closed");
+		close(b[1]);
+	}
+	assert_int_equal(rmdir(dir), 0);
+	wreply_clear(&in);
+}
+
 static void
 reader_never_runs_past_the_end(void **state)
 {
@@ -166,6 +242,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(reply_round_trip),
 		cmocka_unit_test(hostile_replies_are_refused),
+		cmocka_unit_test(documents_arrive_in_files_or_memory),
 		cmocka_unit_test(reader_never_runs_past_the_end),
 	};
 
