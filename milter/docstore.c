@@ -88,13 +88,21 @@ paths_of(const char *spool, const char *hex, char *d1, char *d2, char *path,
 	return 0;
 }
 
+/* Make dir if it is missing; *made says whether this call made it. */
+static int
+mkdir_missing(const char *dir, int *made)
+{
+	*made = mkdir(dir, 0700) == 0;
+	return *made || errno == EEXIST ? 0 : -1;
+}
+
 int
 docstore_link(const char *spool, int fd, const char *hex, char *err,
 	      size_t errlen)
 {
 	char    d1[4096], d2[4096], path[4096], proc[64];
 	struct stat st;
-	int     saved;
+	int     saved, made1 = 0, made2 = 0;
 
 	if (!hex_ok(hex)) {
 		snprintf(err, errlen, "docstore: bad sha256 \"%.70s\"",
@@ -106,7 +114,7 @@ docstore_link(const char *spool, int fd, const char *hex, char *err,
 		return -1;
 	if (stat(path, &st) == 0)
 		return 0;		/* stored once */
-	if (mkdir_0700(spool, d1) < 0 || mkdir_0700(d1, d2) < 0) {
+	if (mkdir_missing(d1, &made1) < 0 || mkdir_missing(d2, &made2) < 0) {
 		saved = errno;
 		snprintf(err, errlen, "docstore: mkdir %s: %s", d2, strerror(saved));
 		errno = saved;
@@ -129,7 +137,14 @@ docstore_link(const char *spool, int fd, const char *hex, char *err,
 		errno = saved;
 		return -1;
 	}
-	if (fsync_dir(d2) < 0) {
+	/*
+	 * The new name, then any directory made for it, from the inside out.
+	 * On ext4 the first fsync commits the others' entries in the same
+	 * journal transaction, so the later ones cost next to nothing; each
+	 * is still made, for file systems that do not work that way.
+	 */
+	if (fsync_dir(d2) < 0 || (made2 && fsync_dir(d1) < 0) ||
+	    (made1 && fsync_dir(spool) < 0)) {
 		saved = errno;
 		snprintf(err, errlen, "docstore: fsync %s: %s", d2, strerror(saved));
 		errno = saved;
