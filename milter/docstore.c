@@ -12,6 +12,7 @@
 
 #include "digest.h"
 #include "docstore.h"
+#include "fdio.h"
 
 static int
 hex_ok(const char *h)
@@ -55,22 +56,6 @@ mkdir_0700(const char *parent, const char *dir)
 	if (mkdir(dir, 0700) == 0)
 		return fsync_dir(parent);
 	return errno == EEXIST ? 0 : -1;
-}
-
-static int
-write_all(int fd, const unsigned char *p, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, p, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		p += n;
-		len -= (size_t) n;
-	}
-	return 0;
 }
 
 /* The three paths of a document: its two directories and its name. */
@@ -200,7 +185,7 @@ docstore_put(const char *spool, const unsigned char *data, size_t len,
 		errno = saved;
 		return -1;
 	}
-	if (write_all(fd, data, len) < 0 || fsync(fd) < 0) {
+	if (write_full(fd, data, len) < 0 || fsync(fd) < 0) {
 		saved = errno;
 		close(fd);
 		unlink(tmp);

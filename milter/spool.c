@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fdio.h"
 #include "spool.h"
 
 static int
@@ -77,25 +78,13 @@ spool_open(struct spool_file *sf, const char *spool_dir, uint64_t max)
 int
 spool_write(struct spool_file *sf, const void *data, size_t len)
 {
-	const char *p = data;
-
 	if (sf->oversize || sf->size + len > sf->max) {
 		sf->oversize = 1;
 		sf->size += len;
 		return 0;
 	}
 	sf->size += len;
-	while (len > 0) {
-		ssize_t n = write(sf->fd, p, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -1;
-		p += n;
-		len -= (size_t) n;
-	}
-	return 0;
+	return write_full(sf->fd, data, len);
 }
 
 void

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "digest.h"
+#include "fdio.h"
 #include "wbuf.h"
 #include "wproto.h"
 #include "xmalloc.h"
@@ -64,23 +65,6 @@ write_all(int sock, const unsigned char *p, size_t n, int fd)
 				continue;
 			return -1;
 		}
-		p += r;
-		n -= (size_t) r;
-	}
-	return 0;
-}
-
-/* All of p into a file. */
-static int
-write_file(int fd, const unsigned char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t r = write(fd, p, n);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			return -1;
 		p += r;
 		n -= (size_t) r;
 	}
@@ -491,7 +475,7 @@ recv_document(int sock, const struct timespec *until, const char *doc_dir,
 			    "connection closed";
 			return r;
 		}
-		if (*fd >= 0 && write_file(*fd, buf, n) < 0) {
+		if (*fd >= 0 && write_full(*fd, buf, n) < 0) {
 			sha256_end(h, got);
 			*why = "cannot write a document's file";
 			return -4;
