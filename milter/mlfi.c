@@ -24,9 +24,20 @@
 struct conn {
 	char   *client_addr;	/* NULL for local submission */
 	char   *helo;
+	unsigned long noreply;	/* SMFIP_NR_* the MTA agreed to */
 	int     in_message;
 	struct message msg;
 };
+
+/*
+ * Steps whose answer is always "continue": the MTA is asked not to wait
+ * for it.  Headers and body chunks then stream without a round trip
+ * each, which is most of what the protocol costs on a large message.
+ * MAIL keeps its reply: it is where a missing configuration tempfails.
+ */
+#define NOREPLY_STEPS	(SMFIP_NR_CONN | SMFIP_NR_HELO | SMFIP_NR_RCPT | \
+			 SMFIP_NR_DATA | SMFIP_NR_UNKN | SMFIP_NR_HDR | \
+			 SMFIP_NR_EOH | SMFIP_NR_BODY)
 
 static struct worker_pool *pool;
 static struct store *store;
@@ -47,6 +58,13 @@ static struct conn *
 conn_get(SMFICTX *ctx)
 {
 	return smfi_getpriv(ctx);
+}
+
+/* CONTINUE, or no reply at all where the MTA agreed to that for step. */
+static sfsistat
+carry_on(const struct conn *c, unsigned long step)
+{
+	return c && (c->noreply & step) ? SMFIS_NOREPLY : SMFIS_CONTINUE;
 }
 
 static void
@@ -72,13 +90,18 @@ mlfi_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
 	       unsigned long f2, unsigned long f3, unsigned long *pf0,
 	       unsigned long *pf1, unsigned long *pf2, unsigned long *pf3)
 {
+	struct conn *c = xcalloc(1, sizeof(*c));
+
 	(void) f2;
 	(void) f3;
 	*pf0 = f0 & (SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_ADDRCPT |
 		     SMFIF_QUARANTINE | SMFIF_SETSYMLIST);
-	*pf1 = f1 & SMFIP_SKIP;
+	c->noreply = f1 & NOREPLY_STEPS;
+	*pf1 = (f1 & (SMFIP_SKIP | SMFIP_NODATA | SMFIP_NOUNKNOWN)) | c->noreply;
 	*pf2 = 0;
 	*pf3 = 0;
+	/* The connection's state starts here: connect comes after. */
+	smfi_setpriv(ctx, c);
 	/* The macros message_process needs; Postfix and Sendmail send only
 	 * what the MTA is configured to, see the README. */
 	if (f0 & SMFIF_SETSYMLIST) {
@@ -91,18 +114,24 @@ mlfi_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
 static sfsistat
 mlfi_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *sa)
 {
-	struct conn *c = xcalloc(1, sizeof(*c));
+	struct conn *c = conn_get(ctx);
 	char    addr[INET6_ADDRSTRLEN];
 
 	(void) hostname;
+	if (c == NULL) {
+		/* An MTA that does not negotiate (protocol version 2). */
+		c = xcalloc(1, sizeof(*c));
+		smfi_setpriv(ctx, c);
+	}
+	free(c->client_addr);
+	c->client_addr = NULL;
 	if (sa && sa->sa_family == AF_INET &&
 	    inet_ntop(AF_INET, &((struct sockaddr_in *) sa)->sin_addr, addr, sizeof(addr)))
 		c->client_addr = xstrdup(addr);
 	else if (sa && sa->sa_family == AF_INET6 &&
 		 inet_ntop(AF_INET6, &((struct sockaddr_in6 *) sa)->sin6_addr, addr, sizeof(addr)))
 		c->client_addr = xstrdup(addr);
-	smfi_setpriv(ctx, c);
-	return SMFIS_CONTINUE;
+	return carry_on(c, SMFIP_NR_CONN);
 }
 
 static sfsistat
@@ -114,7 +143,7 @@ mlfi_helo(SMFICTX *ctx, char *helo)
 		free(c->helo);
 		c->helo = xstrdup(helo);
 	}
-	return SMFIS_CONTINUE;
+	return carry_on(c, SMFIP_NR_HELO);
 }
 
 static sfsistat
@@ -151,28 +180,27 @@ mlfi_envrcpt(SMFICTX *ctx, char **argv)
 	struct msg_info *mi;
 
 	if (c == NULL || !c->in_message)
-		return SMFIS_CONTINUE;
+		return carry_on(c, SMFIP_NR_RCPT);
 	mi = &c->msg.info;
 	if (mi->nrcpts < 10000) {
 		mi->rcpts = xreallocarray(mi->rcpts, mi->nrcpts + 1, sizeof(*mi->rcpts));
 		mi->rcpts[mi->nrcpts++] = strip_brackets(argv[0] ? argv[0] : "");
 	}
-	return SMFIS_CONTINUE;
+	return carry_on(c, SMFIP_NR_RCPT);
 }
 
+/* Asked off at negotiation; an MTA that sends them anyway gets this. */
 static sfsistat
 mlfi_data(SMFICTX *ctx)
 {
-	(void) ctx;
-	return SMFIS_CONTINUE;
+	return carry_on(conn_get(ctx), SMFIP_NR_DATA);
 }
 
 static sfsistat
 mlfi_unknown(SMFICTX *ctx, const char *cmd)
 {
-	(void) ctx;
 	(void) cmd;
-	return SMFIS_CONTINUE;
+	return carry_on(conn_get(ctx), SMFIP_NR_UNKN);
 }
 
 static sfsistat
@@ -182,7 +210,7 @@ mlfi_header(SMFICTX *ctx, char *name, char *value)
 
 	if (c && c->in_message)
 		message_header(&c->msg, name, value);
-	return SMFIS_CONTINUE;
+	return carry_on(c, SMFIP_NR_HDR);
 }
 
 static sfsistat
@@ -192,7 +220,7 @@ mlfi_eoh(SMFICTX *ctx)
 
 	if (c && c->in_message)
 		message_end_of_headers(&c->msg);
-	return SMFIS_CONTINUE;
+	return carry_on(c, SMFIP_NR_EOH);
 }
 
 static sfsistat
@@ -202,7 +230,7 @@ mlfi_body(SMFICTX *ctx, unsigned char *chunk, size_t len)
 
 	if (c && c->in_message)
 		message_body(&c->msg, chunk, len);
-	return SMFIS_CONTINUE;
+	return carry_on(c, SMFIP_NR_BODY);
 }
 
 /* Carry out the outcome.  A failed smfi_* call is logged; the message

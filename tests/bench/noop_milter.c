@@ -4,8 +4,10 @@
  *
  *	build/bench/noop_milter -p SOCKET [-H N] [--nodelay]
  *
- * It registers the same callbacks as vanthu-milter, so the MTA sends and
- * waits for the same steps, and accepts every message at end of message.
+ * It registers the same callbacks as vanthu-milter and negotiates the
+ * same protocol steps (SMFIP_NR_*: no reply to headers, body chunks and
+ * the other steps that always continue), so the MTA sends and waits for
+ * the same things; it accepts every message at end of message.
  * -H N adds N headers at end of message, one smfi_addheader() each, as a
  * filter that reports its verdict in headers does (vanthu adds several).
  * --nodelay sets TCP_NODELAY on the listening socket before libmilter
@@ -24,25 +26,57 @@
 
 static int add_headers;
 
+/* The steps vanthu-milter asks not to answer (milter/mlfi.c). */
+#define NOREPLY_STEPS	(SMFIP_NR_CONN | SMFIP_NR_HELO | SMFIP_NR_RCPT | \
+			 SMFIP_NR_DATA | SMFIP_NR_UNKN | SMFIP_NR_HDR | \
+			 SMFIP_NR_EOH | SMFIP_NR_BODY)
+
+/* The connection's private data: the no-reply steps the MTA agreed to. */
+static sfsistat
+carry_on(SMFICTX *ctx, unsigned long step)
+{
+	unsigned long *agreed = smfi_getpriv(ctx);
+
+	return agreed && (*agreed & step) ? SMFIS_NOREPLY : SMFIS_CONTINUE;
+}
+
+static sfsistat
+noop_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
+	       unsigned long f2, unsigned long f3, unsigned long *pf0,
+	       unsigned long *pf1, unsigned long *pf2, unsigned long *pf3)
+{
+	unsigned long *agreed = malloc(sizeof(*agreed));
+
+	(void) f2;
+	(void) f3;
+	if (agreed == NULL)
+		return SMFIS_TEMPFAIL;
+	*agreed = f1 & NOREPLY_STEPS;
+	smfi_setpriv(ctx, agreed);
+	*pf0 = f0 & SMFIF_ADDHDRS;
+	*pf1 = (f1 & (SMFIP_SKIP | SMFIP_NODATA | SMFIP_NOUNKNOWN)) | *agreed;
+	*pf2 = 0;
+	*pf3 = 0;
+	return SMFIS_CONTINUE;
+}
+
 static sfsistat
 noop_connect(SMFICTX *ctx, char *host, _SOCK_ADDR *sa)
 {
-	(void) ctx;
 	(void) host;
 	(void) sa;
-	return SMFIS_CONTINUE;
+	return carry_on(ctx, SMFIP_NR_CONN);
 }
 
 static sfsistat
-noop_str(SMFICTX *ctx, char *s)
+noop_helo(SMFICTX *ctx, char *s)
 {
-	(void) ctx;
 	(void) s;
-	return SMFIS_CONTINUE;
+	return carry_on(ctx, SMFIP_NR_HELO);
 }
 
 static sfsistat
-noop_argv(SMFICTX *ctx, char **argv)
+noop_envfrom(SMFICTX *ctx, char **argv)
 {
 	(void) ctx;
 	(void) argv;
@@ -50,36 +84,60 @@ noop_argv(SMFICTX *ctx, char **argv)
 }
 
 static sfsistat
+noop_envrcpt(SMFICTX *ctx, char **argv)
+{
+	(void) argv;
+	return carry_on(ctx, SMFIP_NR_RCPT);
+}
+
+static sfsistat
 noop_header(SMFICTX *ctx, char *name, char *value)
 {
-	(void) ctx;
 	(void) name;
 	(void) value;
+	return carry_on(ctx, SMFIP_NR_HDR);
+}
+
+static sfsistat
+noop_eoh(SMFICTX *ctx)
+{
+	return carry_on(ctx, SMFIP_NR_EOH);
+}
+
+static sfsistat
+noop_data(SMFICTX *ctx)
+{
+	return carry_on(ctx, SMFIP_NR_DATA);
+}
+
+static sfsistat
+noop_abort(SMFICTX *ctx)
+{
+	(void) ctx;
 	return SMFIS_CONTINUE;
 }
 
 static sfsistat
-noop_ctx(SMFICTX *ctx)
+noop_close(SMFICTX *ctx)
 {
-	(void) ctx;
+	free(smfi_getpriv(ctx));
+	smfi_setpriv(ctx, NULL);
 	return SMFIS_CONTINUE;
 }
 
 static sfsistat
 noop_body(SMFICTX *ctx, unsigned char *p, size_t n)
 {
-	(void) ctx;
 	(void) p;
 	(void) n;
-	return SMFIS_CONTINUE;
+	return carry_on(ctx, SMFIP_NR_BODY);
 }
 
 static sfsistat
 noop_unknown(SMFICTX *ctx, const char *cmd)
 {
-	(void) ctx;
 	(void) cmd;
-	return SMFIS_CONTINUE;
+	return carry_on(ctx, SMFIP_NR_UNKN);
 }
 
 static sfsistat
@@ -99,17 +157,18 @@ static struct smfiDesc noop_desc = {
 	.xxfi_version = SMFI_VERSION,
 	.xxfi_flags = SMFIF_ADDHDRS,
 	.xxfi_connect = noop_connect,
-	.xxfi_helo = noop_str,
-	.xxfi_envfrom = noop_argv,
-	.xxfi_envrcpt = noop_argv,
+	.xxfi_helo = noop_helo,
+	.xxfi_envfrom = noop_envfrom,
+	.xxfi_envrcpt = noop_envrcpt,
 	.xxfi_header = noop_header,
-	.xxfi_eoh = noop_ctx,
+	.xxfi_eoh = noop_eoh,
 	.xxfi_body = noop_body,
 	.xxfi_eom = noop_eom,
-	.xxfi_abort = noop_ctx,
-	.xxfi_close = noop_ctx,
+	.xxfi_abort = noop_abort,
+	.xxfi_close = noop_close,
 	.xxfi_unknown = noop_unknown,
-	.xxfi_data = noop_ctx,
+	.xxfi_data = noop_data,
+	.xxfi_negotiate = noop_negotiate,
 };
 
 static int
