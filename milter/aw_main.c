@@ -6,8 +6,8 @@
  * database, trust anchors), then gives up everything else: other
  * descriptors, root, the ability to write files or gain privileges, and
  * most of the address space.  Then it answers requests one at a time until
- * the socket closes.  It holds no register, no network and no paths to
- * messages: each message arrives as a read-only descriptor.
+ * the socket closes.  It holds no register, no network and no file of the
+ * daemon's: each message's bytes arrive on the socket after its request.
  *
  * A request it cannot read ends the process; the parent sees the closed
  * socket and replaces it.
@@ -19,10 +19,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "aw_pipeline.h"
@@ -103,8 +101,6 @@ serve_one(int sock, struct aw_context *ctx, unsigned cpu_seconds)
 	struct wrequest q;
 	struct wreply rep;
 	const char *why = NULL;
-	struct stat st;
-	void   *msg = NULL;
 	int     r;
 
 	if ((r = wproto_recv_request(sock, &q, &why)) < 0) {
@@ -115,26 +111,19 @@ serve_one(int sock, struct aw_context *ctx, unsigned cpu_seconds)
 	}
 	memset(&rep, 0, sizeof(rep));
 	rep.id = q.id;
-	if (q.fd < 0 || fstat(q.fd, &st) < 0) {
+	if (q.message == NULL) {
 		rep.status = WREP_FAILED;
-		rep.error = xstrdup("no message file");
-	} else if (st.st_size > 0 &&
-		   (msg = mmap(NULL, (size_t) st.st_size, PROT_READ, MAP_PRIVATE,
-			       q.fd, 0)) == MAP_FAILED) {
-		msg = NULL;
-		rep.status = WREP_FAILED;
-		rep.error = xasprintf("cannot map the message: %s", strerror(errno));
+		rep.error = xasprintf("no memory for the message (%llu bytes)",
+				      (unsigned long long) q.size);
 	} else {
 		limit_cpu(cpu_seconds);
-		if (aw_analyse(ctx, msg ? msg : "", (size_t) st.st_size, &q,
+		if (aw_analyse(ctx, (const char *) q.message, (size_t) q.size, &q,
 			       &rep.analysis) < 0) {
 			rep.status = WREP_FAILED;
 			rep.error = rep.analysis.error ? xstrdup(rep.analysis.error) :
 			    xstrdup("analysis failed");
 		}
 	}
-	if (msg)
-		munmap(msg, (size_t) st.st_size);
 	r = wproto_send_reply(sock, &rep);
 	wreply_clear(&rep);
 	wrequest_clear(&q);
@@ -175,6 +164,8 @@ aw_main(int argc, char **argv)
 		 LOG_TO_SYSLOG, cfg->syslog_facility);
 	log_set_level(cfg->log_level);
 	signal(SIGPIPE, SIG_IGN);
+	/* What top and ps -o comm show for the daemon's children. */
+	prctl(PR_SET_NAME, "vanthu-worker", 0, 0, 0);
 
 	/* Nothing but stdio and our socket stays open. */
 	if (close_range(WORKER_FD + 1, ~0U, 0) < 0)

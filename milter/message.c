@@ -408,7 +408,7 @@ message_process(struct message *m, struct worker_pool *pool, struct store *store
 		policy_failure(cfg, FAILURE_OVERSIZE, why, o);
 	} else if (may_carry_documents(m->content_type)) {
 		analysis_limits_from(cfg, m->spool.size, &limits);
-		if (worker_analyse(pool, m->spool.fd, m->raw_subject,
+		if (worker_analyse(pool, m->spool.fd, m->spool.size, m->raw_subject,
 				   m->info.header_from, &limits, &o->analysis,
 				   why, sizeof(why)) < 0)
 			policy_failure(cfg, FAILURE_ANALYSIS, why, o);

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,53 @@
 
 #include "fdio.h"
 #include "spool.h"
+#include "xmalloc.h"
+
+/* Emptied spool files, each with the Spool directory it is under. */
+static pthread_mutex_t kept_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct kept_file {
+	int     fd;
+	char   *dir;
+} kept[SPOOL_KEEP];
+static size_t nkept;
+
+/* A kept file under spool_dir, or -1.  Files of a Spool that a reload
+ * replaced are closed on the way. */
+static int
+take_kept(const char *spool_dir)
+{
+	int     fd = -1;
+
+	pthread_mutex_lock(&kept_lock);
+	while (fd < 0 && nkept > 0) {
+		struct kept_file *k = &kept[--nkept];
+
+		if (strcmp(k->dir, spool_dir) == 0)
+			fd = k->fd;
+		else
+			close(k->fd);
+		free(k->dir);
+	}
+	pthread_mutex_unlock(&kept_lock);
+	return fd;
+}
+
+/* Keep fd for a later message; 0, or -1 when there is no room. */
+static int
+keep(int fd, const char *spool_dir)
+{
+	int     r = -1;
+
+	pthread_mutex_lock(&kept_lock);
+	if (nkept < SPOOL_KEEP) {
+		kept[nkept].fd = fd;
+		kept[nkept].dir = xstrdup(spool_dir);
+		nkept++;
+		r = 0;
+	}
+	pthread_mutex_unlock(&kept_lock);
+	return r;
+}
 
 static int
 mkdir_p(const char *dir, mode_t mode)
@@ -55,6 +103,9 @@ spool_open(struct spool_file *sf, const char *spool_dir, uint64_t max)
 
 	memset(sf, 0, sizeof(*sf));
 	sf->max = max;
+	sf->dir = spool_dir;
+	if ((sf->fd = take_kept(spool_dir)) >= 0)
+		return 0;
 	if ((size_t) snprintf(path, sizeof(path), "%s/tmp", spool_dir) >= sizeof(path)) {
 		errno = ENAMETOOLONG;
 		return sf->fd = -1;
@@ -90,7 +141,12 @@ spool_write(struct spool_file *sf, const void *data, size_t len)
 void
 spool_close(struct spool_file *sf)
 {
-	if (sf->fd >= 0)
+	if (sf->fd < 0)
+		return;
+	/* Emptied and rewound, or not kept: a file in an unknown state
+	 * must not carry bytes into the next message. */
+	if (sf->dir == NULL || ftruncate(sf->fd, 0) < 0 ||
+	    lseek(sf->fd, 0, SEEK_SET) != 0 || keep(sf->fd, sf->dir) < 0)
 		close(sf->fd);
 	sf->fd = -1;
 }

@@ -4,8 +4,15 @@
  * Headers and body go to an unnamed file (O_TMPFILE, mode 0600) under
  * <Spool>/tmp, so no message sits whole in memory and nothing is left
  * behind when the daemon dies.  Past the size limit the file stops
- * growing and the message is marked oversize.  The descriptor is what an
- * analysis worker receives.
+ * growing and the message is marked oversize.  An analysis worker gets a
+ * copy of the bytes, never the descriptor.
+ *
+ * A closed spool file is emptied and kept for a later message (up to
+ * SPOOL_KEEP of them) rather than deleted: a new inode per message is
+ * much of what a small message costs on some file systems (ext4 without
+ * a journal looks past every inode freed in the last half minute when
+ * it allocates one).  Only the daemon ever holds these files, so no
+ * message can reach another's bytes through one.
  */
 #ifndef VANTHU_SPOOL_H
 #define VANTHU_SPOOL_H
@@ -13,8 +20,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#define SPOOL_KEEP	64
+
 struct spool_file {
 	int     fd;		/* -1: not open */
+	const char *dir;	/* the Spool it is under, for spool_close */
 	uint64_t size;		/* bytes seen, written or not */
 	uint64_t max;
 	int     oversize;
@@ -25,6 +35,7 @@ int     spool_prepare(const char *spool_dir);
 int     spool_open(struct spool_file *, const char *spool_dir, uint64_t max);
 /* 0, or -1 with errno on a write error.  Past max, bytes are counted only. */
 int     spool_write(struct spool_file *, const void *, size_t);
+/* Done with the message: the file is emptied and kept, or closed. */
 void    spool_close(struct spool_file *);
 
 #endif

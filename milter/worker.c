@@ -70,6 +70,13 @@ worker_spawn(struct worker_pool *pool, struct worker *w)
 		log_error("worker: socketpair: %m");
 		return -1;
 	}
+	/* The daemon's end never blocks: every wait on it has a deadline. */
+	if (fcntl(sv[0], F_SETFL, O_NONBLOCK) < 0) {
+		log_error("worker: O_NONBLOCK: %m");
+		close(sv[0]);
+		close(sv[1]);
+		return -1;
+	}
 	/* Between fork and exec only async-signal-safe calls: the daemon
 	 * has other threads whose locks the child would inherit held. */
 	pid = fork();
@@ -234,15 +241,31 @@ worker_give_back(struct worker_pool *pool, struct worker *w)
 	pthread_mutex_unlock(&pool->lock);
 }
 
+/* What is left of timeout_ms since start; 0 when it is all gone. */
+static int
+left_of(int timeout_ms, const struct timespec *start)
+{
+	struct timespec now;
+	long    ms;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	ms = timeout_ms - ((now.tv_sec - start->tv_sec) * 1000 +
+			   (now.tv_nsec - start->tv_nsec) / 1000000);
+	return ms < 0 ? 0 : (int) ms;
+}
+
 int
-worker_analyse(struct worker_pool *pool, int spool_fd, const char *subject,
+worker_analyse(struct worker_pool *pool, int spool_fd, uint64_t size,
+	       const char *subject,
 	       const char *header_from, const struct analysis_limits *limits,
 	       struct analysis *out, char *why, size_t whylen)
 {
 	struct wrequest q;
 	struct wreply rep;
 	struct worker *w;
+	struct timespec start;
 	const char *err = NULL;
+	int     timeout_ms = (int) pool->params.timeout * 1000;
 	int     r, rc = -1;
 
 	memset(out, 0, sizeof(*out));
@@ -271,15 +294,16 @@ worker_analyse(struct worker_pool *pool, int spool_fd, const char *subject,
 	q.subject = (char *) subject;
 	q.header_from = (char *) header_from;
 	q.limits = *limits;
-	q.fd = spool_fd;
-	if (wproto_send_request(w->sock, &q) < 0) {
+	q.size = size;
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	if ((r = wproto_send_request(w->sock, &q, spool_fd, timeout_ms)) < 0) {
 		snprintf(why, whylen, "analysis worker did not take the job: %s",
-			 strerror(errno));
-		worker_reap(w, 1, "refused a job");
+			 r == -2 ? "timed out" : strerror(errno));
+		worker_reap(w, 1, r == -2 ? "timed out taking a job" : "refused a job");
 		worker_give_back(pool, w);
 		return -1;
 	}
-	r = wproto_recv_reply(w->sock, (int) pool->params.timeout * 1000,
+	r = wproto_recv_reply(w->sock, left_of(timeout_ms, &start),
 			      pool->params.reply_max, pool->params.doc_dir,
 			      &rep, &err);
 	if (r == 0 && rep.id != q.id) {

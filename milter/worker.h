@@ -3,8 +3,9 @@
  *
  * All parsing of untrusted bytes happens in worker processes: the daemon
  * re-executes itself as "vanthu-milter -x worker", each worker holding one
- * end of a socketpair.  worker_analyse() hands a message's spool file to an
- * idle worker and waits for its reply within the analysis timeout.
+ * end of a socketpair.  worker_analyse() sends a message's bytes from its
+ * spool file to an idle worker and has its reply within the analysis
+ * timeout, sending included.
  *
  * A worker that crashes, hangs past the timeout or sends a malformed reply
  * is killed and replaced; the call returns -1 with the reason, and only
@@ -42,11 +43,13 @@ void    worker_pool_recycle(struct worker_pool *);
 unsigned long worker_pool_restarts(const struct worker_pool *);
 
 /*
- * Analyse the message in spool_fd.  Returns 0 and fills *out, or -1 with
+ * Analyse the message, the first size bytes of spool_fd (read with
+ * sendfile, whatever the descriptor's offset).  Returns 0 and fills *out, or -1 with
  * a reason in why[] (worker crashed, timed out, malformed reply, analysis
  * failed: ...).
  */
-int     worker_analyse(struct worker_pool *, int spool_fd, const char *subject,
+int     worker_analyse(struct worker_pool *, int spool_fd, uint64_t size,
+		       const char *subject,
 		       const char *header_from, const struct analysis_limits *,
 		       struct analysis *out, char *why, size_t whylen);
 

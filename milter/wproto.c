@@ -6,6 +6,7 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/sendfile.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -27,44 +28,71 @@ put_header(struct wbuf *w, uint32_t magic)
 	wbuf_u32(w, 0);		/* length, set when the body is done */
 }
 
-static int
-write_all(int sock, const unsigned char *p, size_t n, int fd)
+static long
+ms_left(const struct timespec *until)
 {
-	int     fd_sent = fd < 0;
+	struct timespec now;
 
-	while (n > 0) {
-		ssize_t r;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (until->tv_sec - now.tv_sec) * 1000 +
+	    (until->tv_nsec - now.tv_nsec) / 1000000;
+}
 
-		if (!fd_sent) {
-			struct msghdr msg = {0};
-			struct iovec iov = {(void *) p, n};
-			union {
-				struct cmsghdr hdr;
-				char    buf[CMSG_SPACE(sizeof(int))];
-			} ctl;
-			struct cmsghdr *c;
+/* The moment deadline_ms from now, in *until; nothing when it is < 0. */
+static void
+deadline_from(int deadline_ms, struct timespec *until)
+{
+	if (deadline_ms < 0)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, until);
+	until->tv_sec += deadline_ms / 1000;
+	until->tv_nsec += (long) (deadline_ms % 1000) * 1000000;
+	if (until->tv_nsec >= 1000000000) {
+		until->tv_sec++;
+		until->tv_nsec -= 1000000000;
+	}
+}
 
-			memset(&ctl, 0, sizeof(ctl));
-			msg.msg_iov = &iov;
-			msg.msg_iovlen = 1;
-			msg.msg_control = ctl.buf;
-			msg.msg_controllen = sizeof(ctl.buf);
-			c = CMSG_FIRSTHDR(&msg);
-			c->cmsg_level = SOL_SOCKET;
-			c->cmsg_type = SCM_RIGHTS;
-			c->cmsg_len = CMSG_LEN(sizeof(int));
-			memcpy(CMSG_DATA(c), &fd, sizeof(int));
-			r = sendmsg(sock, &msg, MSG_NOSIGNAL);
-			if (r > 0)
-				fd_sent = 1;
-		} else {
-			r = send(sock, p, n, MSG_NOSIGNAL);
-		}
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
+/* Wait until sock takes bytes again (until NULL: however long it
+ * takes); 0, -1 with errno, -2 past until. */
+static int
+wait_writable(int sock, const struct timespec *until)
+{
+	struct pollfd pfd = {sock, POLLOUT, 0};
+	long    left = 60000;
+	int     r;
+
+	for (;;) {
+		if (until && (left = ms_left(until)) <= 0)
+			return -2;
+		r = poll(&pfd, 1, left > 60000 ? 60000 : (int) left);
+		if (r > 0)
+			return 0;
+		if (r < 0 && errno != EINTR)
 			return -1;
+	}
+}
+
+/*
+ * Write n bytes to the socket, by until when there is one (-2 if not).
+ * The daemon's end is non-blocking, so that a worker that stops reading
+ * cannot hold a thread past the deadline.  0, or -1 with errno.
+ */
+static int
+write_all(int sock, const unsigned char *p, size_t n, const struct timespec *until)
+{
+	while (n > 0) {
+		ssize_t r = send(sock, p, n, MSG_NOSIGNAL);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0 && errno == EAGAIN) {
+			if ((r = wait_writable(sock, until)) < 0)
+				return (int) r;
+			continue;
 		}
+		if (r < 0)
+			return -1;
 		p += r;
 		n -= (size_t) r;
 	}
@@ -72,21 +100,54 @@ write_all(int sock, const unsigned char *p, size_t n, int fd)
 }
 
 static int
-send_frame(int sock, struct wbuf *w, int fd)
+send_frame(int sock, struct wbuf *w, const struct timespec *until)
 {
 	int     r;
 
 	wbuf_set_u32(w, 4, (uint32_t) (w->len - 8));
-	r = write_all(sock, w->data, w->len, fd);
+	r = write_all(sock, w->data, w->len, until);
 	wbuf_free(w);
 	return r;
 }
 
-int
-wproto_send_request(int sock, const struct wrequest *q)
+/* size bytes of the file fd, from its start, onto the socket by until. */
+static int
+send_file(int sock, int fd, uint64_t size, const struct timespec *until)
 {
-	struct wbuf w;
+	off_t   off = 0;
 
+	while ((uint64_t) off < size) {
+		size_t  n = size - (uint64_t) off > (1u << 20) ? 1u << 20 :
+		    (size_t) (size - (uint64_t) off);
+		ssize_t r = sendfile(sock, fd, &off, n);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0 && errno == EAGAIN) {
+			if ((r = wait_writable(sock, until)) < 0)
+				return (int) r;
+			continue;
+		}
+		if (r < 0)
+			return -1;
+		if (r == 0) {
+			errno = EIO;	/* the file is shorter than it said */
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int
+wproto_send_request(int sock, const struct wrequest *q, int msg_fd,
+		    int deadline_ms)
+{
+	struct timespec until;
+	const struct timespec *untilp = deadline_ms < 0 ? NULL : &until;
+	struct wbuf w;
+	int     r;
+
+	deadline_from(deadline_ms, &until);
 	wbuf_init(&w);
 	put_header(&w, WPROTO_REQ_MAGIC);
 	wbuf_u64(&w, q->id);
@@ -99,7 +160,10 @@ wproto_send_request(int sock, const struct wrequest *q)
 	wbuf_u64(&w, q->limits.max_archive_size);
 	wbuf_u32(&w, q->limits.max_archive_ratio);
 	wbuf_u64(&w, q->limits.max_doc_size);
-	return send_frame(sock, &w, q->fd);
+	wbuf_u64(&w, q->size);
+	if ((r = send_frame(sock, &w, untilp)) < 0)
+		return r;
+	return send_file(sock, msg_fd, q->size, untilp);
 }
 
 static void
@@ -171,13 +235,13 @@ wproto_send_reply(int sock, const struct wreply *r)
 	wbuf_str(&w, a->smime.signer);
 	wbuf_u8(&w, a->smime.from_matches != 0);
 	wbuf_str(&w, a->smime.reason);
-	if (send_frame(sock, &w, -1) < 0)
+	if (send_frame(sock, &w, NULL) < 0)
 		return -1;
 	/* Each document's bytes, straight from where they are: the daemon
 	 * writes them to a file as they come and never holds them whole. */
 	for (size_t i = 0; i < a->ndocs; i++)
 		if (a->docs[i].data != NULL && a->docs[i].len > 0 &&
-		    write_all(sock, a->docs[i].data, a->docs[i].len, -1) < 0)
+		    write_all(sock, a->docs[i].data, a->docs[i].len, NULL) < 0)
 			return -1;
 	return 0;
 }
@@ -320,20 +384,9 @@ wproto_decode_reply(const unsigned char *p, size_t len, struct wreply *rep)
 	return 0;
 }
 
-static long
-ms_left(const struct timespec *until)
-{
-	struct timespec now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (until->tv_sec - now.tv_sec) * 1000 +
-	    (until->tv_nsec - now.tv_nsec) / 1000000;
-}
-
 /* Read exactly n bytes before the deadline; same returns as recv_reply. */
 static int
-read_exact(int sock, unsigned char *p, size_t n, const struct timespec *until,
-	   int *fd)
+read_exact(int sock, unsigned char *p, size_t n, const struct timespec *until)
 {
 	while (n > 0) {
 		ssize_t r;
@@ -353,29 +406,8 @@ read_exact(int sock, unsigned char *p, size_t n, const struct timespec *until,
 			if (pr == 0)
 				continue;
 		}
-		if (fd != NULL && *fd < 0) {
-			struct msghdr msg = {0};
-			struct iovec iov = {p, n};
-			union {
-				struct cmsghdr hdr;
-				char    buf[CMSG_SPACE(sizeof(int))];
-			} ctl;
-			struct cmsghdr *c;
-
-			msg.msg_iov = &iov;
-			msg.msg_iovlen = 1;
-			msg.msg_control = ctl.buf;
-			msg.msg_controllen = sizeof(ctl.buf);
-			r = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
-			for (c = r > 0 ? CMSG_FIRSTHDR(&msg) : NULL; c; c = CMSG_NXTHDR(&msg, c)) {
-				if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS &&
-				    c->cmsg_len == CMSG_LEN(sizeof(int)))
-					memcpy(fd, CMSG_DATA(c), sizeof(int));
-			}
-		} else {
-			r = recv(sock, p, n, 0);
-		}
-		if (r < 0 && errno == EINTR)
+		r = recv(sock, p, n, 0);
+		if (r < 0 && (errno == EINTR || errno == EAGAIN))
 			continue;
 		if (r < 0)
 			return -1;
@@ -389,32 +421,16 @@ read_exact(int sock, unsigned char *p, size_t n, const struct timespec *until,
 	return 0;
 }
 
-/* The moment deadline_ms from now, in *until; nothing when it is < 0. */
-static void
-deadline_from(int deadline_ms, struct timespec *until)
-{
-	if (deadline_ms < 0)
-		return;
-	clock_gettime(CLOCK_MONOTONIC, until);
-	until->tv_sec += deadline_ms / 1000;
-	until->tv_nsec += (long) (deadline_ms % 1000) * 1000000;
-	if (until->tv_nsec >= 1000000000) {
-		until->tv_sec++;
-		until->tv_nsec -= 1000000000;
-	}
-}
-
 static int
 recv_frame(int sock, uint32_t magic, const struct timespec *untilp,
-	   size_t max, unsigned char **body, size_t *len, int *fd,
-	   const char **why)
+	   size_t max, unsigned char **body, size_t *len, const char **why)
 {
 	unsigned char hdr[8];
 	uint32_t m, n;
 	int     r;
 
 	*body = NULL;
-	if ((r = read_exact(sock, hdr, sizeof(hdr), untilp, fd)) < 0) {
+	if ((r = read_exact(sock, hdr, sizeof(hdr), untilp)) < 0) {
 		*why = r == -2 ? "timed out" : errno ? "read error" : "connection closed";
 		return r;
 	}
@@ -429,7 +445,7 @@ recv_frame(int sock, uint32_t magic, const struct timespec *untilp,
 		return -3;
 	}
 	*body = xmalloc(n);
-	if ((r = read_exact(sock, *body, n, untilp, NULL)) < 0) {
+	if ((r = read_exact(sock, *body, n, untilp)) < 0) {
 		*why = r == -2 ? "timed out" : errno ? "read error" : "connection closed";
 		free(*body);
 		*body = NULL;
@@ -469,7 +485,7 @@ recv_document(int sock, const struct timespec *until, const char *doc_dir,
 		size_t  n = left < buflen ? left : buflen;
 		unsigned char *into = *fd < 0 ? d->data + (d->len - left) : buf;
 
-		if ((r = read_exact(sock, into, n, until, NULL)) < 0) {
+		if ((r = read_exact(sock, into, n, until)) < 0) {
 			sha256_end(h, got);
 			*why = r == -2 ? "timed out" : errno ? "read error" :
 			    "connection closed";
@@ -504,7 +520,7 @@ wproto_recv_reply(int sock, int deadline_ms, size_t max, const char *doc_dir,
 	memset(rep, 0, sizeof(*rep));
 	deadline_from(deadline_ms, &until);
 	if ((r = recv_frame(sock, WPROTO_REP_MAGIC, deadline_ms < 0 ? NULL :
-			    &until, max, &body, &len, NULL, why)) < 0)
+			    &until, max, &body, &len, why)) < 0)
 		return r;
 	r = wproto_decode_reply(body, len, rep);
 	free(body);
@@ -540,22 +556,49 @@ wproto_recv_reply(int sock, int deadline_ms, size_t max, const char *doc_dir,
 	return 0;
 }
 
+/*
+ * The message that follows a request: into memory, where the analysis
+ * wants it whole.  When that much memory cannot be had, the bytes are
+ * read and dropped so that the stream stays in step, and message stays
+ * NULL: the caller answers with a failure.
+ */
+static int
+recv_message(int sock, struct wrequest *q, const char **why)
+{
+	unsigned char buf[RECV_CHUNK];
+	uint64_t left = q->size;
+
+	if (q->size >= SIZE_MAX || (q->message = malloc((size_t) q->size + 1)) == NULL) {
+		while (left > 0) {
+			size_t  n = left < sizeof(buf) ? (size_t) left : sizeof(buf);
+
+			if (read_exact(sock, buf, n, NULL) < 0)
+				goto broken;
+			left -= n;
+		}
+		return 0;
+	}
+	if (read_exact(sock, q->message, (size_t) q->size, NULL) < 0)
+		goto broken;
+	q->message[q->size] = 0;
+	return 0;
+broken:
+	*why = errno ? "read error" : "connection closed";
+	return -1;
+}
+
 int
 wproto_recv_request(int sock, struct wrequest *q, const char **why)
 {
 	unsigned char *body;
 	size_t  len;
 	struct rbuf r;
-	int     fd = -1, rc;
+	int     rc;
 
 	memset(q, 0, sizeof(*q));
-	q->fd = -1;
 	if ((rc = recv_frame(sock, WPROTO_REQ_MAGIC, NULL, WPROTO_REQ_MAX, &body,
-			     &len, &fd, why)) < 0) {
-		if (fd >= 0)
-			close(fd);
+			     &len, why)) < 0)
 		return rc;
-	}
 	rbuf_init(&r, body, len);
 	q->id = rbuf_u64(&r);
 	q->kind = rbuf_u32(&r);
@@ -567,12 +610,16 @@ wproto_recv_request(int sock, struct wrequest *q, const char **why)
 	q->limits.max_archive_size = rbuf_u64(&r);
 	q->limits.max_archive_ratio = rbuf_u32(&r);
 	q->limits.max_doc_size = rbuf_u64(&r);
-	q->fd = fd;
+	q->size = rbuf_u64(&r);
 	free(body);
 	if (!rbuf_end(&r) || q->kind != WREQ_ANALYSE) {
 		*why = "malformed request";
 		wrequest_clear(q);
 		return -3;
+	}
+	if ((rc = recv_message(sock, q, why)) < 0) {
+		wrequest_clear(q);
+		return rc;
 	}
 	return 0;
 }
@@ -582,10 +629,8 @@ wrequest_clear(struct wrequest *q)
 {
 	free(q->subject);
 	free(q->header_from);
-	if (q->fd >= 0)
-		close(q->fd);
+	free(q->message);
 	memset(q, 0, sizeof(*q));
-	q->fd = -1;
 }
 
 void

@@ -6,7 +6,7 @@
  *
  *	frame   = magic(u32) length(u32) body[length]
  *	request = id(u64) kind(u32) subject(str) header_from(str) limits
- *	          + the message's spool file, read-only, as SCM_RIGHTS
+ *	          size(u64), then, after the frame, the message's size bytes
  *	reply   = id(u64) status(u32) error(str) analysis
  *	          then, after the frame, each document's bytes in turn
  *
@@ -15,6 +15,9 @@
  * each document's entry ends with the length of its bytes (u64, equal to
  * its size), which follow the frame so that the daemon can write them to
  * a file as they arrive instead of holding a frame of a message's size.
+ * The message is copied, not passed as a descriptor: a worker never holds
+ * a file of the daemon's, so nothing it keeps open reaches another
+ * message (the daemon reuses its spool files, see spool.h).
  * The decoder treats every reply as hostile: enums are range-checked,
  * strings bounded, the total capped, and leftover bytes are an error.
  */
@@ -54,7 +57,9 @@ struct wrequest {
 	char   *subject;
 	char   *header_from;
 	struct analysis_limits limits;
-	int     fd;		/* the spool file; -1 when none */
+	uint64_t size;		/* the message's length */
+	unsigned char *message;	/* worker side: its bytes, NUL-terminated;
+				 * NULL when no memory could hold them */
 };
 
 struct wreply {
@@ -64,9 +69,14 @@ struct wreply {
 	struct analysis analysis;
 };
 
-/* Both sides: write one whole frame, passing fd when it is >= 0.
- * Returns 0, or -1 with errno set. */
-int     wproto_send_request(int sock, const struct wrequest *);
+/*
+ * The daemon sends a request and then q->size bytes of the file msg_fd
+ * from its start, all within deadline_ms (-1: no deadline) on its
+ * non-blocking end; 0, -1 with errno set, -2 past the deadline.
+ * A worker sends its reply on its blocking end; 0, or -1 with errno.
+ */
+int     wproto_send_request(int sock, const struct wrequest *, int msg_fd,
+			    int deadline_ms);
 int     wproto_send_reply(int sock, const struct wreply *);
 
 /*

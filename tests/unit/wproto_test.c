@@ -8,7 +8,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -236,6 +238,88 @@ reader_never_runs_past_the_end(void **state)
 	assert_false(rbuf_end(&r));
 }
 
+/* A file of n bytes, each its offset modulo 251. */
+static int
+message_file(size_t n)
+{
+	char    path[] = "/tmp/wproto_msg.XXXXXX";
+	unsigned char *b = xmalloc(n);
+	int     fd = mkstemp(path);
+
+	assert_true(fd >= 0);
+	unlink(path);
+	for (size_t i = 0; i < n; i++)
+		b[i] = (unsigned char) (i % 251);
+	assert_int_equal(write(fd, b, n), (ssize_t) n);
+	free(b);
+	return fd;
+}
+
+static void
+request_carries_the_message_bytes(void **state)
+{
+	struct wrequest q = {0}, got;
+	const char *why = NULL;
+	size_t  n = 300000;	/* more than a socket buffer holds */
+	int     sv[2], fd = message_file(n);
+	pid_t   pid;
+
+	(void) state;
+	q.id = 7;
+	q.kind = WREQ_ANALYSE;
+	q.subject = "Công văn";
+	q.size = n;
+	q.limits.max_parts = 5;
+	/* The file's offset is at its end: the bytes are sent from 0. */
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	assert_int_equal(fcntl(sv[0], F_SETFL, O_NONBLOCK), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		close(sv[1]);
+		_exit(wproto_send_request(sv[0], &q, fd, 5000) == 0 ? 0 : 1);
+	}
+	close(sv[0]);
+	assert_int_equal(wproto_recv_request(sv[1], &got, &why), 0);
+	assert_int_equal(got.id, 7);
+	assert_string_equal(got.subject, "Công văn");
+	assert_null(got.header_from);
+	assert_int_equal(got.limits.max_parts, 5);
+	assert_int_equal(got.size, n);
+	assert_non_null(got.message);
+	for (size_t i = 0; i < n; i++)
+		if (got.message[i] != (unsigned char) (i % 251))
+			fail_msg("byte %zu differs", i);
+	assert_int_equal(got.message[n], 0);
+	wrequest_clear(&got);
+	close(sv[1]);
+	close(fd);
+}
+
+static void
+a_worker_that_does_not_read_meets_the_deadline(void **state)
+{
+	struct wrequest q = {0};
+	struct timespec a, b;
+	long    ms;
+	int     sv[2], fd = message_file(4u << 20);
+
+	(void) state;
+	q.id = 8;
+	q.kind = WREQ_ANALYSE;
+	q.size = 4u << 20;
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	assert_int_equal(fcntl(sv[0], F_SETFL, O_NONBLOCK), 0);
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	assert_int_equal(wproto_send_request(sv[0], &q, fd, 300), -2);
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	ms = (b.tv_sec - a.tv_sec) * 1000 + (b.tv_nsec - a.tv_nsec) / 1000000;
+	assert_true(ms >= 290 && ms < 2000);
+	close(sv[0]);
+	close(sv[1]);
+	close(fd);
+}
+
 int
 main(void)
 {
@@ -244,6 +328,8 @@ main(void)
 		cmocka_unit_test(hostile_replies_are_refused),
 		cmocka_unit_test(documents_arrive_in_files_or_memory),
 		cmocka_unit_test(reader_never_runs_past_the_end),
+		cmocka_unit_test(request_carries_the_message_bytes),
+		cmocka_unit_test(a_worker_that_does_not_read_meets_the_deadline),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
