@@ -23,7 +23,6 @@
 #include <openssl/evp.h>
 
 #include "aw_facts.h"
-#include "digest.h"
 #include "textnorm.h"
 #include "xmalloc.h"
 
@@ -328,7 +327,6 @@ add_attachment(struct analysis *a, const xmlNode *att, size_t n)
 	d->data = bytes;
 	d->len = len;
 	d->size = len;
-	sha256_hex(bytes, len, d->sha256);
 }
 
 int

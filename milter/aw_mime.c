@@ -32,7 +32,6 @@
 #include "aw_mime.h"
 #include "aw_names.h"
 #include "base64.h"
-#include "digest.h"
 #include "textnorm.h"
 #include "xmalloc.h"
 
@@ -194,7 +193,6 @@ doc_add(struct walk *w, const char *part, const char *name,
 	d->data = data;
 	d->len = len;
 	d->size = len;
-	sha256_hex(data, len, d->sha256);
 }
 
 struct arc {

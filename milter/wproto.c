@@ -187,7 +187,6 @@ static void
 put_document(struct wbuf *w, const struct document *d)
 {
 	wbuf_str(w, d->name);
-	wbuf_str(w, d->sha256);
 	wbuf_u64(w, d->size);
 	wbuf_str(w, d->type);
 	wbuf_str(w, d->declared_type);
@@ -246,17 +245,6 @@ wproto_send_reply(int sock, const struct wreply *r)
 	return 0;
 }
 
-static int
-sha256_hex_valid(const char *s)
-{
-	if (s == NULL || strlen(s) != 64)
-		return 0;
-	for (; *s; s++)
-		if (!((*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'f')))
-			return 0;
-	return 1;
-}
-
 static void
 get_signature(struct rbuf *r, struct signature *s)
 {
@@ -281,16 +269,9 @@ get_signature(struct rbuf *r, struct signature *s)
 static void
 get_document(struct rbuf *r, struct document *d)
 {
-	char   *sha;
 	uint32_t n, v;
 
 	d->name = rbuf_str(r, SMALL_MAX);
-	sha = rbuf_str(r, 64);
-	if (!r->failed && !sha256_hex_valid(sha))
-		r->failed = 1;
-	if (sha)
-		memcpy(d->sha256, sha, strlen(sha) + 1);
-	free(sha);
 	d->size = rbuf_u64(r);
 	d->type = rbuf_str(r, SMALL_MAX);
 	d->declared_type = rbuf_str(r, SMALL_MAX);
@@ -458,7 +439,8 @@ recv_frame(int sock, uint32_t magic, const struct timespec *untilp,
 /*
  * The bytes of document d, d->len of them, that follow the reply frame:
  * into an unnamed file in doc_dir when there is one (fds[i]), else into
- * memory.  Either way they must hash to the sha256 the worker gave.
+ * memory.  Either way the daemon hashes them as they come: a document's
+ * sha256, its name in the store, is never the worker's word.
  */
 static int
 recv_document(int sock, const struct timespec *until, const char *doc_dir,
@@ -466,7 +448,7 @@ recv_document(int sock, const struct timespec *until, const char *doc_dir,
 	      const char **why)
 {
 	struct sha256_stream *h;
-	char    got[65];
+	char    dropped[65];
 	size_t  left = d->len;
 	int     r;
 
@@ -486,24 +468,20 @@ recv_document(int sock, const struct timespec *until, const char *doc_dir,
 		unsigned char *into = *fd < 0 ? d->data + (d->len - left) : buf;
 
 		if ((r = read_exact(sock, into, n, until)) < 0) {
-			sha256_end(h, got);
+			sha256_end(h, dropped);
 			*why = r == -2 ? "timed out" : errno ? "read error" :
 			    "connection closed";
 			return r;
 		}
 		if (*fd >= 0 && write_full(*fd, buf, n) < 0) {
-			sha256_end(h, got);
+			sha256_end(h, dropped);
 			*why = "cannot write a document's file";
 			return -4;
 		}
 		sha256_add(h, into, n);
 		left -= n;
 	}
-	sha256_end(h, got);
-	if (strcmp(got, d->sha256) != 0) {
-		*why = "document bytes do not match their sha256";
-		return -3;
-	}
+	sha256_end(h, d->sha256);
 	return 0;
 }
 

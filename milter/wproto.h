@@ -11,10 +11,11 @@
  *	          then, after the frame, each document's bytes in turn
  *
  * Integers are big-endian; a str is a u32 length (0xFFFFFFFF for NULL) and
- * that many bytes.  The analysis carries every field of struct analysis;
- * each document's entry ends with the length of its bytes (u64, equal to
- * its size), which follow the frame so that the daemon can write them to
- * a file as they arrive instead of holding a frame of a message's size.
+ * that many bytes.  The analysis carries every field of struct analysis
+ * but a document's sha256, which the daemon computes from the bytes; each
+ * document's entry ends with the length of its bytes (u64, equal to its
+ * size), which follow the frame so that the daemon can write them to a
+ * file as they arrive instead of holding a frame of a message's size.
  * The message is copied, not passed as a descriptor: a worker never holds
  * a file of the daemon's, so nothing it keeps open reaches another
  * message (the daemon reuses its spool files, see spool.h).
@@ -88,8 +89,9 @@ int     wproto_send_reply(int sock, const struct wreply *);
  * A reply's documents go, each as it arrives, into an unnamed file
  * (O_TMPFILE) in doc_dir, whose descriptor is analysis.doc_fds[i]; into
  * document.data when doc_dir is NULL or its file system has no unnamed
- * files.  Bytes that do not hash to the document's sha256 make the
- * reply malformed.  max bounds the frame and the documents together.
+ * files.  Each document's sha256 is computed here from the bytes as they
+ * arrive; the worker sends none.  max bounds the frame and the documents
+ * together.
  */
 int     wproto_recv_request(int sock, struct wrequest *, const char **why);
 int     wproto_recv_reply(int sock, int deadline_ms, size_t max,

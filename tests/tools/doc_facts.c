@@ -16,6 +16,7 @@
 
 #include "aw_facts.h"
 #include "aw_text.h"
+#include "digest.h"
 #include "report.h"
 #include "xmalloc.h"
 
@@ -66,8 +67,12 @@ type_by_name(const char *path)
 static struct json_object *
 doc_json(struct document *d, const char *why, int with_text)
 {
-	struct json_object *o = report_document(d);
+	struct json_object *o;
 
+	/* As the daemon does when the bytes reach it (wproto.c). */
+	if (d->sha256[0] == 0 && d->data != NULL)
+		sha256_hex(d->data, d->len, d->sha256);
+	o = report_document(d);
 	json_object_object_add(o, "error", why ? json_object_new_string(why) : NULL);
 	if (with_text)
 		json_object_object_add(o, "text", d->text ?

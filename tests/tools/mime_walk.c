@@ -17,6 +17,7 @@
 #include <json-c/json.h>
 
 #include "aw_mime.h"
+#include "digest.h"
 #include "facts.h"
 #include "xmalloc.h"
 
@@ -104,9 +105,12 @@ main(int argc, char **argv)
 	for (size_t i = 0; i < a.ndocs; i++) {
 		const struct document *d = &a.docs[i];
 		json_object *o = json_object_new_object();
+		char    sha[65];
 
+		/* As the daemon does when the bytes reach it (wproto.c). */
+		sha256_hex(d->data, d->len, sha);
 		json_object_object_add(o, "name", str_or_null(d->name));
-		json_object_object_add(o, "sha256", json_object_new_string(d->sha256));
+		json_object_object_add(o, "sha256", json_object_new_string(sha));
 		json_object_object_add(o, "size", json_object_new_int64((int64_t) d->size));
 		json_object_object_add(o, "type", str_or_null(d->type));
 		json_object_object_add(o, "kind", str_or_null(d->kind));

@@ -75,9 +75,8 @@ lf_only_message_and_nested_part_number(void **state)
 	assert_string_equal(a.docs[0].kind, "pdf");
 	assert_int_equal(a.docs[0].size, 15);
 	assert_memory_equal(a.docs[0].data, "%PDF-1.4\n%%EOF\n", 15);
-	/* sha256sum of the same 15 bytes */
-	assert_string_equal(a.docs[0].sha256,
-	    "14bcd090baf31edba64e9cbd8cdfc15f943344aa72cb3675ad8e91bfcbce03ad");
+	/* The daemon names documents by their bytes, not the worker. */
+	assert_string_equal(a.docs[0].sha256, "");
 	analysis_clear(&a);
 }
 
