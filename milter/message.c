@@ -395,6 +395,8 @@ message_process(struct message *m, struct worker_pool *pool, struct store *store
 	memset(o, 0, sizeof(*o));
 	o->disposition = DISP_ACCEPT;
 	m->info.size = m->spool.size;
+	if (m->spool.fd >= 0 && !m->spool_error && spool_flush(&m->spool) < 0)
+		m->spool_error = errno;
 	direction_classify(cfg, &m->info);
 
 	if (m->spool.fd < 0 || m->spool_error) {

@@ -127,6 +127,15 @@ spool_open(struct spool_file *sf, const char *spool_dir, uint64_t max)
 }
 
 int
+spool_flush(struct spool_file *sf)
+{
+	size_t  n = sf->nbuf;
+
+	sf->nbuf = 0;
+	return n ? write_full(sf->fd, sf->buf, n) : 0;
+}
+
+int
 spool_write(struct spool_file *sf, const void *data, size_t len)
 {
 	if (sf->oversize || sf->size + len > sf->max) {
@@ -135,6 +144,18 @@ spool_write(struct spool_file *sf, const void *data, size_t len)
 		return 0;
 	}
 	sf->size += len;
+	if (len <= sizeof(sf->buf) - sf->nbuf) {
+		memcpy(sf->buf + sf->nbuf, data, len);
+		sf->nbuf += len;
+		return 0;
+	}
+	if (spool_flush(sf) < 0)
+		return -1;
+	if (len < sizeof(sf->buf)) {
+		memcpy(sf->buf, data, len);
+		sf->nbuf = len;
+		return 0;
+	}
 	return write_full(sf->fd, data, len);
 }
 

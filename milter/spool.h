@@ -22,19 +22,29 @@
 
 #define SPOOL_KEEP	64
 
+#define SPOOL_BUFFER	8192
+
 struct spool_file {
 	int     fd;		/* -1: not open */
 	const char *dir;	/* the Spool it is under, for spool_close */
 	uint64_t size;		/* bytes seen, written or not */
 	uint64_t max;
 	int     oversize;
+	/* Headers come a few bytes at a time: they are gathered here and
+	 * written together, not a system call per piece. */
+	size_t  nbuf;
+	unsigned char buf[SPOOL_BUFFER];
 };
 
 /* Create <spool>/tmp when missing; 0 or -1 with errno. */
 int     spool_prepare(const char *spool_dir);
 int     spool_open(struct spool_file *, const char *spool_dir, uint64_t max);
-/* 0, or -1 with errno on a write error.  Past max, bytes are counted only. */
+/* 0, or -1 with errno on a write error.  Past max, bytes are counted only.
+ * Small writes may wait in the buffer until spool_flush. */
 int     spool_write(struct spool_file *, const void *, size_t);
+/* Everything written so far into the file, before the file is read;
+ * 0, or -1 with errno. */
+int     spool_flush(struct spool_file *);
 /* Done with the message: the file is emptied and kept, or closed. */
 void    spool_close(struct spool_file *);
 

@@ -79,6 +79,7 @@ past_the_limit_bytes_are_counted_not_written(void **state)
 	assert_int_equal(spool_write(&sf, "abc", 3), 0);
 	assert_true(sf.oversize);
 	assert_int_equal(sf.size, 13);
+	assert_int_equal(spool_flush(&sf), 0);
 	assert_int_equal(fstat(sf.fd, &st), 0);
 	assert_int_equal(st.st_size, 10);
 	assert_int_equal(st.st_mode & 0777, 0600);
@@ -110,6 +111,7 @@ a_closed_file_comes_back_empty(void **state)
 	assert_int_equal(fstat(two.fd, &st), 0);
 	assert_int_equal(st.st_size, 0);
 	assert_int_equal(spool_write(&two, "hi", 2), 0);
+	assert_int_equal(spool_flush(&two), 0);
 	assert_int_equal(pread(two.fd, buf, sizeof(buf), 0), 2);
 	assert_memory_equal(buf, "hi", 2);
 
@@ -127,12 +129,58 @@ a_closed_file_comes_back_empty(void **state)
 	spool_close(&one);
 }
 
+/* Small pieces wait in the buffer; a large one goes straight through
+ * after them; the file holds every byte in order. */
+static void
+pieces_arrive_in_order(void **state)
+{
+	struct spool_file sf;
+	static unsigned char big[3 * SPOOL_BUFFER], back[3 * SPOOL_BUFFER + 64];
+	struct stat st;
+	size_t  at = 0;
+
+	(void) state;
+	for (size_t i = 0; i < sizeof(big); i++)
+		big[i] = (unsigned char) (i * 7);
+	assert_int_equal(spool_open(&sf, dir_a, 1 << 20), 0);
+	assert_int_equal(spool_write(&sf, "Subject", 7), 0);
+	assert_int_equal(spool_write(&sf, ": x\r\n", 5), 0);
+	assert_int_equal(fstat(sf.fd, &st), 0);
+	assert_int_equal(st.st_size, 0);	/* still buffered */
+	assert_int_equal(spool_write(&sf, big, sizeof(big)), 0);
+	for (int i = 0; i < 40; i++)		/* fills and spills the buffer */
+		assert_int_equal(spool_write(&sf, "0123456789abcdef0123456789abcdef"
+					     "0123456789abcdef0123456789abcdef"
+					     "0123456789abcdef0123456789abcdef"
+					     "0123456789abcdef0123456789abcdef"
+					     "0123456789abcdef0123456789abcdef"
+					     "0123456789abcdef0123456789abcdef"
+					     "0123456789abcdef0123456789abcdef"
+					     "0123456789abcdef0123456789abcdef", 256), 0);
+	assert_int_equal(spool_flush(&sf), 0);
+	assert_int_equal(sf.size, 12 + sizeof(big) + 40 * 256);
+	assert_int_equal(fstat(sf.fd, &st), 0);
+	assert_int_equal(st.st_size, sf.size);
+	assert_int_equal(pread(sf.fd, back, 12, 0), 12);
+	assert_memory_equal(back, "Subject: x\r\n", 12);
+	at = 12;
+	assert_int_equal(pread(sf.fd, back, sizeof(big), (off_t) at), (ssize_t) sizeof(big));
+	assert_memory_equal(back, big, sizeof(big));
+	at += sizeof(big);
+	for (int i = 0; i < 40; i++, at += 256) {
+		assert_int_equal(pread(sf.fd, back, 16, (off_t) at), 16);
+		assert_memory_equal(back, "0123456789abcdef", 16);
+	}
+	spool_close(&sf);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(past_the_limit_bytes_are_counted_not_written),
 		cmocka_unit_test(a_closed_file_comes_back_empty),
+		cmocka_unit_test(pieces_arrive_in_order),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
