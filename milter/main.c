@@ -228,6 +228,7 @@ prepare_socket(const struct config *cfg)
 	if (strncasecmp(cfg->socket, "unix:", 5) == 0 ||
 	    strncasecmp(cfg->socket, "local:", 6) == 0)
 		path = strchr(cfg->socket, ':') + 1;
+	mlfi_set_skip_replies(path != NULL);
 	if (path && cfg->socket_group) {
 		struct group *gr = getgrnam(cfg->socket_group);
 

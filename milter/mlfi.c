@@ -30,10 +30,10 @@ struct conn {
 };
 
 /*
- * Steps whose answer is always "continue": the MTA is asked not to wait
- * for it.  Headers and body chunks then stream without a round trip
- * each, which is most of what the protocol costs on a large message.
- * MAIL keeps its reply: it is where a missing configuration tempfails.
+ * Steps whose answer is always "continue": over a unix socket the MTA is
+ * asked not to wait for it (mlfi.h says why not over TCP).  Headers and
+ * body chunks then stream without a round trip each.  MAIL keeps its
+ * reply: it is where a missing configuration tempfails.
  */
 #define NOREPLY_STEPS	(SMFIP_NR_CONN | SMFIP_NR_HELO | SMFIP_NR_RCPT | \
 			 SMFIP_NR_DATA | SMFIP_NR_UNKN | SMFIP_NR_HDR | \
@@ -41,6 +41,13 @@ struct conn {
 
 static struct worker_pool *pool;
 static struct store *store;
+static int skip_replies;
+
+void
+mlfi_set_skip_replies(int yes)
+{
+	skip_replies = yes;
+}
 
 void
 mlfi_set_pool(struct worker_pool *p)
@@ -96,8 +103,11 @@ mlfi_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
 	(void) f3;
 	*pf0 = f0 & (SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_ADDRCPT |
 		     SMFIF_QUARANTINE | SMFIF_SETSYMLIST);
-	c->noreply = f1 & NOREPLY_STEPS;
-	*pf1 = (f1 & (SMFIP_SKIP | SMFIP_NODATA | SMFIP_NOUNKNOWN)) | c->noreply;
+	*pf1 = f1 & SMFIP_SKIP;
+	if (skip_replies) {
+		c->noreply = f1 & NOREPLY_STEPS;
+		*pf1 |= (f1 & (SMFIP_NODATA | SMFIP_NOUNKNOWN)) | c->noreply;
+	}
 	*pf2 = 0;
 	*pf3 = 0;
 	/* The connection's state starts here: connect comes after. */

@@ -5,9 +5,10 @@
  *	build/bench/noop_milter -p SOCKET [-H N] [--nodelay]
  *
  * It registers the same callbacks as vanthu-milter and negotiates the
- * same protocol steps (SMFIP_NR_*: no reply to headers, body chunks and
- * the other steps that always continue), so the MTA sends and waits for
- * the same things; it accepts every message at end of message.
+ * same protocol steps (on a unix socket SMFIP_NR_*: no reply to headers,
+ * body chunks and the other steps that always continue), so the MTA sends
+ * and waits for the same things; it accepts every message at end of
+ * message.
  * -H N adds N headers at end of message, one smfi_addheader() each, as a
  * filter that reports its verdict in headers does (vanthu adds several).
  * --nodelay sets TCP_NODELAY on the listening socket before libmilter
@@ -25,6 +26,7 @@
 #include "tcpopt.h"
 
 static int add_headers;
+static int skip_replies;	/* on a unix socket only, as vanthu-milter */
 
 /* The steps vanthu-milter asks not to answer (milter/mlfi.c). */
 #define NOREPLY_STEPS	(SMFIP_NR_CONN | SMFIP_NR_HELO | SMFIP_NR_RCPT | \
@@ -51,10 +53,14 @@ noop_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
 	(void) f3;
 	if (agreed == NULL)
 		return SMFIS_TEMPFAIL;
-	*agreed = f1 & NOREPLY_STEPS;
+	*agreed = 0;
 	smfi_setpriv(ctx, agreed);
 	*pf0 = f0 & SMFIF_ADDHDRS;
-	*pf1 = (f1 & (SMFIP_SKIP | SMFIP_NODATA | SMFIP_NOUNKNOWN)) | *agreed;
+	*pf1 = f1 & SMFIP_SKIP;
+	if (skip_replies) {
+		*agreed = f1 & NOREPLY_STEPS;
+		*pf1 |= (f1 & (SMFIP_NODATA | SMFIP_NOUNKNOWN)) | *agreed;
+	}
 	*pf2 = 0;
 	*pf3 = 0;
 	return SMFIS_CONTINUE;
@@ -200,6 +206,7 @@ main(int argc, char **argv)
 		return usage();
 	if (strncmp(spec, "unix:", 5) == 0)
 		unlink(spec + 5);
+	skip_replies = strncmp(spec, "unix:", 5) == 0 || strncmp(spec, "local:", 6) == 0;
 	if (smfi_setconn((char *) spec) != MI_SUCCESS ||
 	    smfi_register(noop_desc) != MI_SUCCESS ||
 	    smfi_opensocket(1) != MI_SUCCESS) {
