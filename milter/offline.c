@@ -8,6 +8,7 @@
  * (192.0.2.1), that is from outside.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -226,6 +227,9 @@ offline_run(struct config *cfg, struct ruleset *rules, const struct offline_opts
 	wp.timeout = cfg->analysis_timeout;
 	wp.reply_max = (size_t) (cfg->max_message_size * 2 + cfg->max_archive_size + (1 << 20));
 	wp.recycle_after = 1;
+	/* A worker that dies while the message goes to it (sendfile) must
+	 * cost a failure line, not this process. */
+	signal(SIGPIPE, SIG_IGN);
 	rt = runtime_new(cfg, rules);
 	if ((pool = worker_pool_start(&wp)) == NULL) {
 		fprintf(stderr, "vanthu-milter: cannot start an analysis worker\n");
