@@ -2,9 +2,13 @@
  * fdio.c - see fdio.h.
  */
 #include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "fdio.h"
+#include "xmalloc.h"
 
 int
 write_full(int fd, const void *data, size_t len)
@@ -24,4 +28,40 @@ write_full(int fd, const void *data, size_t len)
 		len -= (size_t) n;
 	}
 	return 0;
+}
+
+unsigned char *
+file_read_whole(const char *path, size_t limit, size_t *len)
+{
+	FILE   *fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+	unsigned char *buf = NULL;
+	size_t  cap = 0, n = 0, got;
+	int     err = 0;
+
+	if (fp == NULL)
+		return NULL;
+	do {
+		if (n >= limit) {
+			err = EFBIG;
+			break;
+		}
+		if (cap - n < 2) {	/* a byte to read and the NUL */
+			cap = cap ? cap * 2 : 65536;
+			buf = xrealloc(buf, cap);
+		}
+		got = fread(buf + n, 1, cap - n - 1, fp);
+		n += got;
+	} while (got > 0);
+	if (err == 0 && ferror(fp))
+		err = EIO;
+	if (fp != stdin)
+		fclose(fp);
+	if (err) {
+		free(buf);
+		errno = err;
+		return NULL;
+	}
+	buf[n] = 0;
+	*len = n;
+	return buf;
 }

@@ -1,5 +1,5 @@
 /*
- * fdio.h - whole writes to a file descriptor.
+ * fdio.h - whole writes to a file descriptor, whole reads of a file.
  */
 #ifndef VANTHU_FDIO_H
 #define VANTHU_FDIO_H
@@ -9,5 +9,13 @@
 /* Write all len bytes of p to fd, again after EINTR and short writes.
  * Returns 0, or -1 with errno set (a write of nothing counts as failed). */
 int     write_full(int fd, const void *p, size_t len);
+
+/*
+ * Read the file at path ("-": standard input) to its end.  Returns an
+ * xmalloc'd buffer holding the *len bytes and a NUL after them, or NULL
+ * with errno set: EFBIG when the file holds limit bytes or more, EIO on
+ * a read error, or what fopen said.
+ */
+unsigned char *file_read_whole(const char *path, size_t limit, size_t *len);
 
 #endif

@@ -22,6 +22,7 @@
 #include "conf.h"
 #include "digest.h"
 #include "facts.h"
+#include "fdio.h"
 #include "report.h"
 #include "sig_trust.h"
 #include "verify_cmd.h"
@@ -30,40 +31,16 @@
 #define VERIFY_MAX_INPUT	(512u << 20)
 #define MAX_PATHS	64
 
+/* The input, whole; NULL after saying why on stderr. */
 static unsigned char *
 read_file(const char *path, size_t *len)
 {
-	FILE   *fp = strcmp(path, "-") ? fopen(path, "rb") : stdin;
-	unsigned char *buf = NULL;
-	size_t  cap = 0, n = 0, got;
+	unsigned char *buf = file_read_whole(path, VERIFY_MAX_INPUT, len);
 
-	if (fp == NULL) {
-		fprintf(stderr, "vanthu verify: %s: %s\n", path, strerror(errno));
-		return NULL;
-	}
-	do {
-		if (n == cap) {
-			if (cap >= VERIFY_MAX_INPUT) {
-				fprintf(stderr, "vanthu verify: %s: larger than "
-					"512 MB\n", path);
-				free(buf);
-				buf = NULL;
-				break;
-			}
-			cap = cap ? cap * 2 : 65536;
-			buf = xrealloc(buf, cap + 1);
-		}
-		got = fread(buf + n, 1, cap - n, fp);
-		n += got;
-	} while (got > 0);
-	if (buf && ferror(fp)) {
-		fprintf(stderr, "vanthu verify: %s: read error\n", path);
-		free(buf);
-		buf = NULL;
-	}
-	if (fp != stdin)
-		fclose(fp);
-	*len = n;
+	if (buf == NULL)
+		fprintf(stderr, "vanthu verify: %s: %s\n", path,
+			errno == EFBIG ? "larger than 512 MB" :
+			errno == EIO ? "read error" : strerror(errno));
 	return buf;
 }
 

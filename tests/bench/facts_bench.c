@@ -11,6 +11,7 @@
  * worker would; a child the limit kills is reported as such.  Run by hand
  * (tests/bench/facts_bench.sh makes the files); never in make check.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,29 +24,8 @@
 
 #include "aw_facts.h"
 #include "aw_text.h"
+#include "fdio.h"
 #include "xmalloc.h"
-
-static unsigned char *
-slurp(const char *path, size_t *len)
-{
-	FILE   *f = fopen(path, "rb");
-	unsigned char *buf = NULL;
-	size_t  cap = 0, n;
-
-	*len = 0;
-	if (f == NULL)
-		return NULL;
-	do {
-		if (*len + 65536 > cap) {
-			cap = cap ? cap * 2 : 65536;
-			buf = xrealloc(buf, cap);
-		}
-		n = fread(buf + *len, 1, cap - *len, f);
-		*len += n;
-	} while (n > 0);
-	fclose(f);
-	return buf;
-}
 
 static double
 now_ms(void)
@@ -136,7 +116,7 @@ main(int argc, char **argv)
 	text_limits_default(&lim);
 	for (int a = 1; a < argc; a++) {
 		size_t  len, n = a == 1 ? 300 : 5;
-		unsigned char *data = slurp(argv[a], &len);
+		unsigned char *data = file_read_whole(argv[a], SIZE_MAX, &len);
 		double *t, *dev, med, mad;
 		int     facts = 0;
 

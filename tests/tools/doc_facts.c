@@ -9,6 +9,7 @@
  * comes from --type or the file name's extension, else from the bytes.  Exit 0 when the
  * document was read, 1 when it was not, 2 on usage errors.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,29 +19,8 @@
 #include "aw_text.h"
 #include "digest.h"
 #include "report.h"
+#include "fdio.h"
 #include "xmalloc.h"
-
-static unsigned char *
-slurp(const char *path, size_t *len)
-{
-	FILE   *f = fopen(path, "rb");
-	unsigned char *buf = NULL;
-	size_t  cap = 0, n;
-
-	*len = 0;
-	if (f == NULL)
-		return NULL;
-	do {
-		if (*len + 65536 > cap) {
-			cap = cap ? cap * 2 : 65536;
-			buf = xrealloc(buf, cap);
-		}
-		n = fread(buf + *len, 1, cap - *len, f);
-		*len += n;
-	} while (n > 0);
-	fclose(f);
-	return buf;
-}
 
 static const char *
 type_by_name(const char *path)
@@ -115,7 +95,7 @@ main(int argc, char **argv)
 	}
 	text_limits_default(&lim);
 	d = analysis_add_document(&a);
-	d->data = slurp(path, &d->len);
+	d->data = file_read_whole(path, SIZE_MAX, &d->len);
 	if (d->data == NULL) {
 		perror(path);
 		analysis_clear(&a);

@@ -10,6 +10,7 @@
  * to DIR/smime.content and DIR/smime.der, for other tools to check.  Exit 0 when the walk ran,
  * 1 when it failed or the file cannot be read, 2 on usage errors.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,31 +20,17 @@
 #include "aw_mime.h"
 #include "digest.h"
 #include "facts.h"
+#include "fdio.h"
 #include "xmalloc.h"
 
+/* Exactly the file's size, so that a sanitizer sees any read past the
+ * end of the message. */
 static char *
 slurp(const char *path, size_t *len)
 {
-	FILE   *f = fopen(path, "rb");
-	char   *buf = NULL;
-	size_t  cap = 0, n = 0, r;
+	unsigned char *buf = file_read_whole(path, SIZE_MAX, len);
 
-	if (f == NULL)
-		return NULL;
-	do {
-		if (cap - n < 65536) {
-			cap = cap ? cap * 2 : 65536;
-			buf = xrealloc(buf, cap);
-		}
-		r = fread(buf + n, 1, cap - n, f);
-		n += r;
-	} while (r > 0);
-	fclose(f);
-	/* Exactly the file's size, so that a sanitizer sees any read past
-	 * the end of the message. */
-	buf = xrealloc(buf, n ? n : 1);
-	*len = n;
-	return buf;
+	return buf ? xrealloc(buf, *len ? *len : 1) : NULL;
 }
 
 static void

@@ -7,35 +7,15 @@
  * dependencies writes 7z, but libarchive, which vanthu reads 7z with,
  * does.  Exit 0 on success, 1 on any error.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include <archive.h>
 #include <archive_entry.h>
 
+#include "fdio.h"
 #include "xmalloc.h"
-
-static unsigned char *
-slurp(const char *path, size_t *len)
-{
-	FILE   *f = fopen(path, "rb");
-	unsigned char *buf = NULL;
-	size_t  cap = 0, n = 0, r;
-
-	if (f == NULL)
-		return NULL;
-	do {
-		if (cap - n < 65536) {
-			cap = cap ? cap * 2 : 65536;
-			buf = xrealloc(buf, cap);
-		}
-		r = fread(buf + n, 1, cap - n, f);
-		n += r;
-	} while (r > 0);
-	fclose(f);
-	*len = n;
-	return buf;
-}
 
 int
 main(int argc, char **argv)
@@ -57,7 +37,7 @@ main(int argc, char **argv)
 	for (int i = 2; i + 1 < argc && rc == 0; i += 2) {
 		struct archive_entry *e = archive_entry_new();
 		size_t  len;
-		unsigned char *data = slurp(argv[i + 1], &len);
+		unsigned char *data = file_read_whole(argv[i + 1], SIZE_MAX, &len);
 
 		if (data == NULL) {
 			perror(argv[i + 1]);

@@ -1,0 +1,89 @@
+/*
+ * fdio_test.c - file_read_whole: the bytes with a NUL after them, the
+ * limit (a file of limit bytes is refused), a missing file.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "fdio.h"
+
+static char path[] = "/tmp/fdio_test.XXXXXX";
+
+static int
+setup(void **state)
+{
+	/* 200,000 bytes: more than the first buffer of 65,536. */
+	static unsigned char b[200000];
+	int     fd = mkstemp(path);
+
+	(void) state;
+	if (fd < 0)
+		return -1;
+	for (size_t i = 0; i < sizeof(b); i++)
+		b[i] = (unsigned char) (i % 253 + 1);
+	if (write_full(fd, b, sizeof(b)) < 0)
+		return -1;
+	close(fd);
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	(void) state;
+	unlink(path);
+	return 0;
+}
+
+static void
+whole_file_and_a_nul(void **state)
+{
+	size_t  len = 0;
+	unsigned char *b = file_read_whole(path, SIZE_MAX, &len);
+
+	(void) state;
+	assert_non_null(b);
+	assert_int_equal(len, 200000);
+	for (size_t i = 0; i < len; i++)
+		if (b[i] != (unsigned char) (i % 253 + 1))
+			fail_msg("byte %zu differs", i);
+	assert_int_equal(b[len], 0);
+	free(b);
+}
+
+static void
+limit_and_missing_file(void **state)
+{
+	size_t  len = 7;
+	unsigned char *b;
+
+	(void) state;
+	b = file_read_whole(path, 200001, &len);
+	assert_non_null(b);
+	assert_int_equal(len, 200000);
+	free(b);
+	errno = 0;
+	assert_null(file_read_whole(path, 200000, &len));
+	assert_int_equal(errno, EFBIG);
+	errno = 0;
+	assert_null(file_read_whole("/nonexistent/fdio_test", SIZE_MAX, &len));
+	assert_int_equal(errno, ENOENT);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(whole_file_and_a_nul),
+		cmocka_unit_test(limit_and_missing_file),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
