@@ -314,9 +314,17 @@ sq_open(struct store *st, const char *path, int flags, char *err,
 		store_err(err, errlen, "%s", sqlite3_errmsg(q->db));
 		goto fail;
 	}
-	/* journal_mode=WAL writes the header, so a read-only open of a file
-	 * that is not in WAL mode yet leaves it as it is. */
-	if ((!q->readonly && set_wal(q, err, errlen) != 0) ||
+	/*
+	 * journal_mode=WAL writes the header, so a read-only open of a file
+	 * that is not in WAL mode yet leaves it as it is.  A writer keeps its
+	 * temporary files in memory: the group commit's savepoints fill a
+	 * statement journal that would otherwise spill to a file made and
+	 * deleted every batch.  Readers keep them on disk, where a clerk's
+	 * export of a large register may sort.
+	 */
+	if ((!q->readonly && (set_wal(q, err, errlen) != 0 ||
+			      sq_exec(q, "PRAGMA temp_store = MEMORY", err,
+				      errlen) != 0)) ||
 	    sq_exec(q, "PRAGMA synchronous = FULL", err, errlen) != 0 ||
 	    sq_exec(q, "PRAGMA foreign_keys = ON", err, errlen) != 0) {
 		/* "file is not a database" lands here on the first read. */
