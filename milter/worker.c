@@ -241,19 +241,6 @@ worker_give_back(struct worker_pool *pool, struct worker *w)
 	pthread_mutex_unlock(&pool->lock);
 }
 
-/* What is left of timeout_ms since start; 0 when it is all gone. */
-static int
-left_of(int timeout_ms, const struct timespec *start)
-{
-	struct timespec now;
-	long    ms;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	ms = timeout_ms - ((now.tv_sec - start->tv_sec) * 1000 +
-			   (now.tv_nsec - start->tv_nsec) / 1000000);
-	return ms < 0 ? 0 : (int) ms;
-}
-
 int
 worker_analyse(struct worker_pool *pool, int spool_fd, uint64_t size,
 	       const char *subject,
@@ -263,9 +250,8 @@ worker_analyse(struct worker_pool *pool, int spool_fd, uint64_t size,
 	struct wrequest q;
 	struct wreply rep;
 	struct worker *w;
-	struct timespec start;
+	struct timespec until;
 	const char *err = NULL;
-	int     timeout_ms = (int) pool->params.timeout * 1000;
 	int     r, rc = -1;
 
 	memset(out, 0, sizeof(*out));
@@ -295,17 +281,17 @@ worker_analyse(struct worker_pool *pool, int spool_fd, uint64_t size,
 	q.header_from = (char *) header_from;
 	q.limits = *limits;
 	q.size = size;
-	clock_gettime(CLOCK_MONOTONIC, &start);
-	if ((r = wproto_send_request(w->sock, &q, spool_fd, timeout_ms)) < 0) {
+	/* One AnalysisTimeout for the whole job: sending and the reply. */
+	wproto_deadline(&until, pool->params.timeout * 1000);
+	if ((r = wproto_send_request(w->sock, &q, spool_fd, &until)) < 0) {
 		snprintf(why, whylen, "analysis worker did not take the job: %s",
 			 r == -2 ? "timed out" : strerror(errno));
 		worker_reap(w, 1, r == -2 ? "timed out taking a job" : "refused a job");
 		worker_give_back(pool, w);
 		return -1;
 	}
-	r = wproto_recv_reply(w->sock, left_of(timeout_ms, &start),
-			      pool->params.reply_max, pool->params.doc_dir,
-			      &rep, &err);
+	r = wproto_recv_reply(w->sock, &until, pool->params.reply_max,
+			      pool->params.doc_dir, &rep, &err);
 	if (r == 0 && rep.id != q.id) {
 		r = -3;
 		err = "reply to another request";

@@ -38,15 +38,12 @@ ms_left(const struct timespec *until)
 	    (until->tv_nsec - now.tv_nsec) / 1000000;
 }
 
-/* The moment deadline_ms from now, in *until; nothing when it is < 0. */
-static void
-deadline_from(int deadline_ms, struct timespec *until)
+void
+wproto_deadline(struct timespec *until, unsigned ms)
 {
-	if (deadline_ms < 0)
-		return;
 	clock_gettime(CLOCK_MONOTONIC, until);
-	until->tv_sec += deadline_ms / 1000;
-	until->tv_nsec += (long) (deadline_ms % 1000) * 1000000;
+	until->tv_sec += ms / 1000;
+	until->tv_nsec += (long) (ms % 1000) * 1000000;
 	if (until->tv_nsec >= 1000000000) {
 		until->tv_sec++;
 		until->tv_nsec -= 1000000000;
@@ -140,14 +137,11 @@ send_file(int sock, int fd, uint64_t size, const struct timespec *until)
 
 int
 wproto_send_request(int sock, const struct wrequest *q, int msg_fd,
-		    int deadline_ms)
+		    const struct timespec *until)
 {
-	struct timespec until;
-	const struct timespec *untilp = deadline_ms < 0 ? NULL : &until;
 	struct wbuf w;
 	int     r;
 
-	deadline_from(deadline_ms, &until);
 	wbuf_init(&w);
 	put_header(&w, WPROTO_REQ_MAGIC);
 	wbuf_u64(&w, q->id);
@@ -161,9 +155,9 @@ wproto_send_request(int sock, const struct wrequest *q, int msg_fd,
 	wbuf_u32(&w, q->limits.max_archive_ratio);
 	wbuf_u64(&w, q->limits.max_doc_size);
 	wbuf_u64(&w, q->size);
-	if ((r = send_frame(sock, &w, untilp)) < 0)
+	if ((r = send_frame(sock, &w, until)) < 0)
 		return r;
-	return send_file(sock, msg_fd, q->size, untilp);
+	return send_file(sock, msg_fd, q->size, until);
 }
 
 static void
@@ -486,19 +480,17 @@ recv_document(int sock, const struct timespec *until, const char *doc_dir,
 }
 
 int
-wproto_recv_reply(int sock, int deadline_ms, size_t max, const char *doc_dir,
-		  struct wreply *rep, const char **why)
+wproto_recv_reply(int sock, const struct timespec *until, size_t max,
+		  const char *doc_dir, struct wreply *rep, const char **why)
 {
 	struct analysis *a = &rep->analysis;
-	struct timespec until;
 	unsigned char *body, *buf;
 	size_t  len, total;
 	int     r;
 
 	memset(rep, 0, sizeof(*rep));
-	deadline_from(deadline_ms, &until);
-	if ((r = recv_frame(sock, WPROTO_REP_MAGIC, deadline_ms < 0 ? NULL :
-			    &until, max, &body, &len, why)) < 0)
+	if ((r = recv_frame(sock, WPROTO_REP_MAGIC, until, max, &body, &len,
+			    why)) < 0)
 		return r;
 	r = wproto_decode_reply(body, len, rep);
 	free(body);
@@ -522,7 +514,7 @@ wproto_recv_reply(int sock, int deadline_ms, size_t max, const char *doc_dir,
 		a->doc_fds[i] = -1;
 	buf = xmalloc(RECV_CHUNK);
 	for (size_t i = 0; i < a->ndocs; i++) {
-		r = recv_document(sock, deadline_ms < 0 ? NULL : &until, doc_dir,
+		r = recv_document(sock, until, doc_dir,
 				  &a->docs[i], &a->doc_fds[i], buf, RECV_CHUNK, why);
 		if (r < 0) {
 			free(buf);

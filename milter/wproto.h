@@ -27,6 +27,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "facts.h"
 
@@ -71,17 +72,24 @@ struct wreply {
 };
 
 /*
+ * A deadline is a moment on CLOCK_MONOTONIC; the daemon takes one for a
+ * job, ms from now, and sending the request and reading the reply share
+ * it.  NULL wherever a deadline is taken means none.
+ */
+void    wproto_deadline(struct timespec *until, unsigned ms);
+
+/*
  * The daemon sends a request and then q->size bytes of the file msg_fd
- * from its start, all within deadline_ms (-1: no deadline) on its
- * non-blocking end; 0, -1 with errno set, -2 past the deadline.
+ * from its start, all by until on its non-blocking end; 0, -1 with errno
+ * set, -2 past the deadline.
  * A worker sends its reply on its blocking end; 0, or -1 with errno.
  */
 int     wproto_send_request(int sock, const struct wrequest *, int msg_fd,
-			    int deadline_ms);
+			    const struct timespec *until);
 int     wproto_send_reply(int sock, const struct wreply *);
 
 /*
- * Read one frame within deadline_ms (-1: no deadline) and decode it.
+ * Read one frame by until and decode it.
  * Returns 0; -1 on a system error or EOF (errno set, 0 for EOF);
  * -2 on a deadline; -3 when the frame is malformed; -4 when a document
  * could not be written here.  *why says which.
@@ -94,7 +102,7 @@ int     wproto_send_reply(int sock, const struct wreply *);
  * together.
  */
 int     wproto_recv_request(int sock, struct wrequest *, const char **why);
-int     wproto_recv_reply(int sock, int deadline_ms, size_t max,
+int     wproto_recv_reply(int sock, const struct timespec *until, size_t max,
 			  const char *doc_dir, struct wreply *,
 			  const char **why);
 

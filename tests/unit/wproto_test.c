@@ -141,6 +141,16 @@ hostile_replies_are_refused(void **state)
 	free(copy);
 }
 
+/* A deadline ms from now. */
+static const struct timespec *
+in_ms(unsigned ms)
+{
+	static struct timespec until;
+
+	wproto_deadline(&until, ms);
+	return &until;
+}
+
 /* Send r on a socketpair and receive it with wproto_recv_reply(); the
  * writing end is closed after `keep` bytes when keep is not (size_t) -1. */
 static int
@@ -152,7 +162,7 @@ round_trip(const struct wreply *r, const char *doc_dir, struct wreply *out,
 	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
 	assert_int_equal(wproto_send_reply(sv[0], r), 0);
 	close(sv[0]);
-	rc = wproto_recv_reply(sv[1], 5000, 1 << 20, doc_dir, out, why);
+	rc = wproto_recv_reply(sv[1], in_ms(5000), 1 << 20, doc_dir, out, why);
 	close(sv[1]);
 	return rc;
 }
@@ -203,8 +213,8 @@ documents_arrive_in_files_or_memory(void **state)
 		assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, b), 0);
 		assert_int_equal(write(b[0], all, (size_t) n - 5), n - 5);
 		close(b[0]);
-		assert_int_equal(wproto_recv_reply(b[1], 5000, 1 << 20, dir, &out,
-						   &why), -1);
+		assert_int_equal(wproto_recv_reply(b[1], in_ms(5000), 1 << 20,
+						   dir, &out, &why), -1);
 		assert_string_equal(why, "connection closed");
 		close(b[1]);
 	}
@@ -269,7 +279,7 @@ request_carries_the_message_bytes(void **state)
 	assert_true(pid >= 0);
 	if (pid == 0) {
 		close(sv[1]);
-		_exit(wproto_send_request(sv[0], &q, fd, 5000) == 0 ? 0 : 1);
+		_exit(wproto_send_request(sv[0], &q, fd, in_ms(5000)) == 0 ? 0 : 1);
 	}
 	close(sv[0]);
 	assert_int_equal(wproto_recv_request(sv[1], &got, &why), 0);
@@ -303,7 +313,7 @@ a_worker_that_does_not_read_meets_the_deadline(void **state)
 	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
 	assert_int_equal(fcntl(sv[0], F_SETFL, O_NONBLOCK), 0);
 	clock_gettime(CLOCK_MONOTONIC, &a);
-	assert_int_equal(wproto_send_request(sv[0], &q, fd, 300), -2);
+	assert_int_equal(wproto_send_request(sv[0], &q, fd, in_ms(300)), -2);
 	clock_gettime(CLOCK_MONOTONIC, &b);
 	ms = (b.tv_sec - a.tv_sec) * 1000 + (b.tv_nsec - a.tv_nsec) / 1000000;
 	assert_true(ms >= 290 && ms < 2000);
