@@ -19,26 +19,15 @@
 # register's, and the same number for a retried message.  Stops what it
 # started, by pid.
 set -u
-top=${VANTHU_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
-build=${VANTHU_BUILD:-build}
-case $build in /*) ;; *) build="$top/$build" ;; esac
+. "$(dirname "$0")/../lib.bash"
+lib_setup crash
 here="$top/tests/crash"
 count=${VANTHU_CRASH_MESSAGES:-200}
 kills=${VANTHU_CRASH_KILLS:-8}
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/vanthu-crash.XXXXXX")
-chmod 0711 "$tmp"
 . "$top/tests/e2e/postfix.bash"
-n=0
 milter_pid=
 load_pid=
 incarnation=0
-
-tap() {	# tap STATUS SENTENCE; returns STATUS
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi |
-		tee -a "$tmp/tap"
-	return "$1"
-}
 
 cleanup() {
 	[ -n "$load_pid" ] && kill -TERM "$load_pid" 2>/dev/null
@@ -66,17 +55,6 @@ if [ "$(id -u)" -ne 0 ]; then
 	exit 0
 fi
 
-free_port() {	# a free port whose successor is free too
-	python3 -c 'import socket
-while True:
-    s = socket.socket(); s.bind(("127.0.0.1", 0)); p = s.getsockname()[1]
-    t = socket.socket()
-    try:
-        t.bind(("127.0.0.1", p + 1)); print(p); break
-    except OSError:
-        pass'
-}
-
 mkdir -p "$tmp/rules"
 cp "$top/rules/default.rules" "$tmp/rules/00-default.rules"
 sock="unix:$tmp/milter.sock"
@@ -99,14 +77,10 @@ milter_start() {
 	local log
 	incarnation=$((incarnation + 1))
 	log="$tmp/milter.$incarnation.log"
-	"$build/vanthu-milter" -f -c "$tmp/vanthu.conf" >"$log" 2>&1 &
-	milter_pid=$!
-	for _ in $(seq 100); do
-		grep -q "listening on $sock" "$log" && return 0
-		kill -0 "$milter_pid" 2>/dev/null || break
-		sleep 0.1
-	done
-	return 1
+	daemon_start "$log" "$tmp/vanthu.conf" "$sock"
+	local st=$?
+	milter_pid=$daemon_pid
+	return $st
 }
 
 milter_kill() {	# SIGKILL the daemon; true when it died of it
@@ -127,10 +101,10 @@ delivered() { ls "$tmp/mx/mail/vanthu/new" 2>/dev/null | wc -l; }
 
 milter_start
 tap $? "the milter starts"
-mxport=$(free_port)
+mxport=$(free_port_pair)
 pf_start "$tmp/mx" "$mxport" "$sock"
 tap $? "the mail exchanger's Postfix starts with the milter on 127.0.0.1:$mxport"
-relayport=$(free_port)
+relayport=$(free_port_pair)
 PF_RELAYHOST="[127.0.0.1]:$mxport" pf_start "$tmp/relay" "$relayport" ""
 tap $? "the relay's Postfix starts on 127.0.0.1:$relayport and relays to it"
 

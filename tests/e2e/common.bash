@@ -1,7 +1,7 @@
 # common.bash - what the Postfix and the Sendmail end-to-end tests share.
 #
-# The caller sets top, build and tmp (a private directory it removes),
-# sources this file, and defines two functions for its MTA:
+# The caller runs lib_setup (tests/lib.bash), sources this file, and
+# defines two functions for its MTA:
 #	mta_port			the SMTP port the MTA listens on
 #	mta_mail_for USER SUBJECT	print the file holding the copy of the
 #					message SUBJECT delivered to
@@ -12,25 +12,7 @@
 # directory, start_milter runs vanthu-milter, and e2e_shared_tests runs
 # the assertions every MTA must pass, by the same sentences.
 
-n=${n:-0}
 milter_pid=
-
-tap() {	# tap STATUS SENTENCE
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi |
-		tee -a "$tmp/tap"
-}
-
-free_port() {	# a free port whose successor is free too (for a sink)
-	python3 -c 'import socket
-while True:
-    s = socket.socket(); s.bind(("127.0.0.1", 0)); p = s.getsockname()[1]
-    t = socket.socket()
-    try:
-        t.bind(("127.0.0.1", p + 1)); print(p); break
-    except OSError:
-        pass'
-}
 
 # The rules: the built-in policies and the two rules of the tests.
 e2e_rules() {
@@ -55,23 +37,14 @@ start_milter() {	# start_milter SOCKET [extra configuration lines...]
 		echo "AnalysisWorkers 2"
 		for l in "$@"; do echo "$l"; done
 	} >"$tmp/vanthu.conf"
-	"$build/vanthu-milter" -f -c "$tmp/vanthu.conf" >>"$tmp/milter.log" 2>&1 &
-	milter_pid=$!
-	for _ in $(seq 100); do
-		grep -q "listening on $sock" "$tmp/milter.log" && return 0
-		kill -0 "$milter_pid" 2>/dev/null || return 1
-		sleep 0.1
-	done
-	return 1
+	daemon_start "$tmp/milter.log" "$tmp/vanthu.conf" "$sock"
+	local st=$?
+	milter_pid=$daemon_pid
+	return $st
 }
 
-# libmilter takes a few seconds to exit after SIGTERM: wait for it.
 stop_milter() {
-	[ -n "$milter_pid" ] || return 0
-	kill -TERM "$milter_pid" 2>/dev/null
-	for _ in $(seq 150); do kill -0 "$milter_pid" 2>/dev/null || break; sleep 0.1; done
-	kill -KILL "$milter_pid" 2>/dev/null
-	wait "$milter_pid" 2>/dev/null
+	daemon_stop "$milter_pid"
 	milter_pid=
 }
 

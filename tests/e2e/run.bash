@@ -7,12 +7,9 @@
 # assertions every MTA must pass are in common.bash (the Sendmail test,
 # tests/sendmail/, runs them too).  Stops what it started, by pid.
 set -u
-top=${VANTHU_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
-build=${VANTHU_BUILD:-build}
-case $build in /*) ;; *) build="$top/$build" ;; esac
+. "$(dirname "$0")/../lib.bash"
+lib_setup e2e
 here="$top/tests/e2e"
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/vanthu-e2e.XXXXXX")
-chmod 0711 "$tmp"
 . "$here/postfix.bash"
 . "$here/common.bash"
 
@@ -47,7 +44,7 @@ mta_mail_for() {	# Maildir of USER
 
 e2e_messages
 e2e_rules
-port=$(free_port)
+port=$(free_port_pair)
 sock="unix:$tmp/milter.sock"
 start_milter "$sock"
 tap $? "the milter starts on a unix socket Postfix can reach"
@@ -68,10 +65,10 @@ tap $? "with the milter down, Postfix answers 451 4.7.1 (got: $(head -c 60 "$tmp
 
 # The same daemon on a TCP socket works the same way.
 pf_stop "$tmp/pf"
-mport=$(free_port)
+mport=$(free_port_pair)
 start_milter "inet:$mport@127.0.0.1"
 tap $? "the milter starts on a TCP socket"
-port=$(free_port)
+port=$(free_port_pair)
 rm -rf "$tmp/pf"
 pf_start "$tmp/pf" "$port" "inet:127.0.0.1:$mport"
 tap $? "Postfix starts with the milter on TCP"

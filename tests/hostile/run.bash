@@ -8,29 +8,16 @@
 # message goes to the daemon over miltertest; each must get an answer, the
 # daemon must not die, and a normal message afterwards must be accepted.
 set -u
-top=${VANTHU_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
-build=${VANTHU_BUILD:-build}
-case $build in /*) ;; *) build="$top/$build" ;; esac
+. "$(dirname "$0")/../lib.bash"
+lib_setup hostile
 export VANTHU_BUILD=$build
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/vanthu-hostile.XXXXXX")
 pid=
-n=0
 
 cleanup() {
-	if [ -n "$pid" ]; then
-		kill -TERM "$pid" 2>/dev/null
-		for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-		kill -KILL "$pid" 2>/dev/null
-		wait "$pid" 2>/dev/null
-	fi
+	daemon_stop "$pid"
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
-
-tap() {
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi
-}
 
 python3 "$top/tests/mime/gen.py" "$tmp/corpus" >"$tmp/gen.log" 2>&1
 tap $? "the hostile corpus is generated"
@@ -48,9 +35,9 @@ AnalysisWorkers 2
 AnalysisTimeout 20s
 MaxMessageSize 300M
 CONF
-"$build/vanthu-milter" -f -c "$tmp/vanthu.conf" >"$tmp/milter.log" 2>&1 &
-pid=$!
-for _ in $(seq 100); do grep -q "listening on" "$tmp/milter.log" && break; sleep 0.1; done
+daemon_start "$tmp/milter.log" "$tmp/vanthu.conf"
+tap $? "the daemon starts"
+pid=$daemon_pid
 
 miltertest -D sock="unix:$tmp/milter.sock" -D lib="$top/tests/milter/lib.lua" \
 	-D list="$tmp/list" -s "$top/tests/hostile/sendfiles.lua" >"$tmp/out" 2>&1
@@ -87,15 +74,14 @@ open(sys.argv[2], "w", newline="").write(
     "Content-Transfer-Encoding: base64\r\n\r\n" + b64 + "--s--\r\n")
 PY
 for want in tempfail accept; do
-	kill -TERM "$pid"; wait "$pid" 2>/dev/null
+	daemon_stop "$pid"
 	cfg="$tmp/slow-$want.conf"
 	sed -e '/^AnalysisTimeout/d' "$tmp/vanthu.conf" >"$cfg"
 	echo "AnalysisTimeout 3s" >>"$cfg"
 	echo "OnAnalysisError $want" >>"$cfg"
 	: >"$tmp/milter.log"
-	"$build/vanthu-milter" -f -c "$cfg" >"$tmp/milter.log" 2>&1 &
-	pid=$!
-	for _ in $(seq 100); do grep -q "listening on" "$tmp/milter.log" && break; sleep 0.1; done
+	daemon_start "$tmp/milter.log" "$cfg"
+	pid=$daemon_pid
 	start=$(date +%s)
 	miltertest -D sock="unix:$tmp/milter.sock" -D lib="$top/tests/milter/lib.lua" \
 		-D file="$tmp/slow.body" -D want=$want -s "$top/tests/hostile/slow.lua" >"$tmp/slow.out" 2>&1

@@ -7,25 +7,12 @@
 # LOCALSTATEDIR, where the installed daemon runs on the installed sample
 # configuration and the unit verifies with systemd-analyze.
 set -u
-top=${VANTHU_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
-build=${VANTHU_BUILD:-build}
-case $build in /*) ;; *) build="$top/$build" ;; esac
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/vanthu-install.XXXXXX")
-chmod 0711 "$tmp"
+. "$(dirname "$0")/../lib.bash"
+lib_setup install
 pid=
-n=0
-
-tap() {	# tap STATUS SENTENCE
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi
-}
 
 cleanup() {
-	if [ -n "$pid" ]; then
-		kill -TERM "$pid" 2>/dev/null
-		for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-		kill -KILL "$pid" 2>/dev/null
-	fi
+	daemon_stop "$pid"
 	rm -rf "$tmp"
 }
 trap cleanup EXIT

@@ -5,29 +5,16 @@
 # Lua script against it, and checks what a mail admin relies on: health
 # probes, aborts, large messages, dead workers, reload and stop.
 set -u
-top=${VANTHU_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
-build=${VANTHU_BUILD:-build}
-case $build in /*) ;; *) build="$top/$build" ;; esac
-milter="$build/vanthu-milter"
+. "$(dirname "$0")/../lib.bash"
+lib_setup milter
 here="$top/tests/milter"
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/vanthu-milter.XXXXXX")
 pids=()
-n=0
 
 cleanup() {
-	for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null; done
-	for p in "${pids[@]}"; do
-		for _ in $(seq 50); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
-		kill -KILL "$p" 2>/dev/null
-	done
+	for p in "${pids[@]}"; do daemon_stop "$p"; done
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
-
-tap() {	# tap STATUS SENTENCE
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi
-}
 
 write_conf() {	# write_conf FILE SOCKET [extra lines...]
 	local f=$1 s=$2
@@ -47,37 +34,11 @@ write_conf() {	# write_conf FILE SOCKET [extra lines...]
 }
 
 start() {	# start NAME CONF: runs the daemon, waits until it listens
-	local name=$1 conf=$2
-	"$milter" -f -c "$conf" >"$tmp/$name.log" 2>&1 &
-	pids+=($!)
-	eval "${name}_pid=$!"
-	for _ in $(seq 100); do
-		grep -q "listening on" "$tmp/$name.log" && return 0
-		kill -0 "$!" 2>/dev/null || break
-		sleep 0.1
-	done
-	echo "# $name did not start:"; sed 's/^/#   /' "$tmp/$name.log"
-	return 1
-}
-
-lua() {	# lua SOCKET SCRIPT [-D ...]: prints the script's TAP lines, renumbered
-	local s=$1 script=$2
-	shift 2
-	miltertest -D sock="$s" -D lib="$here/lib.lua" "$@" -s "$here/$script" 2>&1 |
-	while IFS= read -r line; do
-		case $line in
-		"ok - "*) tap 0 "${line#ok - }" ;;
-		"not ok - "*) tap 1 "${line#not ok - }" ;;
-		*) echo "# $line" ;;
-		esac
-	done
-}
-# lua runs in a pipeline subshell: keep the count by counting its output.
-run_lua() {
-	local out
-	out=$(n=$n lua "$@")
-	echo "$out"
-	n=$((n + $(echo "$out" | grep -cE '^(not )?ok ')))
+	daemon_start "$tmp/$1.log" "$2"
+	local st=$?
+	pids+=("$daemon_pid")
+	eval "${1}_pid=$daemon_pid"
+	return $st
 }
 
 sock="unix:$tmp/milter.sock"
@@ -86,10 +47,10 @@ start main "$tmp/main.conf" || exit 1
 
 # Registration first, on an empty register: numbers, retries, duplicates.
 year=$(TZ=Asia/Ho_Chi_Minh date +%Y)
-run_lua "$sock" register.lua -D year="$year"
+run_lua "$sock" "$here/register.lua" -D year="$year"
 
 for s in plain attachment forged direction abort large; do
-	run_lua "$sock" "$s.lua"
+	run_lua "$sock" "$here/$s.lua"
 done
 
 # The clerk's tool sees the same register: the two numbered documents of
@@ -110,7 +71,7 @@ PY
 tap $? "vanthu list shows den/$year/1 and den/$year/2 for those messages, the signature flag in the notes, and numbers without a gap"
 
 # A TCP health probe: connect and close without a word, on an inet socket.
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+port=$(free_port)
 write_conf "$tmp/inet.conf" "inet:$port@127.0.0.1" "MaxMessageSize 1M" "OnOversize reject"
 start inet "$tmp/inet.conf" || exit 1
 for _ in 1 2 3; do
@@ -119,16 +80,16 @@ done
 sleep 0.3
 kill -0 "$inet_pid" 2>/dev/null
 tap $? "three TCP connect-and-close probes leave the daemon running"
-run_lua "inet:$port@127.0.0.1" plain.lua
-run_lua "inet:$port@127.0.0.1" oversize.lua -D want=reject
+run_lua "inet:$port@127.0.0.1" "$here/plain.lua"
+run_lua "inet:$port@127.0.0.1" "$here/oversize.lua" -D want=reject
 write_conf "$tmp/over.conf" "unix:$tmp/over.sock" "MaxMessageSize 1M"
 start over "$tmp/over.conf" || exit 1
-run_lua "unix:$tmp/over.sock" oversize.lua -D want=accept
+run_lua "unix:$tmp/over.sock" "$here/oversize.lua" -D want=accept
 
 # Workers killed while idle are replaced without costing a message.
 pkill -KILL -P "$main_pid"
 sleep 0.2
-run_lua "$sock" attachment.lua
+run_lua "$sock" "$here/attachment.lua"
 grep -q "died while idle; replacing it" "$tmp/main.log"
 tap $? "a worker that died while idle is logged and replaced"
 kill -0 "$main_pid"
@@ -142,7 +103,7 @@ for _ in $(seq 50); do grep -q "keeping the old configuration" "$tmp/main.log" &
 grep -q "main.conf:10: unknown name \"NoSuchName\"" "$tmp/main.log" &&
 	grep -q "keeping the old configuration" "$tmp/main.log"
 tap $? "a reload with a broken file names the line and keeps the old configuration"
-run_lua "$sock" plain.lua
+run_lua "$sock" "$here/plain.lua"
 cp "$tmp/main.conf.good" "$tmp/main.conf"
 echo "Domains sonoi.gov.vn" >>"$tmp/main.conf"
 kill -USR1 "$main_pid"

@@ -7,26 +7,12 @@
 # UserID dropping root after the spool is ready; the loud warning when
 # root keeps root; the StatsFile.  Stops what it started, by pid.
 set -u
-top=${VANTHU_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
-build=${VANTHU_BUILD:-build}
-case $build in /*) ;; *) build="$top/$build" ;; esac
-milter="$build/vanthu-milter"
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/vanthu-ops.XXXXXX")
-chmod 0711 "$tmp"
+. "$(dirname "$0")/../lib.bash"
+lib_setup ops
 pid=
-n=0
 
-tap() {	# tap STATUS SENTENCE
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi
-}
-
-stop() {	# libmilter takes a few seconds to exit after SIGTERM
-	[ -n "$pid" ] || return 0
-	kill -TERM "$pid" 2>/dev/null
-	for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-	kill -KILL "$pid" 2>/dev/null
-	wait "$pid" 2>/dev/null
+stop() {
+	daemon_stop "$pid"
 	pid=
 }
 
@@ -35,12 +21,6 @@ cleanup() {
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
-
-free_port() {	# free_port 4|6
-	python3 -c "import socket
-s = socket.socket(socket.AF_INET$([ "$1" = 6 ] && echo 6))
-s.bind(('$([ "$1" = 6 ] && echo ::1 || echo 127.0.0.1)', 0)); print(s.getsockname()[1])"
-}
 
 conf() {	# conf NAME SOCKET [lines...]: writes $tmp/NAME.conf
 	local name=$1 sock=$2
@@ -58,16 +38,10 @@ conf() {	# conf NAME SOCKET [lines...]: writes $tmp/NAME.conf
 }
 
 start() {	# start NAME: runs the daemon on $tmp/NAME.conf until it listens
-	local name=$1
-	"$milter" -f -c "$tmp/$name.conf" >"$tmp/$name.log" 2>&1 &
-	pid=$!
-	for _ in $(seq 100); do
-		grep -q "listening on" "$tmp/$name.log" && return 0
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.1
-	done
-	sed 's/^/#   /' "$tmp/$name.log"
-	return 1
+	daemon_start "$tmp/$1.log" "$tmp/$1.conf"
+	local st=$?
+	pid=$daemon_pid
+	return $st
 }
 
 roundtrip() {	# roundtrip SOCKET FORM: prints one TAP line

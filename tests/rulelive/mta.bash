@@ -29,17 +29,6 @@ mta_tap() {	# tap, remembering a failure for the logs at the end
 	tap "$@"
 }
 
-free_port() {	# a port P with P+1 free too (the sink)
-	python3 -c 'import socket
-while True:
-    s = socket.socket(); s.bind(("127.0.0.1", 0)); p = s.getsockname()[1]
-    t = socket.socket()
-    try:
-        t.bind(("127.0.0.1", p + 1)); print(p); break
-    except OSError:
-        pass'
-}
-
 # mta_mail USER N: wait until USER's Maildir holds N messages; print the
 # newest file.
 mta_mail() {
@@ -122,7 +111,7 @@ RULES
 	write_conf "$tmp/mta.conf" "$sock" "$d" "SocketMode 0660" "SocketGroup postfix"
 	sed -i 's/^InternalHosts .*/InternalHosts 127.0.0.1/' "$tmp/mta.conf"
 	start mta "$tmp/mta.conf" || { mta_tap 1 "Postfix: the milter starts"; return 1; }
-	port=$(free_port)
+	port=$(free_port_pair)
 	pf_start "$mta_dir" "$port" "$sock" staff
 	mta_tap $? "Postfix: a private instance starts with the milter"
 

@@ -15,36 +15,17 @@
 #
 # Part 2 (mta.bash) does the same through a private Postfix.
 set -u
-top=${VANTHU_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
-build=${VANTHU_BUILD:-build}
-case $build in /*) ;; *) build="$top/$build" ;; esac
-milter="$build/vanthu-milter"
+. "$(dirname "$0")/../lib.bash"
+lib_setup rulelive
 here="$top/tests/rulelive"
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/vanthu-rulelive.XXXXXX")
-chmod 0711 "$tmp"
 pids=()
-n=0
 
 cleanup() {
 	[ "$(type -t mta_cleanup)" = function ] && mta_cleanup
-	for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null; done
-	for p in "${pids[@]}"; do
-		for _ in $(seq 50); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
-		kill -KILL "$p" 2>/dev/null
-	done
+	for p in "${pids[@]}"; do daemon_stop "$p"; done
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
-
-tap() {	# tap STATUS SENTENCE
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi
-}
-
-skip() {	# skip SENTENCE REASON
-	n=$((n + 1))
-	echo "ok $n - $1 # SKIP $2"
-}
 
 write_conf() {	# write_conf FILE SOCKET RULESDIR [extra lines...]
 	local f=$1 s=$2 r=$3
@@ -65,38 +46,18 @@ write_conf() {	# write_conf FILE SOCKET RULESDIR [extra lines...]
 }
 
 start() {	# start NAME CONF: runs the daemon, waits until it listens
-	local name=$1 conf=$2
-	: >"$tmp/$name.log"
-	"$milter" -f -c "$conf" >>"$tmp/$name.log" 2>&1 &
-	pids+=($!)
-	eval "${name}_pid=$!"
-	for _ in $(seq 100); do
-		grep -q "listening on" "$tmp/$name.log" && return 0
-		kill -0 "$!" 2>/dev/null || break
-		sleep 0.1
-	done
-	echo "# $name did not start:"; sed 's/^/#   /' "$tmp/$name.log"
-	return 1
+	daemon_start "$tmp/$1.log" "$2"
+	local st=$?
+	pids+=("$daemon_pid")
+	eval "${1}_pid=$daemon_pid"
+	return $st
 }
 
-lua() {	# lua SOCKET SCRIPT [-D ...]: the script's TAP lines, renumbered
-	local s=$1 script=$2
+# The rulelive scripts load rl.lua beside the milter suite's lib.lua.
+rl_lua() {	# rl_lua SOCKET SCRIPT [-D ...]
+	local sock=$1 script=$2
 	shift 2
-	miltertest -D sock="$s" -D lib="$top/tests/milter/lib.lua" -D rl="$here/rl.lua" \
-		"$@" -s "$here/$script" 2>&1 |
-	while IFS= read -r line; do
-		case $line in
-		"ok - "*) tap 0 "${line#ok - }" ;;
-		"not ok - "*) tap 1 "${line#not ok - }" ;;
-		*) echo "# $line" ;;
-		esac
-	done
-}
-run_lua() {	# lua runs in a pipeline subshell: count its lines here
-	local out
-	out=$(n=$n lua "$@")
-	echo "$out"
-	n=$((n + $(echo "$out" | grep -cE '^(not )?ok ')))
+	run_lua "$sock" "$here/$script" -D rl="$here/rl.lua" "$@"
 }
 
 rules_dir() {	# rules_dir NAME FILE...: a rules directory holding copies
@@ -176,10 +137,10 @@ d=$(rules_dir lang "$here/lang.rules" "$here/partners.txt")
 write_conf "$tmp/lang.conf" "unix:$tmp/lang.sock" "$d" \
 	"TrustAnchors $tmp/K/anchors" "Intermediates $tmp/K/inter.pem"
 start lang "$tmp/lang.conf" || exit 1
-run_lua "unix:$tmp/lang.sock" conditions.lua -D types="$types" -D text="$text" -D facts="$facts" \
+rl_lua "unix:$tmp/lang.sock" conditions.lua -D types="$types" -D text="$text" -D facts="$facts" \
 	-D docx="$tmp/kh.docx" -D signed="$signed"
-run_lua "unix:$tmp/lang.sock" operators.lua
-run_lua "unix:$tmp/lang.sock" actions.lua
+rl_lua "unix:$tmp/lang.sock" operators.lua
+rl_lua "unix:$tmp/lang.sock" actions.lua
 grep -q "rules: LOGQID: alert: rule a-log saw the message$" "$tmp/lang.log"
 tap $? "log writes its text as an alert with the queue id"
 grep -q 'TESTQID: .* outcome=reject reply="554 5.7.0 Khong nhan thu nay / Not accepted here"' "$tmp/lang.log"
@@ -216,7 +177,7 @@ d=$(rules_dir default "$top/rules/default.rules")
 mv "$d/default.rules" "$d/00-default.rules"
 write_conf "$tmp/default.conf" "unix:$tmp/default.sock" "$d"
 start default "$tmp/default.conf" || exit 1
-run_lua "unix:$tmp/default.sock" policies.lua -D variant=default -D programs="$programs" \
+rl_lua "unix:$tmp/default.sock" policies.lua -D variant=default -D programs="$programs" \
 	-D programs_why="$programs_why" -D text="$text" -D facts="$facts" -D docx="$tmp/kh.docx"
 grep -q "rules: P1OUTQID: alert: secret document addressed outside the agency: refused$" "$tmp/default.log"
 tap $? "policy 1: the refused secret document leaves an alert in the log"
@@ -253,7 +214,7 @@ for v in reject quarantine; do
 	printf 'disable unsigned-official-flag;\nenable unsigned-official-%s;\n' "$v" >"$d/50-local.rules"
 	write_conf "$tmp/p2$v.conf" "unix:$tmp/p2$v.sock" "$d"
 	start "p2$v" "$tmp/p2$v.conf" || exit 1
-	run_lua "unix:$tmp/p2$v.sock" policies.lua -D variant="$v"
+	rl_lua "unix:$tmp/p2$v.sock" policies.lua -D variant="$v"
 done
 grep -q 'P2HOLDQID: direction=inbound .* outcome=quarantine quarantine="document Tờ trình 16.pdf: signature absent" ms=' "$tmp/p2quarantine.log"
 tap $? "policy 2 switched to quarantine: the log line of the message gives the hold reason"

@@ -7,11 +7,8 @@
 # runs too, then Sendmail's own: F=T answers 451 when vanthu is down.
 # Stops what it started, by pid.
 set -u
-top=${VANTHU_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
-build=${VANTHU_BUILD:-build}
-case $build in /*) ;; *) build="$top/$build" ;; esac
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/vanthu-sendmail.XXXXXX")
-chmod 0711 "$tmp"
+. "$(dirname "$0")/../lib.bash"
+lib_setup sendmail
 . "$top/tests/sendmail/sendmail.bash"
 . "$top/tests/e2e/common.bash"
 cache=${VANTHU_SENDMAIL_CACHE:-$top/build/cache/sendmail}
@@ -57,7 +54,7 @@ mta_mail_for() {	# the sink's file for a message to USER with SUBJECT
 
 e2e_messages
 e2e_rules
-port=$(free_port)
+port=$(free_port_pair)
 start_milter "unix:$tmp/milter.sock"
 tap $? "the milter starts on a unix socket Sendmail can reach"
 started=$(date +%s)
