@@ -321,8 +321,10 @@ register_documents(struct message *m, struct store *store, struct outcome *o)
 	const struct config *cfg = m->rt->cfg;
 	struct register_request req = {0};
 	struct doc_request *dr;
+	struct timespec step;
 	char  **notes;
 	char    err[256], name[128];
+	int     r;
 
 	if (m->info.direction != DIR_INBOUND && m->info.direction != DIR_OUTBOUND)
 		return;
@@ -332,6 +334,7 @@ register_documents(struct message *m, struct store *store, struct outcome *o)
 		o->register_dry = 1;
 		return;
 	}
+	clock_gettime(CLOCK_MONOTONIC, &step);
 	dr = xcalloc(o->analysis.ndocs, sizeof(*dr));
 	notes = xcalloc(o->analysis.ndocs, sizeof(*notes));
 	for (size_t i = 0; i < o->analysis.ndocs; i++) {
@@ -352,9 +355,13 @@ register_documents(struct message *m, struct store *store, struct outcome *o)
 			goto out;
 		}
 	}
+	stats_time_step(STEP_DOCUMENT_STORE, &step);
 	req.outcome = disposition_names[o->disposition];
 	req.docs = dr;
-	if (store_register(store, &m->info, &o->analysis, &req, &o->reg) < 0) {
+	clock_gettime(CLOCK_MONOTONIC, &step);
+	r = store_register(store, &m->info, &o->analysis, &req, &o->reg);
+	stats_time_step(STEP_REGISTER, &step);
+	if (r < 0) {
 		policy_failure(cfg, FAILURE_STORE, o->reg.error[0] ? o->reg.error :
 			       "registration failed", o);
 		goto out;
@@ -390,7 +397,9 @@ message_process(struct message *m, struct worker_pool *pool, struct store *store
 {
 	const struct config *cfg = m->rt->cfg;
 	struct analysis_limits limits;
+	struct timespec step;
 	char    why[256];
+	int     r;
 
 	memset(o, 0, sizeof(*o));
 	o->disposition = DISP_ACCEPT;
@@ -410,9 +419,12 @@ message_process(struct message *m, struct worker_pool *pool, struct store *store
 		policy_failure(cfg, FAILURE_OVERSIZE, why, o);
 	} else if (may_carry_documents(m->content_type)) {
 		analysis_limits_from(cfg, m->spool.size, &limits);
-		if (worker_analyse(pool, m->spool.fd, m->spool.size, m->raw_subject,
-				   m->info.header_from, &limits, &o->analysis,
-				   why, sizeof(why)) < 0)
+		clock_gettime(CLOCK_MONOTONIC, &step);
+		r = worker_analyse(pool, m->spool.fd, m->spool.size,
+				   m->raw_subject, m->info.header_from, &limits,
+				   &o->analysis, why, sizeof(why));
+		stats_time_step(STEP_ANALYSIS, &step);
+		if (r < 0)
 			policy_failure(cfg, FAILURE_ANALYSIS, why, o);
 		else
 			o->analysed = 1;
@@ -420,7 +432,9 @@ message_process(struct message *m, struct worker_pool *pool, struct store *store
 	/* The rules see every message that was examined, attachments or not;
 	 * a message whose examination failed already has its outcome. */
 	if (o->failure == NULL && m->rt->rules) {
-		if (rules_eval(m->rt->rules, &m->info, &o->analysis, &o->rules) < 0) {
+		clock_gettime(CLOCK_MONOTONIC, &step);
+		r = rules_eval(m->rt->rules, &m->info, &o->analysis, &o->rules);
+		if (r < 0) {
 			snprintf(why, sizeof(why), "rules: %s",
 				 o->rules.error ? o->rules.error : "evaluation failed");
 			policy_failure(cfg, FAILURE_INTERNAL, why, o);
@@ -431,6 +445,7 @@ message_process(struct message *m, struct worker_pool *pool, struct store *store
 			    o->disposition == DISP_QUARANTINE)
 				add_flag_headers(m, o);
 		}
+		stats_time_step(STEP_RULES, &step);
 	}
 	if (o->failure == NULL &&
 	    (o->disposition == DISP_ACCEPT || o->disposition == DISP_QUARANTINE))

@@ -30,6 +30,12 @@ static atomic_ulong failures[FAILURE__COUNT];
 static atomic_ulong worker_restarts;
 static atomic_ulong register_numbers;
 static atomic_long start_time;
+static atomic_ulong step_us[STEP__COUNT];	/* microseconds */
+static atomic_ulong step_runs[STEP__COUNT];
+
+static const char *const step_names[STEP__COUNT] = {
+	"analysis", "rules", "document_store", "register",
+};
 
 static void
 bump(atomic_ulong *c)
@@ -75,6 +81,22 @@ stats_count_register_number(void)
 	bump(&register_numbers);
 }
 
+void
+stats_time_step(enum stats_step step, const struct timespec *start)
+{
+	struct timespec now;
+	long long us;
+
+	if (step < 0 || step >= STEP__COUNT)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	us = (long long) (now.tv_sec - start->tv_sec) * 1000000 +
+	    (now.tv_nsec - start->tv_nsec) / 1000;
+	atomic_fetch_add_explicit(&step_us[step], us > 0 ? (unsigned long) us : 0,
+				  memory_order_relaxed);
+	bump(&step_runs[step]);
+}
+
 static void
 family(FILE *fp, const char *name, const char *help)
 {
@@ -106,6 +128,16 @@ stats_print(FILE *fp)
 	fprintf(fp, "vanthu_worker_restarts_total %lu\n", get(&worker_restarts));
 	family(fp, "vanthu_register_numbers_total", "Register numbers issued.");
 	fprintf(fp, "vanthu_register_numbers_total %lu\n", get(&register_numbers));
+	fprintf(fp, "# HELP vanthu_step_seconds Time spent in each step of a message's end.\n"
+		"# TYPE vanthu_step_seconds summary\n");
+	for (int i = 0; i < STEP__COUNT; i++) {
+		unsigned long us = get(&step_us[i]);
+
+		fprintf(fp, "vanthu_step_seconds_sum{step=\"%s\"} %lu.%06lu\n",
+			step_names[i], us / 1000000, us % 1000000);
+		fprintf(fp, "vanthu_step_seconds_count{step=\"%s\"} %lu\n",
+			step_names[i], get(&step_runs[i]));
+	}
 	fprintf(fp, "# HELP vanthu_start_time_seconds When the daemon started, Unix time.\n"
 		"# TYPE vanthu_start_time_seconds gauge\n"
 		"vanthu_start_time_seconds %ld\n", started);

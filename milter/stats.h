@@ -15,6 +15,8 @@
  *	vanthu_failures_total{class="analysis"} 0
  *	vanthu_worker_restarts_total 0
  *	vanthu_register_numbers_total 0
+ *	vanthu_step_seconds_sum{step="analysis"} 1.234567
+ *	vanthu_step_seconds_count{step="analysis"} 12
  *	vanthu_start_time_seconds 1763700000
  *	vanthu_stats_time_seconds 1763700060
  * with # HELP and # TYPE lines before each family.
@@ -24,6 +26,7 @@
 
 #include <stddef.h>
 #include <stdio.h>
+#include <time.h>
 
 #include "facts.h"
 
@@ -39,6 +42,22 @@ void    stats_count_failure(int failure_class);
 void    stats_count_worker_restart(void);
 /* The register issued one number (called by the store). */
 void    stats_count_register_number(void);
+
+/*
+ * The steps of a message's end, each timed on its own: what the disk
+ * (document store, register) and the CPU (analysis) cost a message, so
+ * that an admin sees which one bounds the rate.
+ */
+enum stats_step {
+	STEP_ANALYSIS,		/* worker_analyse(): waiting for a worker too */
+	STEP_RULES,		/* the rules and what they change */
+	STEP_DOCUMENT_STORE,	/* documents made durable in the spool */
+	STEP_REGISTER,		/* numbers taken, up to the batch's COMMIT */
+	STEP__COUNT
+};
+
+/* One step of one message ran from start (CLOCK_MONOTONIC) until now. */
+void    stats_time_step(enum stats_step, const struct timespec *start);
 
 /* Print every counter in the text format; returns 0 or -1 (errno). */
 int     stats_print(FILE *);

@@ -11,7 +11,8 @@
 # median msg/s with the lowest and highest run, the median of the runs'
 # p50 and p99 end-of-message latency, how much the filter's peak RSS grew
 # over the REPEAT runs and the largest peak RSS of a child (vanthu's
-# analysis workers).  Then: vanthu's RSS growth for one 10 MB message on a
+# analysis workers).  Then vanthu's mean time a message in each step
+# of its end, from its StatsFile; its RSS growth for one 10 MB message on a
 # fresh daemon, 100 idle connections held while the load runs, and the
 # plain case with an MTA that writes every packet on its own (--split).
 # Every message is new (milter_load --vary): its own Message-ID, and
@@ -73,6 +74,8 @@ Database $tmp/register.sqlite
 Domains binhdinh.gov.vn
 OfficialDomains *.gov.vn
 InternalHosts 10.0.0.0/8
+StatsFile $tmp/stats.$nstart.prom
+StatsInterval 1
 EOF
 		"$build/vanthu-milter" -f -c "$tmp/vanthu.conf" 2>"$log" &
 	fi
@@ -107,8 +110,23 @@ field() {	# field KEY LINE
 
 median() { sort -g | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'; }
 
+# steps_of FILE: vanthu's mean time a message in each step, from its
+# StatsFile: "analysis rules document_store register" in ms.
+steps_of() {
+	awk '/^vanthu_step_seconds_(sum|count)/ {
+		split($1, a, "\""); k = a[2]
+		if ($1 ~ /_sum/) sum[k] = $2; else n[k] = $2
+	}
+	END {
+		split("analysis rules document_store register", order, " ")
+		for (i = 1; i <= 4; i++)
+			printf "%s%.2f", (i > 1 ? " " : ""),
+			    n[order[i]] ? 1000 * sum[order[i]] / n[order[i]] : 0
+	}' "$1" 2>/dev/null
+}
+
 # run_row NAME TRANSPORT CASE MSGS: one table row; remembers the median.
-declare -A rate p99
+declare -A rate p99 steps
 run_row() {
 	local name=$1 t=$2 c=$3 m=$4 lines=() line rates p50s p99s first last
 	start_filter "$name" "$t"
@@ -119,6 +137,7 @@ run_row() {
 		lines+=("$line")
 	done
 	stop_filter
+	[ "$name" = vanthu ] && steps[$t-$c]=$(steps_of "$tmp/stats.$nstart.prom")
 	rates=$(for l in "${lines[@]}"; do field rate "$l"; done)
 	p50s=$(for l in "${lines[@]}"; do field p50 "$l"; done | median)
 	p99s=$(for l in "${lines[@]}"; do field p99 "$l"; done | median)
@@ -150,6 +169,15 @@ for c in plain pdf1 docs3 big; do
 done
 
 echo
+echo "# vanthu-milter, mean ms a message spent in each step of its end (its StatsFile):"
+printf "#   %-7s %-5s %9s %9s %15s %9s\n" case sock analysis rules document_store register
+for c in plain pdf1 docs3 big; do
+	for t in unix inet; do
+		read -r a r d g <<<"${steps[$t-$c]:-0 0 0 0}"
+		printf "#   %-7s %-5s %9s %9s %15s %9s\n" "$c" "$t" "$a" "$r" "$d" "$g"
+	done
+done
+
 echo "# vanthu-milter, fresh daemon, one connection, one 10 MB message:"
 start_filter vanthu unix
 line=$("$load" -s "$spec" -f "$tmp/msg/big.eml" -c 1 -m 1 --vary --pid "$filter_pid" --label big1 | grep '^RESULT')

@@ -99,10 +99,44 @@ grep -qx '# TYPE vanthu_messages_total counter' "$tmp/stats/vanthu.prom" &&
 	[ "$(stat -c %a "$tmp/stats/vanthu.prom")" = 644 ] &&
 	[ ! -e "$tmp/stats/vanthu.prom.tmp" ]
 tap $? "the StatsFile is Prometheus text, mode 0644, with no temporary file left"
+grep -qx 'vanthu_step_seconds_count{step="analysis"} 0' "$tmp/stats/vanthu.prom" &&
+	grep -qx 'vanthu_step_seconds_count{step="register"} 0' "$tmp/stats/vanthu.prom"
+tap $? "plain mail never went to an analysis worker nor to the register"
 "$build/vanthu" -c "$tmp/unix.conf" stats >"$tmp/stats.out" 2>&1 &&
 	grep -q '^Daemon counters' "$tmp/stats.out" &&
 	grep -qE '^  vanthu_messages_total\{direction="inbound",outcome="accept"\} +2$' "$tmp/stats.out"
 tap $? "vanthu stats shows the daemon's counters from the StatsFile"
+# One official document: each step of its message timed once.
+python3 - "$tmp/doc.eml" <<'PY'
+import sys
+from email.message import EmailMessage
+m = EmailMessage()
+m["From"] = "Van thu <vanthu@sonoi.gov.vn>"
+m["To"] = "vanthu@binhdinh.gov.vn"
+m["Subject"] = "Cong van"
+m.set_content("Kinh gui.")
+pdf = (b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n"
+       b"trailer << /Root 1 0 R >>\n%%EOF\n")
+m.add_attachment(pdf, maintype="application", subtype="pdf", filename="cv.pdf")
+open(sys.argv[1], "wb").write(bytes(m).replace(b"\n", b"\r\n"))
+PY
+echo "$tmp/doc.eml" >"$tmp/doc.list"
+miltertest -D sock="unix:$tmp/unix.sock" -D lib="$top/tests/milter/lib.lua" \
+	-D list="$tmp/doc.list" -s "$top/tests/hostile/sendfiles.lua" 2>&1 |
+	grep -q '^ok - .*(accept)'
+tap $? "a message with one PDF is accepted"
+ok=1
+for _ in $(seq 30); do
+	grep -qx 'vanthu_register_numbers_total 1' "$tmp/stats/vanthu.prom" && { ok=0; break; }
+	sleep 0.1
+done
+for step in analysis:1 rules:3 document_store:1 register:1; do
+	grep -qx "vanthu_step_seconds_count{step=\"${step%:*}\"} ${step#*:}" \
+		"$tmp/stats/vanthu.prom" || ok=1
+	grep -qE "^vanthu_step_seconds_sum\{step=\"${step%:*}\"\} 0\.[0-9]{6}\$" \
+		"$tmp/stats/vanthu.prom" || ok=1
+done
+tap $ok "the StatsFile times the document's analysis, document store and register, and the rules of all three messages, under a second"
 stop
 
 # local: is the same socket under its other name.

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "facts.h"
@@ -81,6 +82,32 @@ counts_messages_documents_failures(void **state)
 	free(t);
 }
 
+/* A step's time is summed in seconds, to the microsecond, with a count. */
+static void
+times_the_steps_of_a_message(void **state)
+{
+	struct timespec start;
+	char   *t;
+
+	(void) state;
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	start.tv_sec -= 2;		/* began two seconds ago */
+	stats_time_step(STEP_ANALYSIS, &start);
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	start.tv_sec += 60;		/* a clock that went back counts 0 */
+	stats_time_step(STEP_ANALYSIS, &start);
+	stats_time_step(STEP__COUNT, &start);			/* ignored */
+	t = printed();
+	assert_true(has_line(t, "# TYPE vanthu_step_seconds summary"));
+	assert_true(strstr(t, "\nvanthu_step_seconds_sum{step=\"analysis\"} 2.0") != NULL);
+	assert_true(has_line(t, "vanthu_step_seconds_count{step=\"analysis\"} 2"));
+	assert_true(has_line(t, "vanthu_step_seconds_sum{step=\"register\"} 0.000000"));
+	assert_true(has_line(t, "vanthu_step_seconds_count{step=\"register\"} 0"));
+	assert_true(has_line(t, "vanthu_step_seconds_count{step=\"rules\"} 0"));
+	assert_true(has_line(t, "vanthu_step_seconds_count{step=\"document_store\"} 0"));
+	free(t);
+}
+
 /* Every line is a comment or "name{labels} value": what node_exporter reads. */
 static void
 every_line_is_prometheus_text(void **state)
@@ -100,11 +127,16 @@ every_line_is_prometheus_text(void **state)
 		assert_true(strncmp(line, "vanthu_", 7) == 0);
 		sp = strrchr(line, ' ');
 		assert_non_null(sp);
-		assert_true(strspn(sp + 1, "0123456789") == strlen(sp + 1));
+		sp++;
+		sp += strspn(sp, "0123456789");
+		if (*sp == '.')
+			sp += 1 + strspn(sp + 1, "0123456789");
+		assert_int_equal(*sp, 0);
 		samples++;
 	}
-	/* 4 x 4 messages, 8 verdicts, 4 failures, 2 counters, 2 times */
-	assert_int_equal(samples, 16 + 8 + 4 + 2 + 2);
+	/* 4 x 4 messages, 8 verdicts, 4 failures, 2 counters, 4 steps
+	 * (sum and count), 2 times */
+	assert_int_equal(samples, 16 + 8 + 4 + 2 + 8 + 2);
 	free(t);
 }
 
@@ -195,6 +227,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(counts_messages_documents_failures),
+		cmocka_unit_test(times_the_steps_of_a_message),
 		cmocka_unit_test(every_line_is_prometheus_text),
 		cmocka_unit_test(writes_the_file_through_a_rename),
 		cmocka_unit_test(writer_thread_writes_at_start_and_stop),
