@@ -514,8 +514,8 @@ wproto_recv_reply(int sock, const struct timespec *until, size_t max,
 		a->doc_fds[i] = -1;
 	buf = xmalloc(RECV_CHUNK);
 	for (size_t i = 0; i < a->ndocs; i++) {
-		r = recv_document(sock, until, doc_dir,
-				  &a->docs[i], &a->doc_fds[i], buf, RECV_CHUNK, why);
+		r = recv_document(sock, until, doc_dir, &a->docs[i],
+				  &a->doc_fds[i], buf, RECV_CHUNK, why);
 		if (r < 0) {
 			free(buf);
 			wreply_clear(rep);
