@@ -2,6 +2,7 @@
  * fdio.c - see fdio.h.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,6 +48,10 @@ file_read_whole(const char *path, size_t limit, size_t *len)
 		}
 		if (cap - n < 2) {	/* a byte to read and the NUL */
 			cap = cap ? cap * 2 : 65536;
+			/* Never more than the limit's bytes and the NUL: a
+			 * file at the limit is refused, not doubled for. */
+			if (limit < SIZE_MAX && cap > limit + 1)
+				cap = limit + 1;
 			buf = xrealloc(buf, cap);
 		}
 		got = fread(buf + n, 1, cap - n - 1, fp);

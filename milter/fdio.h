@@ -14,7 +14,8 @@ int     write_full(int fd, const void *p, size_t len);
  * Read the file at path ("-": standard input) to its end.  Returns an
  * xmalloc'd buffer holding the *len bytes and a NUL after them, or NULL
  * with errno set: EFBIG when the file holds limit bytes or more, EIO on
- * a read error, or what fopen said.
+ * a read error, or what fopen said.  The buffer never grows past limit
+ * bytes and the NUL.
  */
 unsigned char *file_read_whole(const char *path, size_t limit, size_t *len);
 

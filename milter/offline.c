@@ -17,6 +17,7 @@
 #include <json-c/json.h>
 #include <libetpan/libetpan.h>
 
+#include "fdio.h"
 #include "message.h"
 #include "offline.h"
 #include "report.h"
@@ -25,38 +26,8 @@
 #include "worker.h"
 #include "xmalloc.h"
 
-#define OFFLINE_MAX	(1ULL << 31)
-
-static char *
-read_file(const char *path, size_t *len)
-{
-	FILE   *fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-	char   *buf = NULL;
-	size_t  cap = 0, n = 0, r;
-
-	if (fp == NULL)
-		return NULL;
-	do {
-		if (cap - n < 65536) {
-			cap = cap ? cap * 2 : 1 << 20;
-			if (cap > OFFLINE_MAX) {
-				errno = EFBIG;
-				break;
-			}
-			buf = xrealloc(buf, cap);
-		}
-		r = fread(buf + n, 1, cap - n, fp);
-		n += r;
-	} while (r > 0);
-	if (ferror(fp) || errno == EFBIG) {
-		free(buf);
-		buf = NULL;
-	}
-	if (fp != stdin)
-		fclose(fp);
-	*len = n;
-	return buf;
-}
+/* -t holds the whole message in memory: at most this much. */
+#define OFFLINE_MAX	((size_t) 1 << 31)
 
 static void
 add_rcpt(struct msg_info *mi, const char *addr)
@@ -207,7 +178,7 @@ offline_run(struct config *cfg, struct ruleset *rules, const struct offline_opts
 	char   *buf;
 	size_t  len;
 
-	if ((buf = read_file(opt->file, &len)) == NULL) {
+	if ((buf = (char *) file_read_whole(opt->file, OFFLINE_MAX, &len)) == NULL) {
 		fprintf(stderr, "vanthu-milter: %s: %s\n", opt->file, strerror(errno));
 		rules_unref(rules);
 		conf_free(cfg);

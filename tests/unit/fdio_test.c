@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -68,6 +69,8 @@ limit_and_missing_file(void **state)
 	b = file_read_whole(path, 200001, &len);
 	assert_non_null(b);
 	assert_int_equal(len, 200000);
+	/* 200,002 bytes asked for, not the next doubling (262,144) */
+	assert_true(malloc_usable_size(b) < 262144);
 	free(b);
 	errno = 0;
 	assert_null(file_read_whole(path, 200000, &len));
