@@ -76,7 +76,6 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <sys/uio.h>
 #include <sys/un.h>
 #include <time.h>
@@ -84,6 +83,9 @@
 
 #include <libmilter/mfapi.h>
 #include <libmilter/mfdef.h>
+
+#include "fdio.h"
+#include "xmalloc.h"
 
 #define MAX_REPLY	(1024 * 1024)
 #define REPLY_TIMEOUT_MS 60000
@@ -181,24 +183,12 @@ now_ms(void)
 	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
-static void *
-xalloc(size_t n)
-{
-	void   *p = calloc(1, n ? n : 1);
-
-	if (p == NULL) {
-		perror("milter_load: calloc");
-		exit(1);
-	}
-	return p;
-}
-
 /* ---- the message file ---- */
 
 static char *
 dup_range(const unsigned char *p, size_t n)
 {
-	char   *s = xalloc(n + 1);
+	char   *s = xcalloc(1, n + 1);
 
 	memcpy(s, p, n);
 	return s;
@@ -244,25 +234,13 @@ b64_group(const unsigned char *in, unsigned char *out)
 static int
 mail_load(struct mail *m, const char *path)
 {
-	FILE   *fp = fopen(path, "rb");
 	const unsigned char *p, *end;
-	struct stat st;
 
 	memset(m, 0, sizeof(*m));
-	if (fp == NULL || fstat(fileno(fp), &st) < 0) {
+	if ((m->raw = file_read_whole(path, SIZE_MAX, &m->size)) == NULL) {
 		fprintf(stderr, "milter_load: %s: %s\n", path, strerror(errno));
-		if (fp)
-			fclose(fp);
 		return -1;
 	}
-	m->size = (size_t) st.st_size;
-	m->raw = xalloc(m->size + 1);
-	if (fread(m->raw, 1, m->size, fp) != m->size) {
-		fprintf(stderr, "milter_load: %s: short read\n", path);
-		fclose(fp);
-		return -1;
-	}
-	fclose(fp);
 	p = m->raw;
 	end = m->raw + m->size;
 	while (p < end) {
@@ -358,27 +336,9 @@ mail_free(struct mail *m)
 /* ---- packets ---- */
 
 static int
-write_all(int fd, const void *buf, size_t n)
-{
-	const unsigned char *p = buf;
-
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		p += w;
-		n -= (size_t) w;
-	}
-	return 0;
-}
-
-static int
 conn_flush(struct conn *c)
 {
-	int     r = c->nout ? write_all(c->fd, c->out, c->nout) : 0;
+	int     r = c->nout ? write_full(c->fd, c->out, c->nout) : 0;
 
 	c->nout = 0;
 	return r;
@@ -445,7 +405,7 @@ conn_recv(struct conn *c)
 		return -1;
 	c->reply_len = len - 1;
 	free(c->reply);
-	c->reply = xalloc(c->reply_len + 1);
+	c->reply = xcalloc(1, c->reply_len + 1);
 	if (c->reply_len && read_full(c->fd, c->reply, c->reply_len) < 0)
 		return -1;
 	return cmd;
@@ -986,7 +946,7 @@ main(int argc, char **argv)
 		hwm_before = status_kb(opt.pid, "VmHWM");
 
 	if (opt.hold) {
-		held = xalloc((size_t) opt.hold * sizeof(*held));
+		held = xcalloc(1, (size_t) opt.hold * sizeof(*held));
 		for (int i = 0; i < opt.hold; i++)
 			if (conn_open(&held[i], &opt, 10000 + i, why, sizeof(why)) < 0) {
 				fprintf(stderr, "milter_load: held connection %d: %s\n", i, why);
@@ -995,7 +955,7 @@ main(int argc, char **argv)
 			}
 	}
 
-	ta = xalloc((size_t) opt.conns * sizeof(*ta));
+	ta = xcalloc(1, (size_t) opt.conns * sizeof(*ta));
 	atomic_store(&sampling, 1);
 	if (opt.pid > 0 && pthread_create(&sampler, NULL, sampler_thread, &opt.pid) != 0)
 		opt.pid = -opt.pid;
@@ -1006,11 +966,11 @@ main(int argc, char **argv)
 		ta[i].id = i;
 		ta[i].body = NULL;
 		if (opt.vary && mail.nmarkers) {
-			ta[i].body = xalloc(mail.body_len);
+			ta[i].body = xcalloc(1, mail.body_len);
 			memcpy(ta[i].body, mail.body, mail.body_len);
 		}
-		ta[i].res.eom_ms = xalloc((size_t) opt.msgs * sizeof(double));
-		ta[i].res.total_ms = xalloc((size_t) opt.msgs * sizeof(double));
+		ta[i].res.eom_ms = xcalloc(1, (size_t) opt.msgs * sizeof(double));
+		ta[i].res.total_ms = xcalloc(1, (size_t) opt.msgs * sizeof(double));
 		if (pthread_create(&ta[i].tid, NULL, load_thread, &ta[i]) != 0) {
 			perror("milter_load: pthread_create");
 			return 1;
@@ -1036,8 +996,8 @@ main(int argc, char **argv)
 	}
 	hwm_after = opt.pid > 0 ? status_kb(opt.pid, "VmHWM") : -1;
 
-	eom = xalloc((size_t) opt.conns * (size_t) opt.msgs * sizeof(double));
-	total = xalloc((size_t) opt.conns * (size_t) opt.msgs * sizeof(double));
+	eom = xcalloc(1, (size_t) opt.conns * (size_t) opt.msgs * sizeof(double));
+	total = xcalloc(1, (size_t) opt.conns * (size_t) opt.msgs * sizeof(double));
 	for (int i = 0; i < opt.conns; i++) {
 		struct result *r = &ta[i].res;
 

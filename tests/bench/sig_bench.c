@@ -10,6 +10,7 @@
  * tests/bench/sig_bench.sh makes the standard input: two signatures,
  * chain of three, RSA-2048.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,7 @@
 
 #include "aw_sig.h"
 #include "facts.h"
+#include "fdio.h"
 #include "sig_trust.h"
 
 static int
@@ -39,9 +41,8 @@ now_us(void)
 int
 main(int argc, char **argv)
 {
-	FILE   *fp;
 	unsigned char *buf;
-	long    len;
+	size_t  len;
 	int     rounds = argc > 4 ? atoi(argv[4]) : 2000;
 	double *t, *dev, med;
 	struct sig_trust *trust;
@@ -52,15 +53,9 @@ main(int argc, char **argv)
 		return 2;
 	}
 	trust = sig_trust_load_paths(&argv[2], 1, &argv[3], 1, NULL, 0, 0, stderr);
-	if (trust == NULL || (fp = fopen(argv[1], "rb")) == NULL)
+	if (trust == NULL ||
+	    (buf = file_read_whole(argv[1], SIZE_MAX, &len)) == NULL)
 		return 2;
-	fseek(fp, 0, SEEK_END);
-	len = ftell(fp);
-	rewind(fp);
-	buf = malloc(len);
-	if (buf == NULL || fread(buf, 1, len, fp) != (size_t) len)
-		return 2;
-	fclose(fp);
 	t = calloc(rounds, sizeof(*t));
 	dev = calloc(rounds, sizeof(*dev));
 	memset(&d, 0, sizeof(d));
@@ -68,7 +63,7 @@ main(int argc, char **argv)
 		double  t0;
 
 		d.data = buf;
-		d.len = (size_t) len;
+		d.len = len;
 		t0 = now_us();
 		aw_sig_pdf(trust, &d);
 		if (i >= 0)

@@ -8,12 +8,14 @@
  * of a first single-threaded run; "differs" otherwise (exit 1).
  */
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "aw_sig.h"
 #include "facts.h"
+#include "fdio.h"
 #include "sig_trust.h"
 
 #define THREADS	4
@@ -65,28 +67,21 @@ main(int argc, char **argv)
 {
 	struct shared s;
 	pthread_t th[THREADS];
-	FILE   *fp;
 	unsigned char *buf;
-	long    len;
+	size_t  len;
 	struct sig_trust *t;
 
 	if (argc < 4)
 		return 2;
 	t = sig_trust_load_paths(&argv[2], 1, &argv[3], 1, &argv[4],
 				 argc > 4 ? 1 : 0, 0, stderr);
-	if (t == NULL || (fp = fopen(argv[1], "rb")) == NULL)
+	if (t == NULL ||
+	    (buf = file_read_whole(argv[1], SIZE_MAX, &len)) == NULL)
 		return 2;
-	fseek(fp, 0, SEEK_END);
-	len = ftell(fp);
-	rewind(fp);
-	buf = malloc(len);
-	if (buf == NULL || fread(buf, 1, len, fp) != (size_t) len)
-		return 2;
-	fclose(fp);
 	memset(&s, 0, sizeof(s));
 	s.trust = t;
 	s.buf = buf;
-	s.len = (size_t) len;
+	s.len = len;
 	verdicts(t, buf, s.len, s.want, sizeof(s.want));
 	for (int i = 0; i < THREADS; i++)
 		pthread_create(&th[i], NULL, run, &s);
