@@ -23,6 +23,9 @@ import zlib
 from email.header import Header
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "mime"))
+import docs  # noqa: E402  (tests/mime/docs.py: the PDF serialiser)
+
 LETTER = (
     "Kính gửi: Văn phòng UBND tỉnh Bình Định\r\n\r\n"
     "Sở Thông tin và Truyền thông xin gửi kèm văn bản số 123/STTTT-VP "
@@ -66,19 +69,7 @@ def pdf_laid_out(size, seed, pad):
     objs.append(b"<< /Type /XObject /Subtype /Image /Width 1654 /Height 2339 "
                 b"/ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /DCTDecode "
                 b"/Length %d >>\nstream\n" % n + rnd.randbytes(n) + b"\nendstream")
-    out = io.BytesIO()
-    out.write(head)
-    offsets = []
-    for i, body in enumerate(objs, 1):
-        offsets.append(out.tell())
-        out.write(b"%d 0 obj\n" % i + body + b"\nendobj\n")
-    xref = out.tell()
-    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1))
-    for off in offsets:
-        out.write(b"%010d 00000 n \n" % off)
-    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n"
-              % (len(objs) + 1, xref))
-    return out.getvalue()
+    return docs.pdf_file(objs, head)
 
 
 def vary_marker(data, after, seed=1):

@@ -14,6 +14,10 @@ import threading
 import time
 from email.message import EmailMessage
 from email.policy import SMTP
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "mime"))
+import docs  # noqa: E402  (tests/mime/docs.py: the PDF serialiser)
 
 port, count, clients = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
 pace = float(sys.argv[4]) if len(sys.argv) > 4 else 0.0
@@ -31,18 +35,7 @@ def pdf(i):
         "<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream),
         "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     ]
-    out = b"%PDF-1.4\n"
-    offsets = []
-    for n, o in enumerate(objs, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n%s\nendobj\n" % (n, o.encode())
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
-    for off in offsets:
-        out += b"%010d 00000 n \n" % off
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objs) + 1, xref)
-    return out
+    return docs.pdf_file([o.encode() for o in objs])
 
 
 def message(i):

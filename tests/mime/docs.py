@@ -6,19 +6,16 @@ import zipfile
 import zlib
 
 
-def pdf(text="Quyet dinh so 15/QD-BNV"):
-    objs = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>",
-    ]
+def pdf_file(objs, head=b"%PDF-1.4\n", before_xref=b""):
+    """A PDF of the objects objs (bytes, numbered from 1, the first the
+    catalog) after head, with before_xref between them and the xref table."""
     out = io.BytesIO()
-    out.write(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+    out.write(head)
     offs = []
     for i, o in enumerate(objs, 1):
         offs.append(out.tell())
         out.write(b"%d 0 obj\n" % i + o + b"\nendobj\n")
-    out.write(b"% " + text.encode() + b"\n")
+    out.write(before_xref)
     x = out.tell()
     out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1))
     for o in offs:
@@ -26,6 +23,16 @@ def pdf(text="Quyet dinh so 15/QD-BNV"):
     out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n"
               % (len(objs) + 1, x))
     return out.getvalue()
+
+
+def pdf(text="Quyet dinh so 15/QD-BNV"):
+    objs = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>",
+    ]
+    return pdf_file(objs, b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n",
+                    b"% " + text.encode() + b"\n")
 
 
 def _zip(entries, first_stored=None):
