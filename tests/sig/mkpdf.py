@@ -22,6 +22,10 @@ Object numbers of the base: 1 catalog, 2 pages, 3 page, 4 content, 5 font.
 import random
 import re
 import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "mime"))
+import docs  # noqa: E402  (tests/mime/docs.py: the PDF serialiser)
 
 TEXT = b"BT /F1 14 Tf 72 770 Td (QUYET DINH so 15/QD-BNV) Tj ET\n"
 PAGE = (b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
@@ -40,17 +44,8 @@ def base():
         4: stream(TEXT),
         5: b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     }
-    out = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
-    offs = {}
-    for n in sorted(objs):
-        offs[n] = len(out)
-        out += b"%d 0 obj\n%s\nendobj\n" % (n, objs[n])
-    xref = len(out)
-    out += b"xref\n0 6\n0000000000 65535 f \n"
-    for n in range(1, 6):
-        out += b"%010d 00000 n \n" % offs[n]
-    out += b"trailer\n<< /Size 6 /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % xref
-    return bytes(out)
+    return docs.pdf_file([objs[n] for n in sorted(objs)],
+                         b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
 
 
 def base_objstm():
