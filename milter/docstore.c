@@ -49,20 +49,21 @@ fsync_dir(const char *dir)
 	return r;
 }
 
-/* Make dir inside parent; a new entry is made durable in its parent. */
+/*
+ * Where the document hex goes: its two directories and its name, in
+ * buffers of size bytes.  -1 with err and errno for a bad hash or a path
+ * too long.
+ */
 static int
-mkdir_0700(const char *parent, const char *dir)
+place(const char *spool, const char *hex, char *d1, char *d2, char *path,
+      size_t size, char *err, size_t errlen)
 {
-	if (mkdir(dir, 0700) == 0)
-		return fsync_dir(parent);
-	return errno == EEXIST ? 0 : -1;
-}
-
-/* The three paths of a document: its two directories and its name. */
-static int
-paths_of(const char *spool, const char *hex, char *d1, char *d2, char *path,
-	 size_t size, char *err, size_t errlen)
-{
+	if (!hex_ok(hex)) {
+		snprintf(err, errlen, "docstore: bad sha256 \"%.70s\"",
+			 hex ? hex : "(null)");
+		errno = EINVAL;
+		return -1;
+	}
 	if ((size_t) snprintf(d1, size, "%s/%.2s", spool, hex) >= size ||
 	    (size_t) snprintf(d2, size, "%s/%.2s", d1, hex + 2) >= size ||
 	    (size_t) snprintf(path, size, "%s/%s", d2, hex) >= size) {
@@ -81,6 +82,45 @@ mkdir_missing(const char *dir, int *made)
 	return *made || errno == EEXIST ? 0 : -1;
 }
 
+/* Both directories of a document, *made1 and *made2 saying which are new. */
+static int
+make_dirs(const char *d1, const char *d2, int *made1, int *made2, char *err,
+	  size_t errlen)
+{
+	int     saved;
+
+	if (mkdir_missing(d1, made1) < 0 || mkdir_missing(d2, made2) < 0) {
+		saved = errno;
+		snprintf(err, errlen, "docstore: mkdir %s: %s", d2, strerror(saved));
+		errno = saved;
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * The document's new name in d2, then any directory made for it, from
+ * the inside out.  On ext4 the first fsync commits the others' entries
+ * in the same journal transaction, so the later ones cost next to
+ * nothing; each is still made, for file systems that do not work that
+ * way.
+ */
+static int
+sync_entry(const char *spool, const char *d1, const char *d2, int made1,
+	   int made2, char *err, size_t errlen)
+{
+	int     saved;
+
+	if (fsync_dir(d2) < 0 || (made2 && fsync_dir(d1) < 0) ||
+	    (made1 && fsync_dir(spool) < 0)) {
+		saved = errno;
+		snprintf(err, errlen, "docstore: fsync %s: %s", d2, strerror(saved));
+		errno = saved;
+		return -1;
+	}
+	return 0;
+}
+
 int
 docstore_link(const char *spool, int fd, const char *hex, char *err,
 	      size_t errlen)
@@ -89,22 +129,12 @@ docstore_link(const char *spool, int fd, const char *hex, char *err,
 	struct stat st;
 	int     saved, made1 = 0, made2 = 0;
 
-	if (!hex_ok(hex)) {
-		snprintf(err, errlen, "docstore: bad sha256 \"%.70s\"",
-			 hex ? hex : "(null)");
-		errno = EINVAL;
-		return -1;
-	}
-	if (paths_of(spool, hex, d1, d2, path, sizeof(path), err, errlen) < 0)
+	if (place(spool, hex, d1, d2, path, sizeof(path), err, errlen) < 0)
 		return -1;
 	if (stat(path, &st) == 0)
 		return 0;		/* stored once */
-	if (mkdir_missing(d1, &made1) < 0 || mkdir_missing(d2, &made2) < 0) {
-		saved = errno;
-		snprintf(err, errlen, "docstore: mkdir %s: %s", d2, strerror(saved));
-		errno = saved;
+	if (make_dirs(d1, d2, &made1, &made2, err, errlen) < 0)
 		return -1;
-	}
 	if (fsync(fd) < 0) {
 		saved = errno;
 		snprintf(err, errlen, "docstore: fsync %s: %s", hex, strerror(saved));
@@ -122,20 +152,7 @@ docstore_link(const char *spool, int fd, const char *hex, char *err,
 		errno = saved;
 		return -1;
 	}
-	/*
-	 * The new name, then any directory made for it, from the inside out.
-	 * On ext4 the first fsync commits the others' entries in the same
-	 * journal transaction, so the later ones cost next to nothing; each
-	 * is still made, for file systems that do not work that way.
-	 */
-	if (fsync_dir(d2) < 0 || (made2 && fsync_dir(d1) < 0) ||
-	    (made1 && fsync_dir(spool) < 0)) {
-		saved = errno;
-		snprintf(err, errlen, "docstore: fsync %s: %s", d2, strerror(saved));
-		errno = saved;
-		return -1;
-	}
-	return 0;
+	return sync_entry(spool, d1, d2, made1, made2, err, errlen);
 }
 
 int
@@ -144,14 +161,10 @@ docstore_put(const char *spool, const unsigned char *data, size_t len,
 {
 	char    got[65], d1[4096], d2[4096], path[4096], tmp[4096];
 	struct stat st;
-	int     fd, saved;
+	int     fd, saved, made1 = 0, made2 = 0;
 
-	if (!hex_ok(hex)) {
-		snprintf(err, errlen, "docstore: bad sha256 \"%.70s\"",
-			 hex ? hex : "(null)");
-		errno = EINVAL;
+	if (place(spool, hex, d1, d2, path, sizeof(path), err, errlen) < 0)
 		return -1;
-	}
 	sha256_hex(data, len, got);
 	if (strcmp(got, hex) != 0) {
 		snprintf(err, errlen, "docstore: content hashes to %s, not %s",
@@ -159,8 +172,6 @@ docstore_put(const char *spool, const unsigned char *data, size_t len,
 		errno = EINVAL;
 		return -1;
 	}
-	if (paths_of(spool, hex, d1, d2, path, sizeof(path), err, errlen) < 0)
-		return -1;
 	if ((size_t) snprintf(tmp, sizeof(tmp), "%s/.tmp.XXXXXX", d2) >=
 	    sizeof(tmp)) {
 		snprintf(err, errlen, "docstore: spool path too long");
@@ -169,12 +180,8 @@ docstore_put(const char *spool, const unsigned char *data, size_t len,
 	}
 	if (stat(path, &st) == 0)
 		return 0;		/* stored once */
-	if (mkdir_0700(spool, d1) < 0 || mkdir_0700(d1, d2) < 0) {
-		saved = errno;
-		snprintf(err, errlen, "docstore: mkdir %s: %s", d2, strerror(saved));
-		errno = saved;
+	if (make_dirs(d1, d2, &made1, &made2, err, errlen) < 0)
 		return -1;
-	}
 	/* A name of its own: milter threads may store the same document at
 	 * the same moment; the second rename then replaces equal bytes. */
 	fd = mkostemp(tmp, O_CLOEXEC);
@@ -202,12 +209,5 @@ docstore_put(const char *spool, const unsigned char *data, size_t len,
 		errno = saved;
 		return -1;
 	}
-	if (fsync_dir(d2) < 0) {
-		saved = errno;
-		snprintf(err, errlen, "docstore: fsync %s: %s", d2,
-			 strerror(saved));
-		errno = saved;
-		return -1;
-	}
-	return 0;
+	return sync_entry(spool, d1, d2, made1, made2, err, errlen);
 }
