@@ -15,18 +15,21 @@
 #include "spool.h"
 #include "xmalloc.h"
 
-/* Emptied spool files, each with the Spool directory it is under. */
+/* Rewound spool files, each with the Spool directory it is under and
+ * the bytes it still holds from earlier messages. */
 static pthread_mutex_t kept_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct kept_file {
 	int     fd;
 	char   *dir;
+	uint64_t held;
 } kept[SPOOL_KEEP];
 static size_t nkept;
+static uint64_t kept_bytes;	/* the sum of their held */
 
-/* A kept file under spool_dir, or -1.  Files of a Spool that a reload
- * replaced are closed on the way. */
+/* A kept file under spool_dir, or -1; *held is what it holds.  Files of
+ * a Spool that a reload replaced are closed on the way. */
 static int
-take_kept(const char *spool_dir)
+take_kept(const char *spool_dir, uint64_t *held)
 {
 	int     fd = -1;
 
@@ -34,9 +37,11 @@ take_kept(const char *spool_dir)
 	while (fd < 0 && nkept > 0) {
 		struct kept_file *k = &kept[--nkept];
 
-		if (strcmp(k->dir, spool_dir) == 0)
+		kept_bytes -= k->held;
+		if (strcmp(k->dir, spool_dir) == 0) {
 			fd = k->fd;
-		else
+			*held = k->held;
+		} else
 			close(k->fd);
 		free(k->dir);
 	}
@@ -44,19 +49,31 @@ take_kept(const char *spool_dir)
 	return fd;
 }
 
-/* Keep fd for a later message; 0, or -1 when there is no room. */
+/*
+ * Keep fd, rewound, for a later message; 0, or -1 when there is no
+ * room.  It keeps its bytes when they fit under SPOOL_HOLD, and is
+ * emptied when they do not.
+ */
 static int
-keep(int fd, const char *spool_dir)
+keep(int fd, const char *spool_dir, uint64_t held)
 {
 	int     r = -1;
 
 	pthread_mutex_lock(&kept_lock);
 	if (nkept < SPOOL_KEEP) {
+		if (held > 0 && kept_bytes + held > SPOOL_HOLD) {
+			if (ftruncate(fd, 0) < 0)
+				goto out;
+			held = 0;
+		}
 		kept[nkept].fd = fd;
 		kept[nkept].dir = xstrdup(spool_dir);
+		kept[nkept].held = held;
+		kept_bytes += held;
 		nkept++;
 		r = 0;
 	}
+out:
 	pthread_mutex_unlock(&kept_lock);
 	return r;
 }
@@ -104,7 +121,7 @@ spool_open(struct spool_file *sf, const char *spool_dir, uint64_t max)
 	memset(sf, 0, sizeof(*sf));
 	sf->max = max;
 	sf->dir = spool_dir;
-	if ((sf->fd = take_kept(spool_dir)) >= 0)
+	if ((sf->fd = take_kept(spool_dir, &sf->held)) >= 0)
 		return 0;
 	if ((size_t) snprintf(path, sizeof(path), "%s/tmp", spool_dir) >= sizeof(path)) {
 		errno = ENAMETOOLONG;
@@ -132,7 +149,12 @@ spool_flush(struct spool_file *sf)
 	size_t  n = sf->nbuf;
 
 	sf->nbuf = 0;
-	return n ? write_full(sf->fd, sf->buf, n) : 0;
+	if (n == 0)
+		return 0;
+	if (write_full(sf->fd, sf->buf, n) < 0)
+		return -1;
+	sf->end += n;
+	return 0;
 }
 
 int
@@ -156,7 +178,10 @@ spool_write(struct spool_file *sf, const void *data, size_t len)
 		sf->nbuf = len;
 		return 0;
 	}
-	return write_full(sf->fd, data, len);
+	if (write_full(sf->fd, data, len) < 0)
+		return -1;
+	sf->end += len;
+	return 0;
 }
 
 void
@@ -164,10 +189,12 @@ spool_close(struct spool_file *sf)
 {
 	if (sf->fd < 0)
 		return;
-	/* Emptied and rewound, or not kept: a file in an unknown state
-	 * must not carry bytes into the next message. */
-	if (sf->dir == NULL || ftruncate(sf->fd, 0) < 0 ||
-	    lseek(sf->fd, 0, SEEK_SET) != 0 || keep(sf->fd, sf->dir) < 0)
+	if (sf->end > sf->held)
+		sf->held = sf->end;
+	/* Rewound, or not kept: a file whose place is unknown must not
+	 * take the next message's bytes somewhere else. */
+	if (sf->dir == NULL || lseek(sf->fd, 0, SEEK_SET) != 0 ||
+	    keep(sf->fd, sf->dir, sf->held) < 0)
 		close(sf->fd);
 	sf->fd = -1;
 }

@@ -7,12 +7,18 @@
  * growing and the message is marked oversize.  An analysis worker gets a
  * copy of the bytes, never the descriptor.
  *
- * A closed spool file is emptied and kept for a later message (up to
+ * A closed spool file is rewound and kept for a later message (up to
  * SPOOL_KEEP of them) rather than deleted: a new inode per message is
  * much of what a small message costs on some file systems (ext4 without
  * a journal looks past every inode freed in the last half minute when
- * it allocates one).  Only the daemon ever holds these files, so no
- * message can reach another's bytes through one.
+ * it allocates one).  It is not emptied either: the next message
+ * overwrites pages the file already has, which costs a quarter of
+ * filling new ones (truncating frees them).  The earlier bytes past
+ * the new message's end stay in the file but are never read: a file is
+ * read by its size, never to its end.  Kept files hold at most
+ * SPOOL_HOLD bytes in all; past that a file is emptied before it is
+ * kept.  Only the daemon ever holds these files, so no message can
+ * reach another's bytes through one.
  */
 #ifndef VANTHU_SPOOL_H
 #define VANTHU_SPOOL_H
@@ -21,6 +27,7 @@
 #include <stdint.h>
 
 #define SPOOL_KEEP	64
+#define SPOOL_HOLD	((uint64_t) 256 << 20)
 
 #define SPOOL_BUFFER	8192
 
@@ -28,6 +35,8 @@ struct spool_file {
 	int     fd;		/* -1: not open */
 	const char *dir;	/* the Spool it is under, for spool_close */
 	uint64_t size;		/* bytes seen, written or not */
+	uint64_t end;		/* bytes in the file (the rest are buffered) */
+	uint64_t held;		/* the file's length, earlier messages' bytes too */
 	uint64_t max;
 	int     oversize;
 	/* Headers come a few bytes at a time: they are gathered here and
@@ -45,7 +54,7 @@ int     spool_write(struct spool_file *, const void *, size_t);
 /* Everything written so far into the file, before the file is read;
  * 0, or -1 with errno. */
 int     spool_flush(struct spool_file *);
-/* Done with the message: the file is emptied and kept, or closed. */
+/* Done with the message: the file is rewound and kept, or closed. */
 void    spool_close(struct spool_file *);
 
 #endif

@@ -1,5 +1,5 @@
 /*
- * spool_test.c - spool files: the size limit, and a closed file emptied
+ * spool_test.c - spool files: the size limit, and a closed file rewound
  * and kept for the next message under the same Spool only.
  */
 #include <stdarg.h>
@@ -88,7 +88,7 @@ past_the_limit_bytes_are_counted_not_written(void **state)
 }
 
 static void
-a_closed_file_comes_back_empty(void **state)
+a_closed_file_comes_back_rewound(void **state)
 {
 	struct spool_file one, two, three;
 	char    buf[16];
@@ -98,26 +98,32 @@ a_closed_file_comes_back_empty(void **state)
 	(void) state;
 	assert_int_equal(spool_open(&one, dir_a, 1000), 0);
 	assert_int_equal(spool_write(&one, "secret message", 14), 0);
+	assert_int_equal(spool_flush(&one), 0);
 	first = inode(one.fd);
 	spool_close(&one);
 
-	/* The next message under the same Spool gets that file, empty,
-	 * written from its start. */
+	/* The next message under the same Spool gets that file, rewound:
+	 * its size starts at 0 and it is written from its start, over the
+	 * bytes of the last one, which stay past its end. */
 	assert_int_equal(spool_open(&two, dir_a, 1000), 0);
 	assert_int_equal(inode(two.fd), first);
 	assert_true(strncmp(made_in(two.fd), dir_a, strlen(dir_a)) == 0);
 	assert_int_equal(two.size, 0);
+	assert_int_equal(two.held, 14);
 	assert_false(two.oversize);
-	assert_int_equal(fstat(two.fd, &st), 0);
-	assert_int_equal(st.st_size, 0);
+	assert_int_equal(lseek(two.fd, 0, SEEK_CUR), 0);
 	assert_int_equal(spool_write(&two, "hi", 2), 0);
 	assert_int_equal(spool_flush(&two), 0);
-	assert_int_equal(pread(two.fd, buf, sizeof(buf), 0), 2);
-	assert_memory_equal(buf, "hi", 2);
+	assert_int_equal(two.size, 2);
+	assert_int_equal(pread(two.fd, buf, sizeof(buf), 0), 14);
+	assert_memory_equal(buf, "hicret message", 14);
 
 	/* A message that starts meanwhile gets a file of its own. */
 	assert_int_equal(spool_open(&three, dir_a, 1000), 0);
 	assert_int_not_equal(inode(three.fd), first);
+	assert_int_equal(three.held, 0);
+	assert_int_equal(fstat(three.fd, &st), 0);
+	assert_int_equal(st.st_size, 0);
 	spool_close(&three);
 	spool_close(&two);
 
@@ -127,6 +133,32 @@ a_closed_file_comes_back_empty(void **state)
 	assert_int_equal(spool_open(&one, dir_b, 1000), 0);
 	assert_true(strncmp(made_in(one.fd), dir_b, strlen(dir_b)) == 0);
 	spool_close(&one);
+}
+
+/* Kept files hold at most SPOOL_HOLD bytes in all: one that would take
+ * them past it comes back empty. */
+static void
+a_file_past_the_hold_comes_back_empty(void **state)
+{
+	struct spool_file sf;
+	struct stat st;
+	ino_t   ino;
+
+	(void) state;
+	assert_int_equal(spool_open(&sf, dir_a, 1000), 0);
+	ino = inode(sf.fd);
+	/* As if a message of more than SPOOL_HOLD bytes had passed (a hole
+	 * costs no disk). */
+	assert_int_equal(ftruncate(sf.fd, (off_t) SPOOL_HOLD + 1), 0);
+	sf.held = SPOOL_HOLD + 1;
+	spool_close(&sf);
+
+	assert_int_equal(spool_open(&sf, dir_a, 1000), 0);
+	assert_int_equal(inode(sf.fd), ino);
+	assert_int_equal(sf.held, 0);
+	assert_int_equal(fstat(sf.fd, &st), 0);
+	assert_int_equal(st.st_size, 0);
+	spool_close(&sf);
 }
 
 /* Small pieces wait in the buffer; a large one goes straight through
@@ -143,6 +175,7 @@ pieces_arrive_in_order(void **state)
 	for (size_t i = 0; i < sizeof(big); i++)
 		big[i] = (unsigned char) (i * 7);
 	assert_int_equal(spool_open(&sf, dir_a, 1 << 20), 0);
+	assert_int_equal(ftruncate(sf.fd, 0), 0);	/* a kept file's bytes */
 	assert_int_equal(spool_write(&sf, "Subject", 7), 0);
 	assert_int_equal(spool_write(&sf, ": x\r\n", 5), 0);
 	assert_int_equal(fstat(sf.fd, &st), 0);
@@ -179,7 +212,8 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(past_the_limit_bytes_are_counted_not_written),
-		cmocka_unit_test(a_closed_file_comes_back_empty),
+		cmocka_unit_test(a_closed_file_comes_back_rewound),
+		cmocka_unit_test(a_file_past_the_hold_comes_back_empty),
 		cmocka_unit_test(pieces_arrive_in_order),
 	};
 
