@@ -295,6 +295,16 @@ add_flag_headers(const struct message *m, struct outcome *o)
 	}
 }
 
+/* Whether the rules found a secret document in the message. */
+static int
+holds_secret(const struct outcome *o)
+{
+	for (size_t i = 0; o->ruled && i < o->rules.ndocs; i++)
+		if (o->rules.docs[i].secret)
+			return 1;
+	return 0;
+}
+
 /* Why a document is not numbered, or NULL when it is. */
 static const char *
 skip_reason(const struct message *m, const struct outcome *o, size_t i)
@@ -312,7 +322,8 @@ skip_reason(const struct message *m, const struct outcome *o, size_t i)
 /*
  * Register the documents of an inbound or outbound message: each one
  * to be numbered is first made durable in the spool, then all are
- * numbered in one transaction.  Secret documents never touch the spool.
+ * numbered in one transaction.  Secret documents never enter the
+ * document store.
  * The headers naming each registration go into the outcome.
  */
 static void
@@ -447,6 +458,10 @@ message_process(struct message *m, struct worker_pool *pool, struct store *store
 		}
 		stats_time_step(STEP_RULES, &step);
 	}
+	/* A secret document's bytes leave vanthu's own files with the
+	 * message: its spool file is emptied, not kept full (spool.h). */
+	if (holds_secret(o))
+		m->spool.forget = 1;
 	if (o->failure == NULL &&
 	    (o->disposition == DISP_ACCEPT || o->disposition == DISP_QUARANTINE))
 		register_documents(m, store, o);

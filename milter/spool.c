@@ -191,6 +191,14 @@ spool_close(struct spool_file *sf)
 		return;
 	if (sf->end > sf->held)
 		sf->held = sf->end;
+	if (sf->forget && sf->held > 0) {
+		if (ftruncate(sf->fd, 0) < 0) {
+			close(sf->fd);
+			sf->fd = -1;
+			return;
+		}
+		sf->held = 0;
+	}
 	/* Rewound, or not kept: a file whose place is unknown must not
 	 * take the next message's bytes somewhere else. */
 	if (sf->dir == NULL || lseek(sf->fd, 0, SEEK_SET) != 0 ||

@@ -17,8 +17,10 @@
  * the new message's end stay in the file but are never read: a file is
  * read by its size, never to its end.  Kept files hold at most
  * SPOOL_HOLD bytes in all; past that a file is emptied before it is
- * kept.  Only the daemon ever holds these files, so no message can
- * reach another's bytes through one.
+ * kept, and so is a file marked forget (it held a secret document,
+ * whose bytes must not wait there for the next message).  Only the
+ * daemon ever holds these files, so no message can reach another's
+ * bytes through one.
  */
 #ifndef VANTHU_SPOOL_H
 #define VANTHU_SPOOL_H
@@ -39,6 +41,7 @@ struct spool_file {
 	uint64_t held;		/* the file's length, earlier messages' bytes too */
 	uint64_t max;
 	int     oversize;
+	int     forget;		/* empty it when closed */
 	/* Headers come a few bytes at a time: they are gathered here and
 	 * written together, not a system call per piece. */
 	size_t  nbuf;

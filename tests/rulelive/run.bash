@@ -186,6 +186,28 @@ tap $? "policy 1: the log line of the message carries the refusal"
 grep -q "alert: secret document received by Internet mail: quarantined$" "$tmp/default.log"
 tap $? "policy 1: the held inbound secret document leaves an alert in the log"
 
+# A spool file is kept for the next message with the bytes of the last
+# one, unless that one held a secret document (milter/spool.h).  The
+# daemon serves one message at a time here, so the next message gets
+# the file the last one used.
+spool_holds() {	# spool_holds TEXT: 0 when one of the daemon's spool files holds TEXT
+	local f
+	for f in /proc/"$default_pid"/fd/*; do
+		case $(readlink "$f") in
+		"$tmp/spool/tmp/"*) grep -qaF -- "$1" "$f" && return 0 ;;
+		esac
+	done
+	return 1
+}
+rl_lua "unix:$tmp/default.sock" spool.lua -D name="cv16.pdf" -D subject="spool-check-ordinary-16" \
+	-D held=0
+spool_holds "spool-check-ordinary-16"
+tap $? "an ordinary message's bytes stay in its spool file after the message"
+rl_lua "unix:$tmp/default.sock" spool.lua -D name="Công văn MẬT số 6.pdf" \
+	-D subject="spool-check-secret-6" -D held=1
+! spool_holds "spool-check-secret-6"
+tap $? "a message with a secret document leaves none of its bytes in the daemon's spool files"
+
 python3 - "$tmp" <<'PY'
 import sys
 from email.message import EmailMessage

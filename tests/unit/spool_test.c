@@ -161,6 +161,31 @@ a_file_past_the_hold_comes_back_empty(void **state)
 	spool_close(&sf);
 }
 
+/* A file that held a secret document comes back empty. */
+static void
+a_forgotten_file_comes_back_empty(void **state)
+{
+	struct spool_file sf;
+	struct stat st;
+	ino_t   ino;
+
+	(void) state;
+	assert_int_equal(spool_open(&sf, dir_a, 1000), 0);
+	ino = inode(sf.fd);
+	assert_int_equal(spool_write(&sf, "Subject: MAT\r\n", 14), 0);
+	assert_int_equal(spool_flush(&sf), 0);
+	sf.forget = 1;
+	spool_close(&sf);
+
+	assert_int_equal(spool_open(&sf, dir_a, 1000), 0);
+	assert_int_equal(inode(sf.fd), ino);
+	assert_int_equal(sf.held, 0);
+	assert_false(sf.forget);
+	assert_int_equal(fstat(sf.fd, &st), 0);
+	assert_int_equal(st.st_size, 0);
+	spool_close(&sf);
+}
+
 /* Small pieces wait in the buffer; a large one goes straight through
  * after them; the file holds every byte in order. */
 static void
@@ -214,6 +239,7 @@ main(void)
 		cmocka_unit_test(past_the_limit_bytes_are_counted_not_written),
 		cmocka_unit_test(a_closed_file_comes_back_rewound),
 		cmocka_unit_test(a_file_past_the_hold_comes_back_empty),
+		cmocka_unit_test(a_forgotten_file_comes_back_empty),
 		cmocka_unit_test(pieces_arrive_in_order),
 	};
 
