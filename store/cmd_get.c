@@ -17,6 +17,7 @@
 
 #include <openssl/evp.h>
 
+#include "fdio.h"
 #include "tool.h"
 #include "xmalloc.h"
 
@@ -62,15 +63,15 @@ tool_safe_name(const char *name, const char *fallback)
 	return out;
 }
 
-static int
-copy_checked(const char *from, const char *to, const char *sha256,
-	     char *err, size_t errlen)
+int
+tool_copy_checked(const char *from, int out, const char *to,
+		  const char *sha256, char *err, size_t errlen)
 {
 	unsigned char buf[65536], h[32];
 	unsigned int hl = 0;
 	char	hex[65];
 	EVP_MD_CTX *md = EVP_MD_CTX_new();
-	int	in, out = -1, rc = -1;
+	int	in, rc = -1;
 	ssize_t	n;
 
 	if (md == NULL) {
@@ -81,16 +82,10 @@ copy_checked(const char *from, const char *to, const char *sha256,
 		snprintf(err, errlen, "%s: %s", from, strerror(errno));
 		goto done;
 	}
-	if ((out = open(to, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC |
-			O_NOFOLLOW, 0640)) < 0) {
-		snprintf(err, errlen, "%s: %s", to, errno == EEXIST ?
-			 "exists already, not overwritten" : strerror(errno));
-		goto done;
-	}
 	EVP_DigestInit_ex(md, EVP_sha256(), NULL);
 	while ((n = read(in, buf, sizeof(buf))) > 0) {
 		EVP_DigestUpdate(md, buf, (size_t) n);
-		if (write(out, buf, (size_t) n) != n) {
+		if (write_full(out, buf, (size_t) n) != 0) {
 			snprintf(err, errlen, "%s: %s", to, strerror(errno));
 			goto done;
 		}
@@ -107,21 +102,39 @@ copy_checked(const char *from, const char *to, const char *sha256,
 			 "registered %s)", from, hex, sha256);
 		goto done;
 	}
-	if (fsync(out) != 0) {
-		snprintf(err, errlen, "%s: %s", to, strerror(errno));
-		goto done;
-	}
 	rc = 0;
 done:
 	if (in >= 0)
 		close(in);
-	if (out >= 0 && close(out) != 0 && rc == 0) {
+	EVP_MD_CTX_free(md);
+	return rc;
+}
+
+/* The document's file copied to a new file at to, checked and fsync'd;
+ * nothing is left at to when it fails. */
+static int
+copy_out(const char *from, const char *to, const char *sha256, char *err,
+	 size_t errlen)
+{
+	int	out, rc;
+
+	if ((out = open(to, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC |
+			O_NOFOLLOW, 0640)) < 0) {
+		snprintf(err, errlen, "%s: %s", to, errno == EEXIST ?
+			 "exists already, not overwritten" : strerror(errno));
+		return -1;
+	}
+	rc = tool_copy_checked(from, out, to, sha256, err, errlen);
+	if (rc == 0 && fsync(out) != 0) {
 		snprintf(err, errlen, "%s: %s", to, strerror(errno));
 		rc = -1;
 	}
-	if (rc != 0 && out >= 0)
+	if (close(out) != 0 && rc == 0) {
+		snprintf(err, errlen, "%s: %s", to, strerror(errno));
+		rc = -1;
+	}
+	if (rc != 0)
 		unlink(to);
-	EVP_MD_CTX_free(md);
 	return rc;
 }
 
@@ -159,7 +172,7 @@ cmd_get(struct tool *t, int argc, char **argv)
 	name = tool_safe_name(e.doc_name, e.sha256);
 	from = store_spool_path(t->spool, e.sha256);
 	to = xasprintf("%s/%s", dir, name);
-	if (copy_checked(from, to, e.sha256, err, sizeof(err)) != 0)
+	if (copy_out(from, to, e.sha256, err, sizeof(err)) != 0)
 		tool_fail("get", "%s", err);
 	else {
 		printf("%s\n", to);

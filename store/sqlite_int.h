@@ -65,6 +65,10 @@ int	sq_book_add(struct store *, const char *, const char *, const char *,
 		    const char *, const char *, char *, size_t);
 int	sq_stats(struct store *, int, FILE *, char *, size_t);
 
+/* sqlite_backup.c */
+int	sq_backup(struct store *, const char *, char ***, size_t *, char *,
+		  size_t);
+
 /* sqlite_register.c */
 void	sq_register(struct store *, struct reg_job *const *, size_t);
 

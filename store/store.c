@@ -475,3 +475,15 @@ store_stats(struct store *st, int year, FILE *out, char *err, size_t errlen)
 	pthread_mutex_unlock(&st->lock);
 	return rc;
 }
+
+int
+store_backup(struct store *st, const char *dest, char ***sha256, size_t *n,
+	     char *err, size_t errlen)
+{
+	int	rc;
+
+	pthread_mutex_lock(&st->lock);
+	rc = st->be->backup(st, dest, sha256, n, err, errlen);
+	pthread_mutex_unlock(&st->lock);
+	return rc;
+}

@@ -242,6 +242,16 @@ void	book_list_clear(struct book_list *);
 /* Counts for `vanthu stats`, written as "name value" lines. */
 int	store_stats(struct store *, int year, FILE *out, char *err, size_t errlen);
 
+/*
+ * A copy of the whole register as of one commit, in the file dest (made
+ * beside it, checked, fsync'd and renamed over it), while other
+ * processes go on writing.  *sha256 (n of them, allocated) names every
+ * document a registration in the copy points to: those whose files the
+ * document store holds.  0, or -1 with err.
+ */
+int	store_backup(struct store *, const char *dest, char ***sha256,
+		     size_t *n, char *err, size_t errlen);
+
 /* The register of one book and year in number order (ND30 appendix IV
  * columns), written to out.  Formats: "csv", "html", "xlsx" (the xlsx
  * writer needs a file name, so out_path is used instead of out). */

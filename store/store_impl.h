@@ -56,6 +56,8 @@ struct store_backend {
 			    const char *command, char *err, size_t errlen);
 	int	(*stats)(struct store *, int year, FILE *out, char *err,
 			 size_t errlen);
+	int	(*backup)(struct store *, const char *dest, char ***sha256,
+			  size_t *n, char *err, size_t errlen);
 };
 
 /* Locking: lock guards conn and everything the backend keeps in it;

@@ -380,4 +380,5 @@ const struct store_backend store_sqlite_backend = {
 	.books = sq_books,
 	.book_add = sq_book_add,
 	.stats = sq_stats,
+	.backup = sq_backup,
 };

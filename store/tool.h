@@ -42,9 +42,15 @@ int	cmd_assign(struct tool *, int argc, char **argv);
 int	cmd_cancel(struct tool *, int argc, char **argv);
 int	cmd_books(struct tool *, int argc, char **argv);
 int	cmd_stats(struct tool *, int argc, char **argv);
+int	cmd_backup(struct tool *, int argc, char **argv);
 
 /* cmd_get.c: a file name that stays inside its directory, or fallback. */
 char   *tool_safe_name(const char *name, const char *fallback);
+/* cmd_get.c: the document store's file from written to out (named to in
+ * messages), checked against sha256 as it goes: "damaged in the spool"
+ * when it does not match.  0, or -1 with err. */
+int	tool_copy_checked(const char *from, int out, const char *to,
+			  const char *sha256, char *err, size_t errlen);
 
 /* Complaints, in one format. */
 void	tool_fail(const char *cmd, const char *fmt, ...)

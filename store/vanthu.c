@@ -41,6 +41,7 @@ static const struct {
 	{"cancel", cmd_cancel, "cancel ID --reason TEXT"},
 	{"books", cmd_books, "books [add CODE --name NAME --direction in|out]"},
 	{"stats", cmd_stats, "stats [--year Y]"},
+	{"backup", cmd_backup, "backup DIR"},
 };
 
 static void

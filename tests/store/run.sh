@@ -421,5 +421,80 @@ same "an incoming register with a gap is not exported" "$tmp/exp" "$tmp/act"
 grep -q "register den/2026 is inconsistent: counter at 3 but last number 5" "$tmp/act"
 ok "numbering stops rather than skip or repeat a number in a tampered register" $?
 
+# 16: backup (the document section 7 damaged made whole again first)
+printf 'sample four' >"$tmp/spool/$(echo "$sha" | cut -c1-2)/$(echo "$sha" | cut -c3-4)/$sha"
+vt backup "$tmp/bk" >"$tmp/act" 2>&1
+echo "rc=$?" >>"$tmp/act"
+printf '%s/bk/register.sqlite: the register; 4 documents: 4 copied, 0 there already\nrc=0\n' \
+	"$tmp" >"$tmp/exp"
+same "backup copies the register and its four numbered documents" "$tmp/exp" "$tmp/act"
+sqlite3 "$tmp/register.sqlite" .dump >"$tmp/exp"
+sqlite3 "$tmp/bk/register.sqlite" .dump >"$tmp/act"
+same "the copy holds what the register holds (sqlite3 .dump of both)" "$tmp/exp" "$tmp/act"
+[ "$(sqlite3 "$tmp/bk/register.sqlite" "PRAGMA integrity_check; PRAGMA journal_mode" | tr '\n' ' ')" = "ok delete " ] &&
+	[ ! -e "$tmp/bk/register.sqlite-wal" ] && [ ! -e "$tmp/bk/register.sqlite.part" ]
+ok "the copy is one sound file, no journal or part left beside it" $?
+{ vt list --json; vt list --status cancelled --json; } |
+	python3 -c 'import json, sys
+d = json.JSONDecoder(); s = sys.stdin.read().strip(); out = set()
+while s:
+    v, i = d.raw_decode(s); out |= {e["sha256"] for e in v}; s = s[i:].strip()
+print("\n".join(sorted(out)))' >"$tmp/exp"
+(cd "$tmp/bk" && find . -type f -path './??/??/*' | sort | while read -r f; do
+	[ "$(sha256sum <"$f" | cut -c1-64)" = "${f##*/}" ] && [ "${f#./}" = "$(echo "${f##*/}" | cut -c1-2)/$(echo "${f##*/}" | cut -c3-4)/${f##*/}" ] &&
+		echo "${f##*/}"
+done | sort) >"$tmp/act"
+same "each document a registration points to is in the backup under ab/cd/sha256, its bytes hashing to its name" \
+	"$tmp/exp" "$tmp/act"
+echo "half a copy from a backup that died" >"$tmp/bk/register.sqlite.part"
+vt backup "$tmp/bk" >"$tmp/act" 2>&1
+printf '%s/bk/register.sqlite: the register; 4 documents: 0 copied, 4 there already\n' "$tmp" >"$tmp/exp"
+same "a second backup into the same directory copies only what is new" "$tmp/exp" "$tmp/act"
+[ ! -e "$tmp/bk/register.sqlite.part" ] && [ "$(sqlite3 "$tmp/bk/register.sqlite" "PRAGMA integrity_check")" = ok ]
+ok "and replaces what a dead backup left" $?
+
+mkdir -p "$tmp/restored/spool" "$tmp/restored/out"
+cp "$tmp/bk/register.sqlite" "$tmp/restored/"
+cp -a "$tmp/bk"/?? "$tmp/restored/spool/"
+printf 'Database %s\nSpool %s\n' "$tmp/restored/register.sqlite" "$tmp/restored/spool" >"$tmp/restored.conf"
+"$V" -c "$tmp/restored.conf" list >"$tmp/act" 2>&1 && vt list >"$tmp/exp" &&
+	"$V" -c "$tmp/restored.conf" get den/2026/3 -o "$tmp/restored/out" >/dev/null &&
+	[ "$(cat "$tmp/restored/out/Kế hoạch 90.docx")" = "sample four" ] && cmp -s "$tmp/exp" "$tmp/act"
+ok "a register restored as vanthu(1) says lists the same and gives back its documents" $?
+
+cp -a "$tmp/spool" "$tmp/spool2"
+dmg=$(sqlite3 "$tmp/register.sqlite" "SELECT sha256 FROM documents d JOIN registrations r ON r.document_id = d.id WHERE r.number = 2")
+dmgf=$tmp/spool2/$(echo "$dmg" | cut -c1-2)/$(echo "$dmg" | cut -c3-4)/$dmg
+printf 'X' | dd of="$dmgf" bs=1 seek=100 conv=notrunc 2>/dev/null
+got=$(sha256sum <"$dmgf" | cut -c1-64)
+sed "s|^Spool .*|Spool    $tmp/spool2|" "$tmp/vanthu.conf" >"$tmp/spool2.conf"
+"$V" -c "$tmp/spool2.conf" backup "$tmp/bk2" >"$tmp/act" 2>&1
+echo "rc=$?" >>"$tmp/act"
+{
+	echo "vanthu: backup: $dmgf: damaged in the spool (SHA-256 $got, registered $dmg)"
+	echo "$tmp/bk2/register.sqlite: the register; 4 documents: 3 copied, 0 there already, 1 not copied"
+	echo "rc=1"
+} >"$tmp/exp"
+same "a document whose bytes no longer match its name is reported and not copied" "$tmp/exp" "$tmp/act"
+[ "$(find "$tmp/bk2" -type f | wc -l)" -eq 4 ] && [ ! -e "$tmp/bk2/$(echo "$dmg" | cut -c1-2)/$(echo "$dmg" | cut -c3-4)/$dmg" ]
+ok "the backup holds the register and the three sound documents, nothing of the damaged one" $?
+
+python3 - "$tmp/register.sqlite" "$tmp/writing" <<'PY' &
+import sqlite3, sys, time
+c = sqlite3.connect(sys.argv[1], isolation_level=None)
+c.execute("BEGIN IMMEDIATE")
+c.execute("INSERT INTO audit(at, actor, action, detail) VALUES(0, 'test', 'pending', 'not committed')")
+open(sys.argv[2], "w").close()
+time.sleep(2)
+c.execute("ROLLBACK")
+PY
+holder=$!
+i=0
+while [ ! -e "$tmp/writing" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+vt -w 1 backup "$tmp/bk3" >"$tmp/act" 2>&1 &&
+	[ "$(sqlite3 "$tmp/bk3/register.sqlite" "SELECT count(*) FROM audit WHERE action = 'pending'")" = 0 ]
+ok "a backup runs while a writer holds the register, and copies only what is committed" $?
+wait $holder
+
 echo "1..$n"
 [ $fails -eq 0 ]
