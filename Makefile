@@ -22,8 +22,10 @@ TMPFILESDIR ?= $(PREFIX)/lib/tmpfiles.d
 DOCDIR	?= $(PREFIX)/share/doc/vanthu
 # The installed paths, into the sample configuration and the unit.
 SUBST	= sed -e 's|/usr/sbin/|$(PREFIX)/sbin/|g' \
+	      -e 's|/usr/bin/vanthu |$(PREFIX)/bin/vanthu |g' \
 	      -e 's|/etc/vanthu|$(SYSCONFDIR)/vanthu|g' \
 	      -e 's|/var/lib/vanthu|$(LOCALSTATEDIR)/lib/vanthu|g' \
+	      -e 's|/var/backups/vanthu|$(LOCALSTATEDIR)/backups/vanthu|g' \
 	      -e 's|/var/spool/vanthu|$(LOCALSTATEDIR)/spool/vanthu|g'
 
 CC	?= cc
@@ -132,8 +134,9 @@ install: all
 	[ -f $(DESTDIR)$(SYSCONFDIR)/vanthu/vanthu.conf ] || \
 		install -m 0644 $(BUILD)/vanthu.conf.sample $(DESTDIR)$(SYSCONFDIR)/vanthu/vanthu.conf
 	install -d $(DESTDIR)$(SYSTEMDUNITDIR) $(DESTDIR)$(TMPFILESDIR)
-	$(SUBST) contrib/systemd/vanthu-milter.service >$(BUILD)/vanthu-milter.service
-	install -m 0644 $(BUILD)/vanthu-milter.service $(DESTDIR)$(SYSTEMDUNITDIR)/
+	for u in vanthu-milter.service vanthu-backup.service vanthu-backup.timer; do \
+		$(SUBST) contrib/systemd/$$u >$(BUILD)/$$u && \
+		install -m 0644 $(BUILD)/$$u $(DESTDIR)$(SYSTEMDUNITDIR)/ || exit 1; done
 	$(SUBST) contrib/systemd/vanthu.tmpfiles >$(BUILD)/vanthu.tmpfiles
 	install -m 0644 $(BUILD)/vanthu.tmpfiles $(DESTDIR)$(TMPFILESDIR)/vanthu.conf
 	install -d $(DESTDIR)$(DOCDIR)/examples/rules
@@ -153,7 +156,9 @@ uninstall:
 		rm -f $(DESTDIR)$(SYSCONFDIR)/vanthu/vanthu.conf; fi
 	rm -f $(DESTDIR)$(SYSCONFDIR)/vanthu/vanthu.conf.sample
 	-rmdir $(DESTDIR)$(SYSCONFDIR)/vanthu/rules.d $(DESTDIR)$(SYSCONFDIR)/vanthu 2>/dev/null
-	rm -f $(DESTDIR)$(SYSTEMDUNITDIR)/vanthu-milter.service $(DESTDIR)$(TMPFILESDIR)/vanthu.conf
+	rm -f $(DESTDIR)$(SYSTEMDUNITDIR)/vanthu-milter.service \
+		$(DESTDIR)$(SYSTEMDUNITDIR)/vanthu-backup.service \
+		$(DESTDIR)$(SYSTEMDUNITDIR)/vanthu-backup.timer $(DESTDIR)$(TMPFILESDIR)/vanthu.conf
 	rm -rf $(DESTDIR)$(DOCDIR)
 
 clean:

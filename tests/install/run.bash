@@ -105,12 +105,24 @@ for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
 tap $? "it stops on SIGTERM"
 pid=
 
-unit=$p/usr/lib/systemd/system/vanthu-milter.service
+# The backup unit's command, as installed, on the register the daemon made.
+units=$p/usr/lib/systemd/system
+cmd=$(sed -n 's/^ExecStart=//p' "$units/vanthu-backup.service")
+mkdir -p "$p/var/backups"
+out=$($cmd 2>&1)
+st=$?
+[ $st -eq 0 ] && [ "$cmd" = "$p/usr/bin/vanthu -c $p/etc/vanthu/vanthu.conf backup $p/var/backups/vanthu" ] &&
+	[ "$out" = "$p/var/backups/vanthu/register.sqlite: the register; 0 documents: 0 copied, 0 there already" ] &&
+	[ "$(stat -c %a "$p/var/backups/vanthu")" = 700 ]
+tap $? "the backup unit's command backs up the installed register into a private directory ($out)"
+
+unit=$units/vanthu-milter.service
 if command -v systemd-analyze >/dev/null; then
-	MANPATH=$p/usr/share/man systemd-analyze verify "$unit" >"$tmp/verify.out" 2>&1
+	MANPATH=$p/usr/share/man systemd-analyze verify "$unit" "$units/vanthu-backup.service" \
+		"$units/vanthu-backup.timer" >"$tmp/verify.out" 2>&1
 	st=$?
 	[ $st -eq 0 ] && [ ! -s "$tmp/verify.out" ]
-	tap $? "systemd-analyze verify accepts the installed unit, its command and man pages ($(head -c 100 "$tmp/verify.out"))"
+	tap $? "systemd-analyze verify accepts the installed units, their commands and man pages ($(head -c 100 "$tmp/verify.out"))"
 	score=$(systemd-analyze security --offline=yes "$unit" 2>/dev/null |
 		sed -n 's/.*Overall exposure level for vanthu-milter.service: \([0-9.]*\).*/\1/p')
 	echo "# systemd-analyze security: exposure $score"
@@ -141,9 +153,11 @@ else
 fi
 
 mk uninstall PREFIX="$p/usr" SYSCONFDIR="$p/etc" LOCALSTATEDIR="$p/var"
-# The register the daemon created is the agency's data: uninstall keeps it.
-[ -f "$p/var/lib/vanthu/register.sqlite" ]
-tap $? "make uninstall keeps the register the daemon created"
-left=$(cd "$p" && find . -type f ! -path './var/lib/vanthu/register.sqlite*' | sort | tr '\n' ' ')
+# The register the daemon created and its backup are the agency's data:
+# uninstall keeps them.
+[ -f "$p/var/lib/vanthu/register.sqlite" ] && [ -f "$p/var/backups/vanthu/register.sqlite" ]
+tap $? "make uninstall keeps the register the daemon created, and its backup"
+left=$(cd "$p" && find . -type f ! -path './var/lib/vanthu/register.sqlite*' \
+	! -path './var/backups/vanthu/register.sqlite' | sort | tr '\n' ' ')
 [ -z "$left" ]
 tap $? "make uninstall of an unchanged installation leaves no other file (left: $left)"
