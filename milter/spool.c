@@ -51,17 +51,17 @@ take_kept(const char *spool_dir, uint64_t *held)
 
 /*
  * Keep fd, rewound, for a later message; 0, or -1 when there is no
- * room.  It keeps its bytes when they fit under SPOOL_HOLD, and is
- * emptied when they do not.
+ * room.  It keeps its bytes when they fit under SPOOL_HOLD and forget
+ * is 0, and is emptied otherwise.
  */
 static int
-keep(int fd, const char *spool_dir, uint64_t held)
+keep(int fd, const char *spool_dir, uint64_t held, int forget)
 {
 	int     r = -1;
 
 	pthread_mutex_lock(&kept_lock);
 	if (nkept < SPOOL_KEEP) {
-		if (held > 0 && kept_bytes + held > SPOOL_HOLD) {
+		if (held > 0 && (forget || kept_bytes + held > SPOOL_HOLD)) {
 			if (ftruncate(fd, 0) < 0)
 				goto out;
 			held = 0;
@@ -191,18 +191,10 @@ spool_close(struct spool_file *sf)
 		return;
 	if (sf->end > sf->held)
 		sf->held = sf->end;
-	if (sf->forget && sf->held > 0) {
-		if (ftruncate(sf->fd, 0) < 0) {
-			close(sf->fd);
-			sf->fd = -1;
-			return;
-		}
-		sf->held = 0;
-	}
 	/* Rewound, or not kept: a file whose place is unknown must not
 	 * take the next message's bytes somewhere else. */
 	if (sf->dir == NULL || lseek(sf->fd, 0, SEEK_SET) != 0 ||
-	    keep(sf->fd, sf->dir, sf->held) < 0)
+	    keep(sf->fd, sf->dir, sf->held, sf->forget) < 0)
 		close(sf->fd);
 	sf->fd = -1;
 }

@@ -11,7 +11,7 @@
  * match its name is reported, not copied.  Files already in DIR are
  * kept (a name is its content), so a backup into the same directory
  * copies only what is new.  Restoring is copying back: register.sqlite
- * to Database, the ab directories into Spool.
+ * to Database, the two-hex-digit directories into Spool (vanthu(1)).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -46,7 +46,12 @@ backup_document(const char *spool, const char *dir, const char *sha256)
 	if (stat(to, &st) == 0)
 		return 0;
 	if ((fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600)) < 0) {
-		tool_fail("backup", "%s: %s", dir, strerror(errno));
+		if (errno == EOPNOTSUPP || errno == EISDIR)
+			tool_fail("backup", "%s: this file system cannot hold "
+				  "unnamed files (O_TMPFILE): back up to a local "
+				  "file system and copy that", dir);
+		else
+			tool_fail("backup", "%s: %s", dir, strerror(errno));
 		return -1;
 	}
 	from = store_spool_path(spool, sha256);
