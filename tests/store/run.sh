@@ -35,6 +35,26 @@ same() {	# same SENTENCE EXPECTED-FILE ACTUAL-FILE
 	fi
 }
 
+# hold_write SECONDS [SQL]: another process takes the register's write
+# lock (BEGIN IMMEDIATE, then SQL left uncommitted), holds it SECONDS and
+# rolls back; returns once it holds it, its pid in $holder.
+hold_write() {
+	rm -f "$tmp/holding"
+	python3 - "$tmp/register.sqlite" "$tmp/holding" "$1" "${2:-}" <<'PY' &
+import sqlite3, sys, time
+c = sqlite3.connect(sys.argv[1], isolation_level=None)
+c.execute("BEGIN IMMEDIATE")
+if sys.argv[4]:
+    c.execute(sys.argv[4])
+open(sys.argv[2], "w").close()
+time.sleep(float(sys.argv[3]))
+c.execute("ROLLBACK")
+PY
+	holder=$!
+	i=0
+	while [ ! -e "$tmp/holding" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+}
+
 mkdir -p "$tmp/spool" "$tmp/out"
 cat >"$tmp/vanthu.conf" <<CONF
 # the daemon's names the tool does not need are ignored
@@ -391,17 +411,7 @@ echo "vanthu: list: $tmp/bad.conf:2: Timezone: unknown time zone \"Mars/Base\"" 
 same "a bad configuration is refused with its file and line" "$tmp/exp" "$tmp/act"
 
 # 14: a locked database
-python3 - "$tmp/register.sqlite" "$tmp/locked" <<'PY' &
-import sqlite3, sys, time, os
-c = sqlite3.connect(sys.argv[1], isolation_level=None)
-c.execute("BEGIN IMMEDIATE")
-open(sys.argv[2], "w").close()
-time.sleep(4)
-c.execute("ROLLBACK")
-PY
-holder=$!
-i=0
-while [ ! -e "$tmp/locked" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+hold_write 4
 vt -w 1 assign den/2026/1 --lead X >"$tmp/act" 2>&1
 echo "vanthu: assign: database is locked by another process (waited 1.0 s)" >"$tmp/exp"
 same "a locked database is reported, not waited for forever" "$tmp/exp" "$tmp/act"
@@ -479,18 +489,7 @@ same "a document whose bytes no longer match its name is reported and not copied
 [ "$(find "$tmp/bk2" -type f | wc -l)" -eq 4 ] && [ ! -e "$tmp/bk2/$(echo "$dmg" | cut -c1-2)/$(echo "$dmg" | cut -c3-4)/$dmg" ]
 ok "the backup holds the register and the three sound documents, nothing of the damaged one" $?
 
-python3 - "$tmp/register.sqlite" "$tmp/writing" <<'PY' &
-import sqlite3, sys, time
-c = sqlite3.connect(sys.argv[1], isolation_level=None)
-c.execute("BEGIN IMMEDIATE")
-c.execute("INSERT INTO audit(at, actor, action, detail) VALUES(0, 'test', 'pending', 'not committed')")
-open(sys.argv[2], "w").close()
-time.sleep(2)
-c.execute("ROLLBACK")
-PY
-holder=$!
-i=0
-while [ ! -e "$tmp/writing" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+hold_write 2 "INSERT INTO audit(at, actor, action, detail) VALUES(0, 'test', 'pending', 'not committed')"
 vt -w 1 backup "$tmp/bk3" >"$tmp/act" 2>&1 &&
 	[ "$(sqlite3 "$tmp/bk3/register.sqlite" "SELECT count(*) FROM audit WHERE action = 'pending'")" = 0 ]
 ok "a backup runs while a writer holds the register, and copies only what is committed" $?

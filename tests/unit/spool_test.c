@@ -135,13 +135,28 @@ a_closed_file_comes_back_rewound(void **state)
 	spool_close(&one);
 }
 
+/* The next file opened under dir_a is the one numbered ino, empty. */
+static void
+comes_back_empty(ino_t ino)
+{
+	struct spool_file sf;
+	struct stat st;
+
+	assert_int_equal(spool_open(&sf, dir_a, 1000), 0);
+	assert_int_equal(inode(sf.fd), ino);
+	assert_int_equal(sf.held, 0);
+	assert_false(sf.forget);
+	assert_int_equal(fstat(sf.fd, &st), 0);
+	assert_int_equal(st.st_size, 0);
+	spool_close(&sf);
+}
+
 /* Kept files hold at most SPOOL_HOLD bytes in all: one that would take
  * them past it comes back empty. */
 static void
 a_file_past_the_hold_comes_back_empty(void **state)
 {
 	struct spool_file sf;
-	struct stat st;
 	ino_t   ino;
 
 	(void) state;
@@ -152,13 +167,7 @@ a_file_past_the_hold_comes_back_empty(void **state)
 	assert_int_equal(ftruncate(sf.fd, (off_t) SPOOL_HOLD + 1), 0);
 	sf.held = SPOOL_HOLD + 1;
 	spool_close(&sf);
-
-	assert_int_equal(spool_open(&sf, dir_a, 1000), 0);
-	assert_int_equal(inode(sf.fd), ino);
-	assert_int_equal(sf.held, 0);
-	assert_int_equal(fstat(sf.fd, &st), 0);
-	assert_int_equal(st.st_size, 0);
-	spool_close(&sf);
+	comes_back_empty(ino);
 }
 
 /* A file that held a secret document comes back empty. */
@@ -166,7 +175,6 @@ static void
 a_forgotten_file_comes_back_empty(void **state)
 {
 	struct spool_file sf;
-	struct stat st;
 	ino_t   ino;
 
 	(void) state;
@@ -176,14 +184,7 @@ a_forgotten_file_comes_back_empty(void **state)
 	assert_int_equal(spool_flush(&sf), 0);
 	sf.forget = 1;
 	spool_close(&sf);
-
-	assert_int_equal(spool_open(&sf, dir_a, 1000), 0);
-	assert_int_equal(inode(sf.fd), ino);
-	assert_int_equal(sf.held, 0);
-	assert_false(sf.forget);
-	assert_int_equal(fstat(sf.fd, &st), 0);
-	assert_int_equal(st.st_size, 0);
-	spool_close(&sf);
+	comes_back_empty(ino);
 }
 
 /* Small pieces wait in the buffer; a large one goes straight through
