@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <grp.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,6 +34,7 @@
 
 #define WORKER_FD	3
 #define WORKER_NOFILE	64
+#define WORKER_HEAP_KEEP	(16 << 20)
 
 static void
 drop_privileges(const char *user)
@@ -78,6 +80,27 @@ confine(const struct config *cfg)
 #endif
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		log_warn("worker: cannot set no_new_privs: %m");
+}
+
+/*
+ * Each request allocates a whole message and its documents and frees
+ * them again.  Left to itself glibc maps blocks that large on their own
+ * and gives freed ones back to the kernel (munmap, or trimming the
+ * heap), so the next request faults in fresh zeroed pages: a third of a
+ * worker's CPU on a 600 KB message with three documents.  Blocks under
+ * WORKER_HEAP_KEEP come from the heap, and up to that much freed memory
+ * stays there for the next request.  RLIMIT_AS still bounds the worker,
+ * and it is replaced after its 1,000th request.
+ */
+static void
+keep_heap(void)
+{
+#if !defined(__SANITIZE_ADDRESS__)
+	/* AddressSanitizer's allocator has no such settings. */
+	if (mallopt(M_MMAP_THRESHOLD, WORKER_HEAP_KEEP) != 1 ||
+	    mallopt(M_TRIM_THRESHOLD, WORKER_HEAP_KEEP) != 1)
+		log_warn("worker: cannot keep freed memory for the next request");
+#endif
 }
 
 /* Give this job its CPU seconds on top of what the process has used. */
@@ -175,6 +198,7 @@ aw_main(int argc, char **argv)
 		log_fatal("worker: cannot prepare the analysis");
 	drop_privileges(cfg->user);
 	confine(cfg);
+	keep_heap();
 	if (sandbox_enter() < 0)
 		log_warn("worker: running without a system call filter");
 
