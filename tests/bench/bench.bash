@@ -18,6 +18,9 @@
 # Every message is new (milter_load --vary): its own Message-ID, and
 # documents with numbers and bytes of their own, so that vanthu stores
 # and registers each one as it would real mail.
+# Before the table and after it, the disk where the spool lives (dd):
+# 4 KB writes each synced, and 64 MB written and fsync'd; much of the
+# noise between runs on a shared machine is there.
 # Last, the issue's targets, met or not.
 #
 # Environment: CONN (4), SCALE (1: multiplies the message counts),
@@ -44,6 +47,17 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM
+
+# disk_probe WHEN: one line on the disk under $tmp, from dd's own figures.
+disk_probe() {
+	local sync bulk
+	sync=$(dd if=/dev/zero of="$tmp/probe" bs=4k count=200 oflag=dsync 2>&1 |
+		sed -n 's/.* copied, \([0-9.]*\) s.*/\1/p')
+	bulk=$(dd if=/dev/zero of="$tmp/probe" bs=1M count=64 conv=fsync 2>&1 |
+		sed -n 's/.* copied, .*, \(.*\)$/\1/p')
+	rm -f "$tmp/probe"
+	echo "# disk $1: 4 KB synced writes $(awk -v t="${sync:-0}" 'BEGIN {printf "%.2f", t * 1000 / 200}') ms each; 64 MB with fsync at ${bulk:-?}"
+}
 
 free_port() {
 	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
@@ -158,6 +172,7 @@ vanthu_version=$(git -C "$top" describe --always --dirty 2>/dev/null || echo unk
 echo "# $(date -u +%FT%TZ), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), vanthu $vanthu_version"
 echo "# $conn connections, $repeat runs a row; msg/s median (lowest-highest), latency in ms"
 echo "# (end of message: last body byte to final reply), peak RSS growth and worker peak in MB"
+disk_probe before
 printf "%-7s %-5s %-7s %9s  %-13s %9s %9s %8s %8s\n" case sock filter msg/s spread p50 p99 rss+ worker
 declare -A count=([plain]=1000 [pdf1]=250 [docs3]=100 [big]=4)
 for c in plain pdf1 docs3 big; do
@@ -167,6 +182,7 @@ for c in plain pdf1 docs3 big; do
 		done
 	done
 done
+disk_probe after
 
 echo
 echo "# vanthu-milter, mean ms a message spent in each step of its end (its StatsFile):"
