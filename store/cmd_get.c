@@ -15,8 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <openssl/evp.h>
-
+#include "digest.h"
 #include "fdio.h"
 #include "tool.h"
 #include "xmalloc.h"
@@ -67,47 +66,36 @@ int
 tool_copy_checked(const char *from, int out, const char *to,
 		  const char *sha256, char *err, size_t errlen)
 {
-	unsigned char buf[65536], h[32];
-	unsigned int hl = 0;
+	unsigned char buf[65536];
+	struct sha256_stream *h;
 	char	hex[65];
-	EVP_MD_CTX *md = EVP_MD_CTX_new();
-	int	in, rc = -1;
+	int	in;
 	ssize_t	n;
 
-	if (md == NULL) {
-		snprintf(err, errlen, "out of memory");
-		return -1;
-	}
 	if ((in = open(from, O_RDONLY | O_CLOEXEC)) < 0) {
 		snprintf(err, errlen, "%s: %s", from, strerror(errno));
-		goto done;
+		return -1;
 	}
-	EVP_DigestInit_ex(md, EVP_sha256(), NULL);
+	h = sha256_begin();
 	while ((n = read(in, buf, sizeof(buf))) > 0) {
-		EVP_DigestUpdate(md, buf, (size_t) n);
+		sha256_add(h, buf, (size_t) n);
 		if (write_full(out, buf, (size_t) n) != 0) {
 			snprintf(err, errlen, "%s: %s", to, strerror(errno));
-			goto done;
+			break;
 		}
 	}
-	if (n < 0) {
+	if (n < 0)
 		snprintf(err, errlen, "%s: %s", from, strerror(errno));
-		goto done;
-	}
-	EVP_DigestFinal_ex(md, h, &hl);
-	for (int i = 0; i < 32; i++)
-		snprintf(hex + 2 * i, 3, "%02x", h[i]);
+	sha256_end(h, hex);
+	close(in);
+	if (n != 0)
+		return -1;
 	if (strcmp(hex, sha256) != 0) {
 		snprintf(err, errlen, "%s: damaged in the spool (SHA-256 %s, "
 			 "registered %s)", from, hex, sha256);
-		goto done;
+		return -1;
 	}
-	rc = 0;
-done:
-	if (in >= 0)
-		close(in);
-	EVP_MD_CTX_free(md);
-	return rc;
+	return 0;
 }
 
 /* The document's file copied to a new file at to, checked and fsync'd;
