@@ -36,19 +36,6 @@ docstore_path(const char *spool, const char *hex, char *buf, size_t buflen)
 	return n < 0 || (size_t) n >= buflen ? -1 : 0;
 }
 
-static int
-fsync_dir(const char *dir)
-{
-	int     fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	int     r;
-
-	if (fd < 0)
-		return -1;
-	r = fsync(fd);
-	close(fd);
-	return r;
-}
-
 /*
  * Where the document hex goes: its two directories and its name, in
  * buffers of size bytes.  -1 with err and errno for a bad hash or a path
@@ -111,8 +98,8 @@ sync_entry(const char *spool, const char *d1, const char *d2, int made1,
 {
 	int     saved;
 
-	if (fsync_dir(d2) < 0 || (made2 && fsync_dir(d1) < 0) ||
-	    (made1 && fsync_dir(spool) < 0)) {
+	if (fsync_path(d2) < 0 || (made2 && fsync_path(d1) < 0) ||
+	    (made1 && fsync_path(spool) < 0)) {
 		saved = errno;
 		snprintf(err, errlen, "docstore: fsync %s: %s", d2, strerror(saved));
 		errno = saved;

@@ -2,6 +2,7 @@
  * fdio.c - see fdio.h.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -69,4 +70,19 @@ file_read_whole(const char *path, size_t limit, size_t *len)
 	buf[n] = 0;
 	*len = n;
 	return buf;
+}
+
+int
+fsync_path(const char *path)
+{
+	int     fd = open(path, O_RDONLY | O_CLOEXEC);
+	int     r, saved;
+
+	if (fd < 0)
+		return -1;
+	r = fsync(fd);
+	saved = errno;
+	close(fd);
+	errno = saved;
+	return r;
 }

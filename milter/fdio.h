@@ -1,5 +1,6 @@
 /*
- * fdio.h - whole writes to a file descriptor, whole reads of a file.
+ * fdio.h - whole writes to a file descriptor, whole reads of a file,
+ * fsync by path.
  */
 #ifndef VANTHU_FDIO_H
 #define VANTHU_FDIO_H
@@ -18,5 +19,8 @@ int     write_full(int fd, const void *p, size_t len);
  * bytes and the NUL.
  */
 unsigned char *file_read_whole(const char *path, size_t limit, size_t *len);
+
+/* fsync the file or directory at path; 0, or -1 with errno set. */
+int     fsync_path(const char *path);
 
 #endif

@@ -10,30 +10,26 @@
  * the last good copy or the new one, never half of one.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "fdio.h"
 #include "sqlite_int.h"
 #include "xmalloc.h"
 
-/* fsync the file at path (dir: the directory holding it). */
+/* fsync the file at path, or with dir the directory holding it. */
 static int
 sync_path(const char *path, int dir, char *err, size_t errlen)
 {
 	char   *copy = xstrdup(path);
 	const char *target = dir ? dirname(copy) : path;
-	int     fd, r;
+	int     r = fsync_path(target);
 
-	fd = open(target, O_RDONLY | O_CLOEXEC | (dir ? O_DIRECTORY : 0));
-	r = fd < 0 || fsync(fd) < 0 ? -1 : 0;
 	if (r < 0)
 		store_err(err, errlen, "%s: %s", target, strerror(errno));
-	if (fd >= 0)
-		close(fd);
 	free(copy);
 	return r;
 }

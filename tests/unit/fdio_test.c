@@ -1,6 +1,7 @@
 /*
  * fdio_test.c - file_read_whole: the bytes with a NUL after them, the
- * limit (a file of limit bytes is refused), a missing file.
+ * limit (a file of limit bytes is refused), a missing file; fsync_path
+ * on a file, a directory and a missing path.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -80,12 +81,24 @@ limit_and_missing_file(void **state)
 	assert_int_equal(errno, ENOENT);
 }
 
+static void
+fsync_by_path(void **state)
+{
+	(void) state;
+	assert_int_equal(fsync_path(path), 0);
+	assert_int_equal(fsync_path("/tmp"), 0);
+	errno = 0;
+	assert_int_equal(fsync_path("/tmp/fdio_test.no-such-file"), -1);
+	assert_int_equal(errno, ENOENT);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(whole_file_and_a_nul),
 		cmocka_unit_test(limit_and_missing_file),
+		cmocka_unit_test(fsync_by_path),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
