@@ -15,6 +15,9 @@
 # of its end, from its StatsFile; its RSS growth for one 10 MB message on a
 # fresh daemon, 100 idle connections held while the load runs, and the
 # plain case with an MTA that writes every packet on its own (--split).
+# Then the CPU time a message of the filter, its workers and the load
+# client, how much of the machine stayed idle, and the rate the cores
+# would allow were they all busy with this work and nothing else.
 # Every message is new (milter_load --vary): its own Message-ID, and
 # documents with numbers and bytes of their own, so that vanthu stores
 # and registers each one as it would real mail.
@@ -140,7 +143,7 @@ steps_of() {
 }
 
 # run_row NAME TRANSPORT CASE MSGS: one table row; remembers the median.
-declare -A rate p99 steps
+declare -A rate p99 steps cpu
 run_row() {
 	local name=$1 t=$2 c=$3 m=$4 lines=() line rates p50s p99s first last
 	start_filter "$name" "$t"
@@ -158,6 +161,9 @@ run_row() {
 	first=$(field hwm_before "${lines[0]}")
 	last=$(field hwm_after "${lines[$((${#lines[@]} - 1))]}")
 	rate[$name-$t-$c]=$(echo "$rates" | median)
+	cpu[$name-$t-$c]=$(for k in cpu_filter cpu_children cpu_client idle steal; do
+		for l in "${lines[@]}"; do field $k "$l"; done | median
+	done | tr '\n' ' ')
 	p99[$name-$t-$c]=$p99s
 	printf "%-7s %-5s %-7s %9.0f  %6.0f-%-6.0f %9.2f %9.2f %8.1f %8.1f\n" \
 		"$c" "$t" "$name" "${rate[$name-$t-$c]}" \
@@ -191,6 +197,20 @@ for c in plain pdf1 docs3 big; do
 	for t in unix inet; do
 		read -r a r d g <<<"${steps[$t-$c]:-0 0 0 0}"
 		printf "#   %-7s %-5s %9s %9s %15s %9s\n" "$c" "$t" "$a" "$r" "$d" "$g"
+	done
+done
+
+echo "# CPU ms a message (medians of the runs): the filter, its workers, the load"
+echo "# client; % of the machine idle and stolen; msg/s the $(nproc) cores allow at that CPU:"
+printf "#   %-7s %-5s %-7s %8s %8s %8s %6s %6s %8s\n" case sock filter filter workers client idle steal allow
+for c in plain pdf1 docs3 big; do
+	for t in unix inet; do
+		for name in noop vanthu; do
+			read -r cf ck cl ci cs <<<"${cpu[$name-$t-$c]:-0 0 0 0 0}"
+			printf "#   %-7s %-5s %-7s %8s %8s %8s %6s %6s %8s\n" "$c" "$t" "$name" \
+				"$cf" "$ck" "$cl" "$ci" "$cs" "$(awk -v a="$cf" -v b="$ck" -v d="$cl" \
+				-v n="$(nproc)" 'BEGIN {t = a + b + d; printf "%.0f", (t > 0 ? n * 1000 / t : 0)}')"
+		done
 	done
 done
 

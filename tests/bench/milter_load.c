@@ -12,9 +12,14 @@
  * end-of-message latency (last body byte sent to final reply received),
  * the p50 of the whole transaction (MAIL to final reply), and the peak
  * RSS (VmHWM) of the filter and of its child processes, with the filter's
- * VmHWM before the run so that its growth shows.  The filter's pid is
- * --pid, or the owner of the listening socket found through /proc.  A
- * last line "RESULT key=value..." is meant for scripts.
+ * VmHWM before the run so that its growth shows.  Then the CPU time a
+ * message of the filter (all its threads), of its children (live ones
+ * and those it reaped during the run) and of this client, and how much
+ * of the machine's CPU stayed idle or was taken by the hypervisor
+ * (steal): on a small machine these say whether a rate is bound by CPU
+ * or by waiting.  The filter's pid is --pid, or the owner of the
+ * listening socket found through /proc.  A last line
+ * "RESULT key=value..." is meant for scripts.
  *
  * --hold N opens N more connections first (negotiated, connected, HELO
  * sent) and leaves them idle during the run; afterwards each of them must
@@ -75,6 +80,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <sys/un.h>
@@ -750,6 +756,121 @@ sampler_thread(void *p)
 	return NULL;
 }
 
+/* ---- CPU time ---- */
+
+#define MAX_KIDS	256
+
+/* What the CPU had done at one moment, in seconds (the machine's in
+ * clock ticks). */
+struct cpu_mark {
+	double  filter;		/* the filter, all its threads */
+	double  reaped;		/* its children it has waited for */
+	long    kids[MAX_KIDS];	/* its live children */
+	double  kid[MAX_KIDS];	/* and theirs */
+	size_t  nkids;
+	double  client;		/* this process */
+	unsigned long long busy, idle, steal;	/* the machine, /proc/stat */
+};
+
+/* utime + stime and cutime + cstime of PID, in seconds; -1 when gone. */
+static int
+proc_cpu(long pid, double *self, double *reaped)
+{
+	char    path[64], buf[1024], *p;
+	unsigned long long ut, st;
+	long long cut, cst;
+	ssize_t n;
+	int     fd;
+
+	snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = 0;
+	/* The command name may hold spaces and parentheses: fields are
+	 * counted from the last ')'.  utime is the 14th field. */
+	if ((p = strrchr(buf, ')')) == NULL ||
+	    sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu %lld %lld",
+		   &ut, &st, &cut, &cst) != 4)
+		return -1;
+	*self = (double) (ut + st) / (double) sysconf(_SC_CLK_TCK);
+	if (reaped)
+		*reaped = (double) (cut + cst) / (double) sysconf(_SC_CLK_TCK);
+	return 0;
+}
+
+static void
+machine_cpu(struct cpu_mark *m)
+{
+	unsigned long long v[8] = {0};
+	FILE   *fp;
+
+	m->busy = m->idle = m->steal = 0;
+	if ((fp = fopen("/proc/stat", "r")) == NULL)
+		return;
+	/* cpu user nice system idle iowait irq softirq steal (guest time is
+	 * already in user) */
+	if (fscanf(fp, "cpu %llu %llu %llu %llu %llu %llu %llu %llu",
+		   &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7]) == 8) {
+		m->busy = v[0] + v[1] + v[2] + v[5] + v[6];
+		m->idle = v[3] + v[4];
+		m->steal = v[7];
+	}
+	fclose(fp);
+}
+
+static void
+cpu_mark(long pid, struct cpu_mark *m)
+{
+	struct rusage ru;
+
+	memset(m, 0, sizeof(*m));
+	if (pid > 0 && proc_cpu(pid, &m->filter, &m->reaped) == 0) {
+		size_t  n = children(pid, m->kids, MAX_KIDS);
+
+		for (size_t i = 0; i < n; i++)
+			if (proc_cpu(m->kids[i], &m->kid[m->nkids], NULL) == 0)
+				m->kids[m->nkids++] = m->kids[i];
+	}
+	if (getrusage(RUSAGE_SELF, &ru) == 0)
+		m->client = ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 +
+		    ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
+	machine_cpu(m);
+}
+
+/*
+ * The children's CPU between two marks: what the live ones did since
+ * the first (all of it for one started in between), plus what the
+ * filter reaped, less the part of a reaped child's time that the first
+ * mark had already seen.
+ */
+static double
+children_cpu(const struct cpu_mark *a, const struct cpu_mark *b)
+{
+	double  t = b->reaped - a->reaped;
+
+	for (size_t i = 0; i < b->nkids; i++) {
+		double  before = 0;
+
+		for (size_t j = 0; j < a->nkids; j++)
+			if (a->kids[j] == b->kids[i])
+				before = a->kid[j];
+		t += b->kid[i] - before;
+	}
+	for (size_t j = 0; j < a->nkids; j++) {
+		size_t  i;
+
+		for (i = 0; i < b->nkids && b->kids[i] != a->kids[j]; i++)
+			;
+		if (i == b->nkids)
+			t -= a->kid[j];
+	}
+	return t;
+}
+
 /* The inode of the listening socket named by SPEC, from /proc/net. */
 static unsigned long
 listen_inode(const char *spec)
@@ -909,7 +1030,8 @@ main(int argc, char **argv)
 	struct conn *held = NULL;
 	struct mail mail;
 	pthread_t sampler;
-	double  t0, wall, *eom, *total;
+	struct cpu_mark *c0, *c1;
+	double  t0, wall, *eom, *total, n_cpu, kids_cpu, ticks;
 	size_t  neom = 0, ntotal = 0;
 	long    hwm_before = -1, hwm_after, child_hwm = 0, kids[256];
 	int     ch, done = 0, accepted = 0, refused = 0, errors = 0, mods = 0;
@@ -959,6 +1081,9 @@ main(int argc, char **argv)
 	atomic_store(&sampling, 1);
 	if (opt.pid > 0 && pthread_create(&sampler, NULL, sampler_thread, &opt.pid) != 0)
 		opt.pid = -opt.pid;
+	c0 = xcalloc(1, sizeof(*c0));
+	c1 = xcalloc(1, sizeof(*c1));
+	cpu_mark(opt.pid, c0);
 	t0 = now_ms();
 	for (int i = 0; i < opt.conns; i++) {
 		ta[i].opt = &opt;
@@ -979,6 +1104,7 @@ main(int argc, char **argv)
 	for (int i = 0; i < opt.conns; i++)
 		pthread_join(ta[i].tid, NULL);
 	wall = now_ms() - t0;
+	cpu_mark(opt.pid, c1);
 	if (opt.hold)
 		held_bad += held_check(held, opt.hold, &mail, why, sizeof(why));
 	atomic_store(&sampling, 0);
@@ -1032,16 +1158,33 @@ main(int argc, char **argv)
 		       "children: VmHWM %ld kB, sampled VmRSS peak %ld kB\n",
 		       opt.pid, hwm_before, hwm_after, child_hwm,
 		       atomic_load(&peak_child_rss_kb));
+	n_cpu = done > 0 ? done : 1;
+	kids_cpu = opt.pid > 0 ? children_cpu(c0, c1) : 0;
+	ticks = (double) (c1->busy + c1->idle + c1->steal) -
+	    (double) (c0->busy + c0->idle + c0->steal);
+	if (ticks <= 0)
+		ticks = 1;
+	printf("  CPU a message: filter %.3f ms, its children %.3f ms, this client %.3f ms; "
+	       "machine %.0f %% idle, %.1f %% stolen\n",
+	       1e3 * (c1->filter - c0->filter) / n_cpu, 1e3 * kids_cpu / n_cpu,
+	       1e3 * (c1->client - c0->client) / n_cpu,
+	       100.0 * (double) (c1->idle - c0->idle) / ticks,
+	       100.0 * (double) (c1->steal - c0->steal) / ticks);
 	if (opt.hold)
 		printf("  %d idle connections held: %d failed\n", opt.hold, held_bad);
 	if (errors || held_bad)
 		printf("  errors: %d connections failed (%s)\n", errors, why);
 	printf("RESULT label=%s msgs=%d rate=%.1f p50=%.3f p99=%.3f txn50=%.3f "
 	       "hwm_before=%ld hwm_after=%ld child_hwm=%ld child_rss=%ld "
+	       "cpu_filter=%.3f cpu_children=%.3f cpu_client=%.3f idle=%.1f steal=%.1f "
 	       "refused=%d mods=%d errors=%d held_bad=%d\n",
 	       opt.label, done, done / (wall / 1e3), percentile(eom, neom, 0.5),
 	       percentile(eom, neom, 0.99), percentile(total, ntotal, 0.5),
 	       hwm_before, hwm_after, child_hwm, atomic_load(&peak_child_rss_kb),
+	       1e3 * (c1->filter - c0->filter) / n_cpu, 1e3 * kids_cpu / n_cpu,
+	       1e3 * (c1->client - c0->client) / n_cpu,
+	       100.0 * (double) (c1->idle - c0->idle) / ticks,
+	       100.0 * (double) (c1->steal - c0->steal) / ticks,
 	       refused, mods, errors, held_bad);
 	rc = errors || held_bad || done < opt.conns * opt.msgs ? 1 : 0;
 	for (int i = 0; i < opt.conns; i++) {
@@ -1050,6 +1193,8 @@ main(int argc, char **argv)
 		free(ta[i].body);
 	}
 	free(ta);
+	free(c0);
+	free(c1);
 	free(held);
 	free(eom);
 	free(total);
