@@ -13,6 +13,7 @@
 #include "digest.h"
 #include "docstore.h"
 #include "fdio.h"
+#include "xmalloc.h"
 
 static int
 hex_ok(const char *h)
@@ -143,58 +144,110 @@ docstore_link(const char *spool, int fd, const char *hex, char *err,
 }
 
 int
+docstore_begin(const char *spool, const char *hex, struct docstore_tmp *t,
+	       char *err, size_t errlen)
+{
+	struct stat st;
+	int     saved;
+
+	t->fd = -1;
+	t->made1 = t->made2 = 0;
+	if (place(spool, hex, t->d1, t->d2, t->path, sizeof(t->path), err,
+		  errlen) < 0)
+		return -1;
+	if ((size_t) snprintf(t->tmp, sizeof(t->tmp), "%s/.tmp.XXXXXX", t->d2) >=
+	    sizeof(t->tmp)) {
+		snprintf(err, errlen, "docstore: spool path too long");
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	if (stat(t->path, &st) == 0)
+		return 1;		/* stored once */
+	if (make_dirs(t->d1, t->d2, &t->made1, &t->made2, err, errlen) < 0)
+		return -1;
+	/* A name of its own: milter threads may store the same document at
+	 * the same moment; the second rename then replaces equal bytes. */
+	t->fd = mkostemp(t->tmp, O_CLOEXEC);
+	if (t->fd < 0) {
+		saved = errno;
+		snprintf(err, errlen, "docstore: create %s: %s", t->tmp,
+			 strerror(saved));
+		errno = saved;
+		return -1;
+	}
+	return 0;
+}
+
+int
+docstore_commit(const char *spool, struct docstore_tmp *t, char *err,
+		size_t errlen)
+{
+	int     saved, fd = t->fd;
+
+	t->fd = -1;
+	if (fsync(fd) < 0) {
+		saved = errno;
+		close(fd);
+		unlink(t->tmp);
+		snprintf(err, errlen, "docstore: write %s: %s", t->tmp,
+			 strerror(saved));
+		errno = saved;
+		return -1;
+	}
+	if (close(fd) < 0 || rename(t->tmp, t->path) < 0) {
+		saved = errno;
+		unlink(t->tmp);
+		snprintf(err, errlen, "docstore: rename to %s: %s", t->path,
+			 strerror(saved));
+		errno = saved;
+		return -1;
+	}
+	return sync_entry(spool, t->d1, t->d2, t->made1, t->made2, err, errlen);
+}
+
+void
+docstore_abort(struct docstore_tmp *t)
+{
+	int     saved = errno;
+
+	if (t->fd >= 0) {
+		close(t->fd);
+		unlink(t->tmp);
+		t->fd = -1;
+	}
+	errno = saved;
+}
+
+int
 docstore_put(const char *spool, const unsigned char *data, size_t len,
 	     const char *hex, char *err, size_t errlen)
 {
-	char    got[65], d1[4096], d2[4096], path[4096], tmp[4096];
-	struct stat st;
-	int     fd, saved, made1 = 0, made2 = 0;
+	struct docstore_tmp *t;
+	char    got[65];
+	int     r, saved;
 
-	if (place(spool, hex, d1, d2, path, sizeof(path), err, errlen) < 0)
-		return -1;
 	sha256_hex(data, len, got);
-	if (strcmp(got, hex) != 0) {
+	if (hex_ok(hex) && strcmp(got, hex) != 0) {
 		snprintf(err, errlen, "docstore: content hashes to %s, not %s",
 			 got, hex);
 		errno = EINVAL;
 		return -1;
 	}
-	if ((size_t) snprintf(tmp, sizeof(tmp), "%s/.tmp.XXXXXX", d2) >=
-	    sizeof(tmp)) {
-		snprintf(err, errlen, "docstore: spool path too long");
-		errno = ENAMETOOLONG;
-		return -1;
+	t = xmalloc(sizeof(*t));
+	if ((r = docstore_begin(spool, hex, t, err, errlen)) != 0) {
+		free(t);
+		return r < 0 ? -1 : 0;
 	}
-	if (stat(path, &st) == 0)
-		return 0;		/* stored once */
-	if (make_dirs(d1, d2, &made1, &made2, err, errlen) < 0)
-		return -1;
-	/* A name of its own: milter threads may store the same document at
-	 * the same moment; the second rename then replaces equal bytes. */
-	fd = mkostemp(tmp, O_CLOEXEC);
-	if (fd < 0) {
+	if (write_full(t->fd, data, len) < 0) {
 		saved = errno;
-		snprintf(err, errlen, "docstore: create %s: %s", tmp,
+		snprintf(err, errlen, "docstore: write %s: %s", t->tmp,
 			 strerror(saved));
+		docstore_abort(t);
+		free(t);
 		errno = saved;
 		return -1;
 	}
-	if (write_full(fd, data, len) < 0 || fsync(fd) < 0) {
-		saved = errno;
-		close(fd);
-		unlink(tmp);
-		snprintf(err, errlen, "docstore: write %s: %s", tmp,
-			 strerror(saved));
-		errno = saved;
-		return -1;
-	}
-	if (close(fd) < 0 || rename(tmp, path) < 0) {
-		saved = errno;
-		unlink(tmp);
-		snprintf(err, errlen, "docstore: rename to %s: %s", path,
-			 strerror(saved));
-		errno = saved;
-		return -1;
-	}
-	return sync_entry(spool, d1, d2, made1, made2, err, errlen);
+	r = docstore_commit(spool, t, err, errlen);
+	free(t);
+	return r;
 }

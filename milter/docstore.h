@@ -27,6 +27,27 @@ int     docstore_put(const char *spool_dir, const unsigned char *data,
 int     docstore_link(const char *spool_dir, int fd, const char *sha256_hex,
 		      char *err, size_t errlen);
 
+/*
+ * The steps of docstore_put() for bytes that come in pieces, where the
+ * file system has no unnamed files (NFS): docstore_begin() returns 1 when
+ * the document is stored already, else makes its directories and opens
+ * a temporary file beside its final name (t->fd, 0 returned) for the
+ * caller to write and check; docstore_commit() fsyncs and closes it,
+ * renames it into place and fsyncs the directories; docstore_abort()
+ * closes and removes it instead.  Both leave t->fd at -1.
+ */
+struct docstore_tmp {
+	int     fd;
+	int     made1, made2;	/* directories begin made */
+	char    d1[4096], d2[4096], path[4096], tmp[4096];
+};
+
+int     docstore_begin(const char *spool_dir, const char *sha256_hex,
+		       struct docstore_tmp *t, char *err, size_t errlen);
+int     docstore_commit(const char *spool_dir, struct docstore_tmp *t,
+			char *err, size_t errlen);
+void    docstore_abort(struct docstore_tmp *t);
+
 /* The path a document has in the spool, in buf; -1 if it does not fit or
  * the hash is not 64 lower-case hex digits. */
 int     docstore_path(const char *spool_dir, const char *sha256_hex,

@@ -10,7 +10,8 @@
  * Each file is hashed as it is copied, and one whose bytes no longer
  * match its name is reported, not copied.  Files already in DIR are
  * kept (a name is its content), so a backup into the same directory
- * copies only what is new.  Restoring is copying back: register.sqlite
+ * copies only what is new.  A file system without unnamed files (NFS)
+ * gets each file under a temporary name first.  Restoring is copying back: register.sqlite
  * to Database, the two-hex-digit directories into Spool (vanthu(1)).
  */
 #include <errno.h>
@@ -25,6 +26,40 @@
 #include "docstore.h"
 #include "tool.h"
 #include "xmalloc.h"
+
+/*
+ * Where dir's file system has no unnamed files (NFS): the bytes go into
+ * a temporary file beside the final name, are checked as they are
+ * copied, then renamed into place durably.
+ */
+static int
+backup_named(const char *from, const char *dir, const char *to,
+	     const char *sha256)
+{
+	struct docstore_tmp *t = xmalloc(sizeof(*t));
+	char	err[600];
+	int	r;
+
+	switch (docstore_begin(dir, sha256, t, err, sizeof(err))) {
+	case 1:
+		r = 0;			/* there already */
+		break;
+	case 0:
+		if (tool_copy_checked(from, t->fd, to, sha256, err,
+				      sizeof(err)) < 0) {
+			docstore_abort(t);
+			r = -1;
+		} else
+			r = docstore_commit(dir, t, err, sizeof(err)) == 0 ? 1 : -1;
+		break;
+	default:
+		r = -1;
+	}
+	if (r < 0)
+		tool_fail("backup", "%s", err);
+	free(t);
+	return r;
+}
 
 /*
  * One document into dir: 1 copied, 0 there already, -1 failed (said on
@@ -45,16 +80,15 @@ backup_document(const char *spool, const char *dir, const char *sha256)
 	}
 	if (stat(to, &st) == 0)
 		return 0;
+	from = store_spool_path(spool, sha256);
 	if ((fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600)) < 0) {
 		if (errno == EOPNOTSUPP || errno == EISDIR)
-			tool_fail("backup", "%s: this file system cannot hold "
-				  "unnamed files (O_TMPFILE): back up to a local "
-				  "file system and copy that", dir);
+			rc = backup_named(from, dir, to, sha256);
 		else
 			tool_fail("backup", "%s: %s", dir, strerror(errno));
-		return -1;
+		free(from);
+		return rc;
 	}
-	from = store_spool_path(spool, sha256);
 	if (tool_copy_checked(from, fd, to, sha256, err, sizeof(err)) == 0 &&
 	    docstore_link(dir, fd, sha256, err, sizeof(err)) == 0)
 		rc = 1;

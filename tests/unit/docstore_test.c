@@ -1,6 +1,7 @@
 /*
  * docstore_test.c - the content-addressed spool: layout, modes, hash check,
- * and a document stored once.
+ * a document stored once, and the named temporary file of file systems
+ * without unnamed ones.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -193,6 +194,62 @@ an_unnamed_file_is_linked_into_place(void **state)
 	close(fd);
 }
 
+/* Entries in dir other than . and .. */
+static int
+entries(const char *dir)
+{
+	DIR    *d = opendir(dir);
+	struct dirent *de;
+	int     n = 0;
+
+	if (d == NULL)
+		return -1;
+	while ((de = readdir(d)) != NULL)
+		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
+			n++;
+	closedir(d);
+	return n;
+}
+
+static void
+a_named_temporary_file_is_committed_or_removed(void **state)
+{
+	struct docstore_tmp *t = malloc(sizeof(*t));
+	char    err[256], path[256], d2[128], buf[64];
+	const char *hex = sha_of(TEXT, strlen(TEXT));
+	int     fd;
+
+	(void) state;
+	assert_non_null(t);
+	snprintf(d2, sizeof(d2), "%s/%.2s/%.2s", spool, hex, hex + 2);
+	/* Given up: the temporary file goes, the directories stay. */
+	assert_int_equal(docstore_begin(spool, hex, t, err, sizeof(err)), 0);
+	assert_true(t->fd >= 0);
+	assert_int_equal(strncmp(t->tmp, d2, strlen(d2)), 0);
+	assert_int_equal(write(t->fd, "half", 4), 4);
+	assert_int_equal(entries(d2), 1);
+	docstore_abort(t);
+	assert_int_equal(t->fd, -1);
+	assert_int_equal(entries(d2), 0);
+	/* Written and committed: under its name, nothing beside it. */
+	assert_int_equal(docstore_begin(spool, hex, t, err, sizeof(err)), 0);
+	assert_int_equal(write(t->fd, TEXT, strlen(TEXT)), (ssize_t) strlen(TEXT));
+	assert_int_equal(docstore_commit(spool, t, err, sizeof(err)), 0);
+	assert_int_equal(t->fd, -1);
+	assert_int_equal(entries(d2), 1);
+	assert_int_equal(docstore_path(spool, hex, path, sizeof(path)), 0);
+	fd = open(path, O_RDONLY);
+	assert_true(fd >= 0);
+	assert_int_equal(read(fd, buf, sizeof(buf)), (ssize_t) strlen(TEXT));
+	assert_memory_equal(buf, TEXT, strlen(TEXT));
+	close(fd);
+	/* Stored already: 1, nothing opened. */
+	assert_int_equal(docstore_begin(spool, hex, t, err, sizeof(err)), 1);
+	assert_int_equal(t->fd, -1);
+	assert_int_equal(entries(d2), 1);
+	free(t);
+}
+
 int
 main(void)
 {
@@ -201,6 +258,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(a_present_document_is_not_rewritten, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_wrong_hash_writes_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(an_unnamed_file_is_linked_into_place, setup, teardown),
+		cmocka_unit_test_setup_teardown(a_named_temporary_file_is_committed_or_removed, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
