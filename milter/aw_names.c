@@ -45,7 +45,8 @@ bytes_add(struct bytes *b, const void *data, size_t n)
 		b->p = xrealloc(b->p, cap);
 		b->cap = cap;
 	}
-	memcpy(b->p + b->len, data, n);
+	if (n > 0)		/* data may be NULL then */
+		memcpy(b->p + b->len, data, n);
 	b->len += n;
 	b->p[b->len] = 0;
 }

@@ -172,7 +172,8 @@ load_path(struct loader *ld, enum what w, const char *path)
 		}
 	}
 	closedir(dir);
-	qsort(names, n, sizeof(*names), name_cmp);
+	if (n > 1)
+		qsort(names, n, sizeof(*names), name_cmp);
 	for (size_t i = 0; i < n; i++) {
 		load_file(ld, w, names[i]);
 		free(names[i]);
