@@ -320,6 +320,19 @@ skip_reason(const struct message *m, const struct outcome *o, size_t i)
 }
 
 /*
+ * After a failure to write the spool, the documents or the register,
+ * whose cause may be a full file system: this message's spool file is
+ * emptied when it closes, and the kept ones now, so that the space they
+ * hold is there for the MTA's retry.  They only save time.
+ */
+static void
+give_back_space(struct message *m)
+{
+	m->spool.forget = 1;
+	spool_release();
+}
+
+/*
  * Register the documents of an inbound or outbound message: each one
  * to be numbered is first made durable in the spool, then all are
  * numbered in one transaction.  Secret documents never enter the
@@ -363,6 +376,7 @@ register_documents(struct message *m, struct store *store, struct outcome *o)
 		     docstore_put(cfg->spool, d->data, d->len, d->sha256, err,
 				  sizeof(err))) < 0) {
 			policy_failure(cfg, FAILURE_STORE, err, o);
+			give_back_space(m);
 			goto out;
 		}
 	}
@@ -375,6 +389,7 @@ register_documents(struct message *m, struct store *store, struct outcome *o)
 	if (r < 0) {
 		policy_failure(cfg, FAILURE_STORE, o->reg.error[0] ? o->reg.error :
 			       "registration failed", o);
+		give_back_space(m);
 		goto out;
 	}
 	o->registered = 1;
@@ -423,6 +438,7 @@ message_process(struct message *m, struct worker_pool *pool, struct store *store
 		snprintf(why, sizeof(why), "cannot spool the message: %s",
 			 strerror(m->spool_error));
 		policy_failure(cfg, FAILURE_INTERNAL, why, o);
+		give_back_space(m);
 	} else if (m->spool.oversize) {
 		snprintf(why, sizeof(why), "%llu bytes, over MaxMessageSize %llu",
 			 (unsigned long long) m->spool.size,
@@ -435,7 +451,10 @@ message_process(struct message *m, struct worker_pool *pool, struct store *store
 				   m->raw_subject, m->info.header_from, &limits,
 				   &o->analysis, why, sizeof(why));
 		stats_time_step(STEP_ANALYSIS, &step);
-		if (r < 0)
+		if (r == -2) {
+			policy_failure(cfg, FAILURE_INTERNAL, why, o);
+			give_back_space(m);
+		} else if (r < 0)
 			policy_failure(cfg, FAILURE_ANALYSIS, why, o);
 		else
 			o->analysed = 1;

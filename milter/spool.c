@@ -78,6 +78,19 @@ out:
 	return r;
 }
 
+void
+spool_release(void)
+{
+	pthread_mutex_lock(&kept_lock);
+	for (size_t i = 0; i < nkept; i++)
+		if (kept[i].held > 0 && ftruncate(kept[i].fd, 0) == 0)
+			kept[i].held = 0;
+	kept_bytes = 0;
+	for (size_t i = 0; i < nkept; i++)
+		kept_bytes += kept[i].held;
+	pthread_mutex_unlock(&kept_lock);
+}
+
 static int
 mkdir_p(const char *dir, mode_t mode)
 {
@@ -151,8 +164,10 @@ spool_flush(struct spool_file *sf)
 	sf->nbuf = 0;
 	if (n == 0)
 		return 0;
-	if (write_full(sf->fd, sf->buf, n) < 0)
+	if (write_full(sf->fd, sf->buf, n) < 0) {
+		sf->forget = 1;
 		return -1;
+	}
 	sf->end += n;
 	return 0;
 }
@@ -178,8 +193,10 @@ spool_write(struct spool_file *sf, const void *data, size_t len)
 		sf->nbuf = len;
 		return 0;
 	}
-	if (write_full(sf->fd, data, len) < 0)
+	if (write_full(sf->fd, data, len) < 0) {
+		sf->forget = 1;
 		return -1;
+	}
 	sf->end += len;
 	return 0;
 }

@@ -18,7 +18,9 @@
  * read by its size, never to its end.  Kept files hold at most
  * SPOOL_HOLD bytes in all; past that a file is emptied before it is
  * kept, and so is a file marked forget (it held a secret document,
- * whose bytes must not wait there for the next message).  Only the
+ * whose bytes must not wait there for the next message, or a write to
+ * it failed, which leaves its length unknown).  spool_release() empties
+ * every kept file, for when the Spool's file system is full.  Only the
  * daemon ever holds these files, so no message can reach another's
  * bytes through one.
  */
@@ -59,5 +61,7 @@ int     spool_write(struct spool_file *, const void *, size_t);
 int     spool_flush(struct spool_file *);
 /* Done with the message: the file is rewound and kept, or closed. */
 void    spool_close(struct spool_file *);
+/* Give back the space the kept files hold (they stay kept, empty). */
+void    spool_release(void);
 
 #endif

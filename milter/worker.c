@@ -297,16 +297,19 @@ worker_analyse(struct worker_pool *pool, int spool_fd, uint64_t size,
 		err = "reply to another request";
 		wreply_clear(&rep);
 	}
-	if (r < 0) {
+	if (r == -4) {
+		/* Ours, not the worker's: the spool could not keep a document.
+		 * The reply was read to its end, so the worker stays. */
+		snprintf(why, whylen, "cannot keep the documents: %s: %s", err,
+			 strerror(errno));
+		w->jobs++;
+		rc = -2;
+	} else if (r < 0) {
 		/* The stream is out of step after any of these: the worker
-		 * goes, even when the fault was ours (-4). */
-		if (r == -4)
-			snprintf(why, whylen, "documents not received: %s: %s",
-				 err, strerror(errno));
-		else
-			snprintf(why, whylen, "analysis worker %s", r == -2 ?
-				 "timed out" : r == -3 ? err : "crashed");
-		worker_reap(w, 1, r == -2 ? "timed out" : r <= -3 ? err : "died");
+		 * goes. */
+		snprintf(why, whylen, "analysis worker %s", r == -2 ?
+			 "timed out" : r == -3 ? err : "crashed");
+		worker_reap(w, 1, r == -2 ? "timed out" : r == -3 ? err : "died");
 	} else if (rep.status != WREP_OK) {
 		snprintf(why, whylen, "analysis failed: %s",
 			 rep.error ? rep.error : "no reason given");

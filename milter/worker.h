@@ -44,9 +44,10 @@ unsigned long worker_pool_restarts(const struct worker_pool *);
 
 /*
  * Analyse the message, the first size bytes of spool_fd (read with
- * sendfile, whatever the descriptor's offset).  Returns 0 and fills *out, or -1 with
- * a reason in why[] (worker crashed, timed out, malformed reply, analysis
- * failed: ...).
+ * sendfile, whatever the descriptor's offset).  Returns 0 and fills *out;
+ * -1 with a reason in why[] when the analysis failed (worker crashed,
+ * timed out, malformed reply, analysis failed: ...); -2 with a reason
+ * when the daemon could not keep the documents (its spool is full, say).
  */
 int     worker_analyse(struct worker_pool *, int spool_fd, uint64_t size,
 		       const char *subject,

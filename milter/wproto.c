@@ -434,12 +434,16 @@ recv_frame(int sock, uint32_t magic, const struct timespec *untilp,
  * The bytes of document d, d->len of them, that follow the reply frame:
  * into an unnamed file in doc_dir when there is one (fds[i]), else into
  * memory.  Either way the daemon hashes them as they come: a document's
- * sha256, its name in the store, is never the worker's word.
+ * sha256, its name in the store, is never the worker's word.  When they
+ * cannot be kept here (the spool is full, say), the rest of them, and
+ * of any document after, is still read and dropped, so that the stream
+ * stays in step and the worker can take the next job: *failed holds the
+ * first errno and *why the step that failed.
  */
 static int
 recv_document(int sock, const struct timespec *until, const char *doc_dir,
 	      struct document *d, int *fd, unsigned char *buf, size_t buflen,
-	      const char **why)
+	      int *failed, const char **why)
 {
 	struct sha256_stream *h;
 	char    dropped[65];
@@ -447,19 +451,20 @@ recv_document(int sock, const struct timespec *until, const char *doc_dir,
 	int     r;
 
 	*fd = -1;
-	if (doc_dir != NULL) {
+	if (*failed == 0 && doc_dir != NULL) {
 		*fd = open(doc_dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
 		if (*fd < 0 && errno != EOPNOTSUPP && errno != EISDIR) {
+			*failed = errno;
 			*why = "cannot make a file for a document";
-			return -4;
 		}
 	}
-	if (*fd < 0)
+	if (*failed == 0 && *fd < 0)
 		d->data = xmalloc(d->len + 1);
 	h = sha256_begin();
 	while (left > 0) {
 		size_t  n = left < buflen ? left : buflen;
-		unsigned char *into = *fd < 0 ? d->data + (d->len - left) : buf;
+		unsigned char *into = d->data != NULL ?
+		    d->data + (d->len - left) : buf;
 
 		if ((r = read_exact(sock, into, n, until)) < 0) {
 			sha256_end(h, dropped);
@@ -468,9 +473,10 @@ recv_document(int sock, const struct timespec *until, const char *doc_dir,
 			return r;
 		}
 		if (*fd >= 0 && write_full(*fd, buf, n) < 0) {
-			sha256_end(h, dropped);
+			*failed = errno;
 			*why = "cannot write a document's file";
-			return -4;
+			close(*fd);	/* its pages go back now */
+			*fd = -1;
 		}
 		sha256_add(h, into, n);
 		left -= n;
@@ -486,7 +492,7 @@ wproto_recv_reply(int sock, const struct timespec *until, size_t max,
 	struct analysis *a = &rep->analysis;
 	unsigned char *body, *buf;
 	size_t  len, total;
-	int     r;
+	int     r, failed = 0;
 
 	memset(rep, 0, sizeof(*rep));
 	if ((r = recv_frame(sock, WPROTO_REP_MAGIC, until, max, &body, &len,
@@ -515,7 +521,7 @@ wproto_recv_reply(int sock, const struct timespec *until, size_t max,
 	buf = xmalloc(RECV_CHUNK);
 	for (size_t i = 0; i < a->ndocs; i++) {
 		r = recv_document(sock, until, doc_dir, &a->docs[i],
-				  &a->doc_fds[i], buf, RECV_CHUNK, why);
+				  &a->doc_fds[i], buf, RECV_CHUNK, &failed, why);
 		if (r < 0) {
 			free(buf);
 			wreply_clear(rep);
@@ -523,6 +529,11 @@ wproto_recv_reply(int sock, const struct timespec *until, size_t max,
 		}
 	}
 	free(buf);
+	if (failed != 0) {
+		wreply_clear(rep);
+		errno = failed;
+		return -4;
+	}
 	return 0;
 }
 

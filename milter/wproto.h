@@ -92,7 +92,8 @@ int     wproto_send_reply(int sock, const struct wreply *);
  * Read one frame by until and decode it.
  * Returns 0; -1 on a system error or EOF (errno set, 0 for EOF);
  * -2 on a deadline; -3 when the frame is malformed; -4 when a document
- * could not be written here.  *why says which.
+ * could not be kept here (errno set): every byte of the reply has still
+ * been read, so the stream is in step.  *why says which.
  *
  * A reply's documents go, each as it arrives, into an unnamed file
  * (O_TMPFILE) in doc_dir, whose descriptor is analysis.doc_fds[i]; into

@@ -2,6 +2,7 @@
  * wproto_test.c - the worker wire format: a full round trip, and replies a
  * broken or hostile worker could send, each refused.
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -222,6 +223,39 @@ documents_arrive_in_files_or_memory(void **state)
 	wreply_clear(&in);
 }
 
+/* Documents the daemon cannot keep (here a directory that is gone; a
+ * full spool in production) are read to their end all the same: -4,
+ * errno saying why, and the next reply on the stream arrives whole. */
+static void
+documents_not_kept_leave_the_stream_in_step(void **state)
+{
+	struct wreply in, out;
+	const char *why = NULL;
+	int     sv[2];
+
+	(void) state;
+	sample_reply(&in);
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	assert_int_equal(wproto_send_reply(sv[0], &in), 0);
+	in.id++;
+	assert_int_equal(wproto_send_reply(sv[0], &in), 0);
+	close(sv[0]);
+	errno = 0;
+	assert_int_equal(wproto_recv_reply(sv[1], in_ms(5000), 1 << 20,
+					   "/nonexistent/wproto_test", &out, &why), -4);
+	assert_int_equal(errno, ENOENT);
+	assert_string_equal(why, "cannot make a file for a document");
+	assert_null(out.analysis.docs);
+	assert_int_equal(wproto_recv_reply(sv[1], in_ms(5000), 1 << 20, NULL,
+					   &out, &why), 0);
+	assert_int_equal(out.id, in.id);
+	assert_memory_equal(out.analysis.docs[0].data, "%PDF-1.4 data", 13);
+	assert_string_equal(out.analysis.docs[0].sha256, PDF_DATA_SHA256);
+	close(sv[1]);
+	wreply_clear(&out);
+	wreply_clear(&in);
+}
+
 static void
 reader_never_runs_past_the_end(void **state)
 {
@@ -333,6 +367,7 @@ main(void)
 		cmocka_unit_test(reply_round_trip),
 		cmocka_unit_test(hostile_replies_are_refused),
 		cmocka_unit_test(documents_arrive_in_files_or_memory),
+		cmocka_unit_test(documents_not_kept_leave_the_stream_in_step),
 		cmocka_unit_test(reader_never_runs_past_the_end),
 		cmocka_unit_test(request_carries_the_message_bytes),
 		cmocka_unit_test(a_worker_that_does_not_read_meets_the_deadline),
