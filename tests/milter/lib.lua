@@ -74,3 +74,35 @@ function read_file(path)
 	f:close()
 	return s
 end
+
+-- A message file sent the way an MTA hands it to a milter: header fields
+-- (continuation lines kept, CRLF between them) up to the first empty
+-- line, then the body in chunks of at most 65,535 bytes.
+local function split_message(msg)
+	local headers, pos = {}, 1
+	while pos <= #msg do
+		local eol = string.find(msg, "\n", pos, true) or #msg + 1
+		local line = string.sub(msg, pos, eol - 1):gsub("\r$", "")
+		if line == "" then
+			pos = eol + 1
+			break
+		end
+		local c = string.sub(line, 1, 1)
+		if (c == " " or c == "\t") and #headers > 0 then
+			headers[#headers][2] = headers[#headers][2] .. "\r\n" .. line
+		else
+			local name, value = string.match(line, "^([^:]+):[ \t]*(.*)$")
+			if name == nil then
+				break	-- not a header: the body starts here
+			end
+			headers[#headers + 1] = {name, value}
+		end
+		pos = eol + 1
+	end
+	return headers, string.sub(msg, pos)
+end
+
+function send_file(conn, path)
+	local headers, body = split_message(read_file(path))
+	send_content(conn, headers, body)
+end
