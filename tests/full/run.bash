@@ -1,12 +1,13 @@
 #!/bin/bash
 # run.bash - the daemon when the spool's or the register's file system
-# is full.
+# is full, or another process holds the register.
 #
 # Two small tmpfs mounts: the Spool on 5 MB, the register on 2 MB.  A
 # 6 MB message cannot be spooled, a 3.4 MB one can but its 2.5 MB
 # document cannot be kept, and a register with no room cannot commit:
 # each gets the outcome configured for it (451 by default, OnInternalError
-# accept marks the message instead) and a log line naming the cause.
+# accept marks the message instead) and a log line naming the cause; so
+# does a register whose write lock another process holds too long.
 # After each, the next message must be registered: what a failed
 # message held in the spool is given back, the analysis worker that
 # sent a document the daemon could not keep is still the same process,
@@ -18,7 +19,10 @@ lib_setup full
 pid=
 mounts=()
 
+holder=
+
 cleanup() {
+	[ -n "$holder" ] && kill "$holder" 2>/dev/null
 	daemon_stop "$pid"
 	for m in "${mounts[@]}"; do umount "$m" 2>/dev/null; done
 	rm -rf "$tmp"
@@ -90,12 +94,29 @@ tap $? "the log says the register could not record it, and why"
 rm -f "$tmp/regfs/filler"
 send small-3.eml "den/$year/3" "the same message retried once there is room is registered as den/$year/3, no number lost"
 
+# A clerk's tool (or anything) holding the register's write lock past
+# the busy timeout (10 s) is a store failure too, and costs no number.
+python3 - "$tmp/regfs/reg/register.sqlite" <<'PY' &
+import sqlite3, sys, time
+c = sqlite3.connect(sys.argv[1], isolation_level=None)
+c.execute("BEGIN IMMEDIATE")
+time.sleep(12)
+c.execute("ROLLBACK")
+PY
+holder=$!
+sleep 0.5
+send small-4.eml store "with the register's write lock held by another process past 10 s, a message gets OnStoreError: 451 4.3.0"
+logged 'failure="store: database is locked by another process (waited 10.0 s)"'
+tap $? "the log says who holds the register, and for how long it waited"
+wait $holder
+send small-4.eml "den/$year/4" "the same message retried once the lock is gone is registered as den/$year/4"
+
 daemon_stop "$pid"
 pid=
 conf "OnInternalError accept"
 start "with OnInternalError accept"
 send huge.eml unexamined=internal "with OnInternalError accept, the message that cannot be spooled passes, marked unexamined=internal"
-send small-4.eml "den/$year/4" "and the next one is registered as den/$year/4"
+send small-5.eml "den/$year/5" "and the next one is registered as den/$year/5"
 daemon_stop "$pid"
 pid=
 
@@ -104,12 +125,12 @@ python3 - "$tmp/list.json" "$year" "$tmp/spoolfs/spool" <<'PY'
 import hashlib, json, os, sys
 regs = json.load(open(sys.argv[1]))
 got = sorted((r["number"], r["name"]) for r in regs)
-want = [(i, "small-%d.pdf" % i) for i in (1, 2, 3, 4)]
+want = [(i, "small-%d.pdf" % i) for i in (1, 2, 3, 4, 5)]
 files = all(hashlib.sha256(open(os.path.join(sys.argv[3], r["sha256"][:2],
             r["sha256"][2:4], r["sha256"]), "rb").read()).hexdigest() == r["sha256"]
             for r in regs)
 sys.exit(0 if got == want and files else 1)
 PY
-tap $? "the register holds den/$year/1 to 4, the four small documents, each file in the spool hashing to its name"
+tap $? "the register holds den/$year/1 to 5, the five small documents, each file in the spool hashing to its name"
 
 echo "1..$n"

@@ -6,6 +6,8 @@
 --		accepted, marked so (OnInternalError accept)
 --   den/YYYY/N	accepted and registered under that number
 dofile(lib)
+-- A locked register is waited for 10 s before the answer.
+mt.set_timeout(30)
 
 local texts = {
 	internal = "Temporary local problem in the document filter, please try again later",
