@@ -100,14 +100,15 @@ worker_spawn(struct worker_pool *pool, struct worker *w)
 	return 0;
 }
 
-/* Stop a worker for good; kill says whether it may still be running. */
-static void
+/* Stop a worker for good; kill says whether it may still be running.
+ * Returns its wait status (0 when there was no process). */
+static int
 worker_reap(struct worker *w, int kill_it, const char *why)
 {
-	int     status;
+	int     status = 0;
 
 	if (w->pid == 0)
-		return;
+		return 0;
 	if (kill_it)
 		kill(w->pid, SIGKILL);
 	close(w->sock);
@@ -123,6 +124,7 @@ worker_reap(struct worker *w, int kill_it, const char *why)
 	}
 	w->pid = 0;
 	w->sock = -1;
+	return status;
 }
 
 struct worker_pool *
@@ -307,9 +309,15 @@ worker_analyse(struct worker_pool *pool, int spool_fd, uint64_t size,
 	} else if (r < 0) {
 		/* The stream is out of step after any of these: the worker
 		 * goes. */
-		snprintf(why, whylen, "analysis worker %s", r == -2 ?
-			 "timed out" : r == -3 ? err : "crashed");
-		worker_reap(w, 1, r == -2 ? "timed out" : r == -3 ? err : "died");
+		int     st = worker_reap(w, 1, r == -2 ? "timed out" :
+					 r == -3 ? err : "died");
+
+		if (r == -1 && WIFEXITED(st) && WEXITSTATUS(st) == EXIT_NO_MEMORY)
+			snprintf(why, whylen, "analysis worker ran out of memory "
+				 "(AnalysisMemory)");
+		else
+			snprintf(why, whylen, "analysis worker %s", r == -2 ?
+				 "timed out" : r == -3 ? err : "crashed");
 	} else if (rep.status != WREP_OK) {
 		snprintf(why, whylen, "analysis failed: %s",
 			 rep.error ? rep.error : "no reason given");

@@ -12,7 +12,8 @@
 static void
 out_of_memory(size_t n)
 {
-	log_fatal("out of memory allocating %zu bytes", n);
+	log_error("out of memory allocating %zu bytes", n);
+	exit(EXIT_NO_MEMORY);
 }
 
 void *

@@ -62,7 +62,7 @@ start() {
 	pid=$daemon_pid
 }
 send() {	# send FILE WANT SENTENCE
-	run_lua "unix:$tmp/milter.sock" "$top/tests/full/send.lua" -D file="$tmp/msg/$1" \
+	run_lua "unix:$tmp/milter.sock" "$top/tests/milter/send.lua" -D file="$tmp/msg/$1" \
 		-D qid="${1%.eml}" -D want="$2" -D say="$3"
 }
 logged() {	# logged TEXT: the daemon's log has a line with TEXT

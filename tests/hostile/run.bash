@@ -95,3 +95,43 @@ for want in tempfail accept; do
 	tap $? "the next message is accepted by a fresh worker ($want)"
 done
 
+# A message whose analysis needs more than AnalysisMemory (a 30 MB
+# document in a 43 MB message, with 64 MB allowed): the worker says so
+# and exits, and only that message gets OnAnalysisError.  The limit
+# counts on top of what a ready worker has mapped (some 90 MB of
+# libraries), so 64 MB leaves room for ordinary mail.  With LogLevel
+# debug the workers write to the log file too, which must not kill them.
+python3 - "$tmp/mem.eml" "$tmp/doc.eml" <<'PY'
+import os, sys
+from email.message import EmailMessage
+from email.policy import SMTP
+for path, size in ((sys.argv[1], 30 << 20), (sys.argv[2], 2000)):
+    m = EmailMessage(policy=SMTP)
+    m["From"] = "vanthu@sonoi.gov.vn"
+    m["To"] = "vanthu@binhdinh.gov.vn"
+    m["Subject"] = "Ho so %d" % size
+    m.set_content("Kinh gui.\n")
+    m.add_attachment(b"%PDF-1.4\n%" + os.urandom(size) + b"\n%%EOF\n",
+                     maintype="application", subtype="pdf", filename="hs.pdf")
+    open(path, "wb").write(bytes(m))
+PY
+echo "$tmp/doc.eml" >"$tmp/list3"
+daemon_stop "$pid"
+cfg="$tmp/mem.conf"
+{ grep -v '^LogLevel' "$tmp/vanthu.conf"; echo "LogLevel debug"; echo "AnalysisMemory 64M"; } >"$cfg"
+: >"$tmp/milter.log"
+daemon_start "$tmp/milter.log" "$cfg"
+pid=$daemon_pid
+miltertest -D sock="unix:$tmp/milter.sock" -D lib="$top/tests/milter/lib.lua" \
+	-D list="$tmp/list3" -s "$top/tests/hostile/sendfiles.lua" 2>&1 | grep -q "^ok - .*(accept)"
+tap $? "with AnalysisMemory 64M and LogLevel debug, a message with a document is analysed and accepted"
+grep -q "worker: [0-9]* MB mapped when ready, 64 MB more allowed" "$tmp/milter.log"
+tap $? "a worker logs what it has mapped and what it may add"
+run_lua "unix:$tmp/milter.sock" "$top/tests/milter/send.lua" -D file="$tmp/mem.eml" -D qid=MEM \
+	-D want=analysis -D say="a message whose analysis needs more than AnalysisMemory gets OnAnalysisError: 451 4.3.0"
+grep -q 'MEM: .*failure="analysis: analysis worker ran out of memory (AnalysisMemory)"' "$tmp/milter.log" &&
+	grep -q "out of memory allocating" "$tmp/milter.log"
+tap $? "the log says the worker ran out of memory, and the worker what it could not have"
+miltertest -D sock="unix:$tmp/milter.sock" -D lib="$top/tests/milter/lib.lua" \
+	-D list="$tmp/list3" -s "$top/tests/hostile/sendfiles.lua" 2>&1 | grep -q "^ok - .*(accept)"
+tap $? "the next message is accepted by a fresh worker"

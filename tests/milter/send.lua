@@ -1,6 +1,7 @@
 -- send.lua - one message file through the daemon, and its exact answer.
 -- -D file=EML -D qid=ID -D want=WHAT -D say=SENTENCE, where WHAT is
 --   internal	451 4.3.0, OnInternalError tempfail
+--   analysis	451 4.3.0, OnAnalysisError tempfail
 --   store	451 4.3.0, OnStoreError tempfail
 --   unexamined=internal
 --		accepted, marked so (OnInternalError accept)
@@ -11,6 +12,7 @@ mt.set_timeout(30)
 
 local texts = {
 	internal = "Temporary local problem in the document filter, please try again later",
+	analysis = "Document analysis temporarily unavailable, please try again later",
 	store = "Document register temporarily unavailable, please try again later",
 }
 
