@@ -1,11 +1,11 @@
 /*
  * aw_main.c - the analysis worker process: "vanthu-milter -x worker".
  *
- * Started by worker.c with its end of a socketpair on descriptor 3.  It
- * loads what it needs while it may (configuration limits, file-type
- * database, trust anchors), then gives up everything else: other
- * descriptors, root, the ability to write files or gain privileges, and
- * most of the address space.  Then it answers requests one at a time until
+ * Started by worker.c with its end of a socketpair on descriptor 3 and
+ * the daemon's configuration on 4 (-C 4).  It loads what it needs while
+ * it may (configuration limits, file-type database, trust anchors), then
+ * gives up everything else: other descriptors, root, the ability to write
+ * files or gain privileges, and most of the address space.  Then it answers requests one at a time until
  * the socket closes.  It holds no register, no network and no file of the
  * daemon's: each message's bytes arrive on the socket after its request.
  *
@@ -200,13 +200,16 @@ aw_main(int argc, char **argv)
 	const char *config_path = NULL;
 	struct config *cfg;
 	struct aw_context *ctx;
-	int     foreground = 0, ch, r;
+	int     foreground = 0, conf_fd = -1, ch, r;
 
 	optind = 1;
-	while ((ch = getopt(argc, argv, "c:fx:")) != -1) {
+	while ((ch = getopt(argc, argv, "c:C:fx:")) != -1) {
 		switch (ch) {
 		case 'c':
 			config_path = optarg;
+			break;
+		case 'C':
+			conf_fd = atoi(optarg);
 			break;
 		case 'f':
 			foreground = 1;
@@ -217,7 +220,14 @@ aw_main(int argc, char **argv)
 			return 64;
 		}
 	}
-	cfg = config_path ? conf_load(config_path, stderr) : conf_defaults();
+	/* The daemon's configuration, from the descriptor it gave: the file
+	 * may have been edited since the daemon read it. */
+	if (config_path == NULL)
+		cfg = conf_defaults();
+	else if (conf_fd > WORKER_FD)
+		cfg = conf_load_fd(config_path, conf_fd, stderr);
+	else
+		cfg = conf_load(config_path, stderr);
 	if (cfg == NULL)
 		return 78;
 	log_open("vanthu-worker", foreground || !cfg->syslog ? LOG_TO_STDERR :

@@ -9,6 +9,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
 #include <limits.h>
 #include <pwd.h>
@@ -27,6 +28,7 @@
 
 #define CONF_INSTALLED	"/etc/vanthu/vanthu.conf"
 #define CONF_MAX_LINE	8192
+#define CONF_MAX_SIZE	(1 << 20)	/* a configuration file, bytes */
 
 const char *const fail_action_names[FAIL__COUNT] = {
 	[FAIL_ACCEPT] = "accept",
@@ -229,6 +231,7 @@ conf_free(struct config *c)
 	if (c == NULL)
 		return NULL;
 	free(c->path);
+	free(c->text);
 	free(c->socket);
 	free(c->socket_group);
 	free(c->user);
@@ -562,38 +565,102 @@ parse_line(struct parser *p, struct config *c, char *line)
 	set_value(p, c, &items[i], value);
 }
 
-struct config *
-conf_load(const char *path, FILE *errors)
+/*
+ * All of fd, read with pread from offset 0 (a worker's descriptor shares
+ * its offset with the daemon's and the other workers'), NUL-terminated;
+ * NULL with errno on a read error or past CONF_MAX_SIZE (EFBIG).
+ */
+static char *
+read_all(int fd, size_t *len)
+{
+	size_t  cap = 4096, n = 0;
+	char   *buf = xmalloc(cap);
+	ssize_t r;
+
+	for (;;) {
+		if (n + 1 >= cap) {
+			if (cap >= CONF_MAX_SIZE) {
+				free(buf);
+				errno = EFBIG;
+				return NULL;
+			}
+			cap *= 2;
+			buf = xrealloc(buf, cap);
+		}
+		r = pread(fd, buf + n, cap - 1 - n, (off_t) n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			free(buf);
+			return NULL;
+		}
+		if (r == 0)
+			break;
+		n += (size_t) r;
+	}
+	buf[n] = 0;
+	*len = n;
+	return buf;
+}
+
+/* Parse text, len bytes read from path, which the config keeps. */
+static struct config *
+conf_parse(const char *path, char *text, size_t len, FILE *errors)
 {
 	struct parser p = {.file = path, .errors = errors};
-	struct config *c;
+	struct config *c = conf_defaults();
 	char    line[CONF_MAX_LINE];
-	FILE   *fp;
+	size_t  at = 0;
 
-	if ((fp = fopen(path, "r")) == NULL) {
-		fprintf(errors, "%s: cannot open: %s\n", path, strerror(errno));
-		return NULL;
-	}
-	c = conf_defaults();
 	c->path = xstrdup(path);
-	while (fgets(line, sizeof(line), fp) != NULL) {
-		p.line++;
-		if (strchr(line, '\n') == NULL && !feof(fp)) {
-			int     ch;
+	c->text = text;
+	c->text_len = len;
+	while (at < len) {
+		const char *nl = memchr(text + at, '\n', len - at);
+		size_t  n = nl ? (size_t) (nl - (text + at)) + 1 : len - at;
 
+		p.line++;
+		if (n >= sizeof(line)) {
 			conf_error(&p, "line longer than %d bytes", CONF_MAX_LINE - 1);
-			while ((ch = getc(fp)) != EOF && ch != '\n')
-				;
-			continue;
+		} else {
+			memcpy(line, text + at, n);
+			line[n] = 0;
+			parse_line(&p, c, line);
 		}
-		parse_line(&p, c, line);
+		at += n;
 	}
-	if (ferror(fp)) {
-		fprintf(errors, "%s: read error: %s\n", path, strerror(errno));
-		p.nerrors++;
-	}
-	fclose(fp);
 	if (p.nerrors)
 		return conf_free(c);
 	return c;
+}
+
+struct config *
+conf_load(const char *path, FILE *errors)
+{
+	char   *text;
+	size_t  len;
+	int     fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+		fprintf(errors, "%s: cannot open: %s\n", path, strerror(errno));
+		return NULL;
+	}
+	text = read_all(fd, &len);
+	if (text == NULL)
+		fprintf(errors, "%s: cannot read: %s\n", path, strerror(errno));
+	close(fd);
+	return text ? conf_parse(path, text, len, errors) : NULL;
+}
+
+struct config *
+conf_load_fd(const char *path, int fd, FILE *errors)
+{
+	char   *text;
+	size_t  len;
+
+	if ((text = read_all(fd, &len)) == NULL) {
+		fprintf(errors, "%s: cannot read: %s\n", path, strerror(errno));
+		return NULL;
+	}
+	return conf_parse(path, text, len, errors);
 }

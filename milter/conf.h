@@ -35,6 +35,8 @@ struct strlist {
 
 struct config {
 	char   *path;		/* the file read; NULL for embedded defaults */
+	char   *text;		/* its bytes, as they were parsed */
+	size_t  text_len;
 
 	/* daemon */
 	char   *socket;
@@ -85,7 +87,15 @@ struct config {
 };
 
 struct config *conf_defaults(void);
+/*
+ * The configuration in path; NULL after printing every error to errors.
+ * conf_load_fd() parses the bytes in fd (read with pread, from the
+ * start) and names path in its messages: the daemon hands its workers
+ * the configuration it runs so, not whatever the file holds by the time
+ * a worker starts.
+ */
 struct config *conf_load(const char *path, FILE *errors);
+struct config *conf_load_fd(const char *path, int fd, FILE *errors);
 struct config *conf_free(struct config *);
 
 /* The file the daemon reads when -c is not given: the installed one when

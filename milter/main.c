@@ -312,6 +312,7 @@ reload_thread(void *arg)
 		free(cfg->database);
 		cfg->database = xstrdup(old->cfg->database);
 		runtime_release(old);
+		worker_pool_set_config(pool, cfg->text, cfg->text_len);
 		runtime_install(runtime_new(cfg, rules));
 		worker_pool_recycle(pool);
 		log_info("reload: done");
@@ -363,6 +364,8 @@ run_daemon(struct config *cfg, struct ruleset *rules, int foreground)
 
 	wp.exe = exe;
 	wp.config_path = config_path;
+	wp.config_text = cfg->text;
+	wp.config_len = cfg->text_len;
 	wp.foreground = foreground || !cfg->syslog;
 	wp.nworkers = cfg->analysis_workers;
 	wp.timeout = cfg->analysis_timeout;

@@ -193,6 +193,8 @@ offline_run(struct config *cfg, struct ruleset *rules, const struct offline_opts
 	}
 	wp.exe = opt->exe;
 	wp.config_path = opt->config_path;
+	wp.config_text = cfg->text;
+	wp.config_len = cfg->text_len;
 	wp.foreground = 1;
 	wp.nworkers = 1;
 	wp.timeout = cfg->analysis_timeout;

@@ -16,17 +16,20 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "fdio.h"
 #include "log.h"
 #include "stats.h"
 #include "worker.h"
 #include "xmalloc.h"
 
 #define WORKER_FD	3	/* the worker's end of the socketpair */
+#define WORKER_CONF_FD	4	/* its configuration, read once at start */
 
 struct worker {
 	pid_t   pid;		/* 0: no process */
@@ -46,21 +49,56 @@ struct worker_pool {
 	unsigned nslots;
 	uint64_t next_id;
 	atomic_ulong restarts;
+	pthread_mutex_t conf_lock;
+	int     conf_fd;	/* a sealed memfd; -1: workers read the file */
 };
+
+/*
+ * A sealed memfd holding text, at a descriptor of 10 or more, clear of
+ * those a child sets up below it; -1 without text or on an error (the
+ * workers then read the file themselves, as a last resort).
+ */
+static int
+config_memfd(const char *text, size_t len)
+{
+	int     fd, high = -1;
+
+	if (text == NULL)
+		return -1;
+	fd = memfd_create("vanthu.conf", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	if (fd < 0 || write_full(fd, text, len) < 0 ||
+	    fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE |
+		  F_SEAL_SEAL) < 0 ||
+	    (high = fcntl(fd, F_DUPFD_CLOEXEC, 10)) < 0)
+		log_warn("worker: cannot hold the configuration for workers "
+			 "(%m): they will read the file");
+	if (fd >= 0)
+		close(fd);
+	return high;
+}
 
 static int
 worker_spawn(struct worker_pool *pool, struct worker *w)
 {
-	char   *argv[8];
-	int     argc = 0, sv[2];
+	char   *argv[12], conf_arg[16];
+	int     argc = 0, sv[2], conf = -1;
 	pid_t   pid;
 
+	pthread_mutex_lock(&pool->conf_lock);
+	if (pool->conf_fd >= 0)
+		conf = fcntl(pool->conf_fd, F_DUPFD_CLOEXEC, 10);
+	pthread_mutex_unlock(&pool->conf_lock);
 	argv[argc++] = pool->exe;
 	argv[argc++] = "-x";
 	argv[argc++] = "worker";
 	if (pool->config_path) {
 		argv[argc++] = "-c";
 		argv[argc++] = pool->config_path;
+		if (conf >= 0) {
+			snprintf(conf_arg, sizeof(conf_arg), "%d", WORKER_CONF_FD);
+			argv[argc++] = "-C";
+			argv[argc++] = conf_arg;
+		}
 	}
 	if (pool->params.foreground)
 		argv[argc++] = "-f";
@@ -68,6 +106,8 @@ worker_spawn(struct worker_pool *pool, struct worker *w)
 
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) {
 		log_error("worker: socketpair: %m");
+		if (conf >= 0)
+			close(conf);
 		return -1;
 	}
 	/* The daemon's end never blocks: every wait on it has a deadline. */
@@ -75,6 +115,8 @@ worker_spawn(struct worker_pool *pool, struct worker *w)
 		log_error("worker: O_NONBLOCK: %m");
 		close(sv[0]);
 		close(sv[1]);
+		if (conf >= 0)
+			close(conf);
 		return -1;
 	}
 	/* Between fork and exec only async-signal-safe calls: the daemon
@@ -84,15 +126,20 @@ worker_spawn(struct worker_pool *pool, struct worker *w)
 		log_error("worker: fork: %m");
 		close(sv[0]);
 		close(sv[1]);
+		if (conf >= 0)
+			close(conf);
 		return -1;
 	}
 	if (pid == 0) {
-		if (dup2(sv[1], WORKER_FD) < 0)
+		if (dup2(sv[1], WORKER_FD) < 0 ||
+		    (conf >= 0 && dup2(conf, WORKER_CONF_FD) < 0))
 			_exit(127);
 		execv(pool->exe, argv);
 		_exit(127);
 	}
 	close(sv[1]);
+	if (conf >= 0)
+		close(conf);
 	w->pid = pid;
 	w->sock = sv[0];
 	w->jobs = 0;
@@ -141,6 +188,9 @@ worker_pool_start(const struct worker_params *params)
 	pool->slots = xcalloc(pool->nslots, sizeof(*pool->slots));
 	pthread_mutex_init(&pool->lock, NULL);
 	pthread_cond_init(&pool->idle, NULL);
+	pthread_mutex_init(&pool->conf_lock, NULL);
+	pool->conf_fd = config_memfd(params->config_text, params->config_len);
+	pool->params.config_text = NULL;	/* not kept: conf_fd holds it */
 	for (unsigned i = 0; i < pool->nslots; i++) {
 		pool->slots[i].sock = -1;
 		if (worker_spawn(pool, &pool->slots[i]) < 0)
@@ -165,6 +215,9 @@ worker_pool_stop(struct worker_pool *pool)
 	}
 	pthread_mutex_destroy(&pool->lock);
 	pthread_cond_destroy(&pool->idle);
+	pthread_mutex_destroy(&pool->conf_lock);
+	if (pool->conf_fd >= 0)
+		close(pool->conf_fd);
 	free(pool->slots);
 	free(pool->exe);
 	free(pool->config_path);
@@ -179,6 +232,19 @@ worker_pool_recycle(struct worker_pool *pool)
 	for (unsigned i = 0; i < pool->nslots; i++)
 		pool->slots[i].recycle = 1;
 	pthread_mutex_unlock(&pool->lock);
+}
+
+void
+worker_pool_set_config(struct worker_pool *pool, const char *text, size_t len)
+{
+	int     fd = config_memfd(text, len), old;
+
+	pthread_mutex_lock(&pool->conf_lock);
+	old = pool->conf_fd;
+	pool->conf_fd = fd;
+	pthread_mutex_unlock(&pool->conf_lock);
+	if (old >= 0)
+		close(old);
 }
 
 unsigned long

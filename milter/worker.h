@@ -25,6 +25,8 @@ struct worker_pool;
 struct worker_params {
 	const char *exe;		/* this program, absolute */
 	const char *config_path;	/* NULL: embedded defaults */
+	const char *config_text;	/* the configuration the daemon runs */
+	size_t  config_len;
 	int     foreground;		/* workers log to stderr */
 	unsigned nworkers;
 	unsigned timeout;		/* seconds per message */
@@ -38,6 +40,10 @@ struct worker_pool *worker_pool_stop(struct worker_pool *);
 
 /* Replace every worker once it is idle (after a reload). */
 void    worker_pool_recycle(struct worker_pool *);
+/* The configuration workers started from now on are given (after a
+ * reload): they never read the file, which may have changed since. */
+void    worker_pool_set_config(struct worker_pool *, const char *text,
+			       size_t len);
 
 /* Counters for statistics. */
 unsigned long worker_pool_restarts(const struct worker_pool *);

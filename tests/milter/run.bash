@@ -104,12 +104,22 @@ grep -q "main.conf:10: unknown name \"NoSuchName\"" "$tmp/main.log" &&
 	grep -q "keeping the old configuration" "$tmp/main.log"
 tap $? "a reload with a broken file names the line and keeps the old configuration"
 run_lua "$sock" "$here/plain.lua"
-cp "$tmp/main.conf.good" "$tmp/main.conf"
+# Workers started while the broken file is there run the daemon's
+# configuration, not the file's.
+pkill -KILL -P "$main_pid"
+sleep 0.2
+run_lua "$sock" "$here/attachment.lua"
+! grep -q "exit status 78" "$tmp/main.log"
+tap $? "workers replaced while the file is broken start from the daemon's configuration"
+sed -e 's/^LogLevel .*/LogLevel debug/' "$tmp/main.conf.good" >"$tmp/main.conf"
 echo "Domains sonoi.gov.vn" >>"$tmp/main.conf"
 kill -USR1 "$main_pid"
 for _ in $(seq 50); do grep -q "reload: done" "$tmp/main.log" && break; sleep 0.1; done
 grep -q "reload: done" "$tmp/main.log"
 tap $? "a reload with a good file is applied"
+run_lua "$sock" "$here/attachment.lua"
+grep -q "worker: [0-9]* MB mapped when ready" "$tmp/main.log"
+tap $? "and the workers that follow run the reloaded configuration (LogLevel debug)"
 
 # SIGTERM stops the daemon cleanly.
 kill -TERM "$main_pid"
