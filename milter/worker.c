@@ -51,7 +51,26 @@ struct worker_pool {
 	atomic_ulong restarts;
 	pthread_mutex_t conf_lock;
 	int     conf_fd;	/* a sealed memfd; -1: workers read the file */
+	int     exe_fd;		/* this program as it was started, or -1 */
 };
+
+extern char **environ;
+
+/* fd moved to a descriptor of 10 or more, clear of those a child sets
+ * up below it (close-on-exec); -1 when fd is -1 or cannot be moved. */
+static int
+fcntl_dup_high(int fd)
+{
+	int     high, saved;
+
+	if (fd < 0)
+		return -1;
+	high = fcntl(fd, F_DUPFD_CLOEXEC, 10);
+	saved = errno;
+	close(fd);
+	errno = saved;
+	return high;
+}
 
 /*
  * A sealed memfd holding text, at a descriptor of 10 or more, clear of
@@ -61,20 +80,21 @@ struct worker_pool {
 static int
 config_memfd(const char *text, size_t len)
 {
-	int     fd, high = -1;
+	int     fd;
 
 	if (text == NULL)
 		return -1;
 	fd = memfd_create("vanthu.conf", MFD_CLOEXEC | MFD_ALLOW_SEALING);
-	if (fd < 0 || write_full(fd, text, len) < 0 ||
-	    fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE |
-		  F_SEAL_SEAL) < 0 ||
-	    (high = fcntl(fd, F_DUPFD_CLOEXEC, 10)) < 0)
+	if (fd >= 0 && (write_full(fd, text, len) < 0 ||
+			fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW |
+			      F_SEAL_WRITE | F_SEAL_SEAL) < 0)) {
+		close(fd);
+		fd = -1;
+	}
+	if ((fd = fcntl_dup_high(fd)) < 0)
 		log_warn("worker: cannot hold the configuration for workers "
 			 "(%m): they will read the file");
-	if (fd >= 0)
-		close(fd);
-	return high;
+	return fd;
 }
 
 static int
@@ -134,7 +154,10 @@ worker_spawn(struct worker_pool *pool, struct worker *w)
 		if (dup2(sv[1], WORKER_FD) < 0 ||
 		    (conf >= 0 && dup2(conf, WORKER_CONF_FD) < 0))
 			_exit(127);
-		execv(pool->exe, argv);
+		if (pool->exe_fd >= 0)
+			fexecve(pool->exe_fd, argv, environ);
+		else
+			execv(pool->exe, argv);
 		_exit(127);
 	}
 	close(sv[1]);
@@ -190,6 +213,14 @@ worker_pool_start(const struct worker_params *params)
 	pthread_cond_init(&pool->idle, NULL);
 	pthread_mutex_init(&pool->conf_lock, NULL);
 	pool->conf_fd = config_memfd(params->config_text, params->config_len);
+	/* Workers are started from this descriptor, not the path: an
+	 * upgrade that replaces the program while the daemon runs must not
+	 * give it workers of another version.  Opened now, while the file
+	 * at the path is still the program that runs. */
+	pool->exe_fd = fcntl_dup_high(open(pool->exe, O_RDONLY | O_CLOEXEC));
+	if (pool->exe_fd < 0)
+		log_warn("worker: cannot open %s (%m): workers will be started "
+			 "from the path", pool->exe);
 	pool->params.config_text = NULL;	/* not kept: conf_fd holds it */
 	for (unsigned i = 0; i < pool->nslots; i++) {
 		pool->slots[i].sock = -1;
@@ -218,6 +249,8 @@ worker_pool_stop(struct worker_pool *pool)
 	pthread_mutex_destroy(&pool->conf_lock);
 	if (pool->conf_fd >= 0)
 		close(pool->conf_fd);
+	if (pool->exe_fd >= 0)
+		close(pool->exe_fd);
 	free(pool->slots);
 	free(pool->exe);
 	free(pool->config_path);

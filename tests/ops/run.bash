@@ -213,3 +213,24 @@ if [ "$(id -u)" -eq 0 ]; then
 else
 	tap 0 "# SKIP UserID needs root"
 fi
+
+# An upgrade replaces the program while the daemon runs: workers started
+# afterwards are still the daemon's own version, not whatever the path
+# now holds (here a script that fails at once).
+mkdir -p "$tmp/bin"
+cp "$milter" "$tmp/bin/vanthu-milter"
+conf upgrade "unix:$tmp/upgrade.sock"
+saved=$milter
+milter=$tmp/bin/vanthu-milter
+start upgrade
+tap $? "the daemon starts from a copy of the program"
+milter=$saved
+printf '#!/bin/sh\nexit 3\n' >"$tmp/bin/new"
+chmod 0755 "$tmp/bin/new"
+mv -f "$tmp/bin/new" "$tmp/bin/vanthu-milter"
+pkill -KILL -P "$pid"
+sleep 0.2
+run_lua "unix:$tmp/upgrade.sock" "$top/tests/milter/attachment.lua"
+! grep -q "exit status 3" "$tmp/upgrade.log"
+tap $? "workers started after the program was replaced are the running version"
+stop
