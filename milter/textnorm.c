@@ -2,6 +2,7 @@
  * textnorm.c - NFC and folding with utf8proc; see textnorm.h.
  */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -110,3 +111,23 @@ text_fold(const char *s)
 	*w = 0;
 	return folded;
 }
+
+void
+text_put(FILE *out, const char *s, int lines)
+{
+	const unsigned char *p = (const unsigned char *) s;
+
+	for (; *p; p++) {
+		if ((*p == '\n' && lines) || (*p >= 0x20 && *p != 0x7f &&
+		    !(p[0] == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F))) {
+			putc(*p, out);
+		} else if (*p == '\n' || *p == '\r' || *p == '\t') {
+			putc(' ', out);
+		} else {
+			fputs("\xEF\xBF\xBD", out);	/* U+FFFD */
+			if (p[0] == 0xC2)
+				p++;		/* a C1 control is two bytes */
+		}
+	}
+}
+

@@ -17,6 +17,7 @@
 
 #include <json-c/json.h>
 
+#include "textnorm.h"
 #include "tool.h"
 #include "xmalloc.h"
 
@@ -101,10 +102,18 @@ print_list(const struct reg_list *l, int json)
 		char	d[11];
 
 		store_local_date((time_t) e->registered_at, d);
-		printf("%s\t%s\t%s\t%s\t%s%s%s\t%s\t%s\n", e->id, d,
-		       nz(e->reference), nz(e->issuer), nz(e->type_name),
-		       e->type_name && e->summary ? ": " : "", nz(e->summary),
-		       nz(e->signature_verdict), e->status);
+		/* One line a registration, tab between columns: what came
+		 * from a document cannot break either, nor drive the
+		 * terminal (text_put). */
+		printf("%s\t%s\t", e->id, d);
+		text_put(stdout, nz(e->reference), 0);
+		putchar('\t');
+		text_put(stdout, nz(e->issuer), 0);
+		putchar('\t');
+		text_put(stdout, nz(e->type_name), 0);
+		fputs(e->type_name && e->summary ? ": " : "", stdout);
+		text_put(stdout, nz(e->summary), 0);
+		printf("\t%s\t%s\n", nz(e->signature_verdict), e->status);
 	}
 }
 

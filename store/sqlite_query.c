@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "sqlite_int.h"
+#include "textnorm.h"
 #include "xmalloc.h"
 
 #define ENTRY_COLUMNS \
@@ -283,11 +284,24 @@ local_time(int64_t t, char buf[32])
 		strftime(buf, 32, "%Y-%m-%d %H:%M:%S", &tm);
 }
 
+/* Text from mail and documents goes out through text_put(): it may hold
+ * anything a sender put there, escape sequences included. */
 static void
 field(FILE *out, const char *name, const char *value)
 {
-	if (value != NULL && value[0] != 0)
-		fprintf(out, "%s: %s\n", name, value);
+	if (value != NULL && value[0] != 0) {
+		fprintf(out, "%s: ", name);
+		text_put(out, value, 1);
+		putc('\n', out);
+	}
+}
+
+/* Column i of s as text, or dflt when it is NULL. */
+static const char *
+col(sqlite3_stmt *s, int i, const char *dflt)
+{
+	return sqlite3_column_type(s, i) != SQLITE_NULL ?
+	    (const char *) sqlite3_column_text(s, i) : dflt;
 }
 
 int
@@ -355,33 +369,34 @@ sq_show(struct store *st, const char *id, FILE *out, char *err,
 	if ((s = sq_prep(q, sql_facts, err, errlen)) == NULL)
 		return -1;
 	sqlite3_bind_int64(s, 1, row);
-	while (sqlite3_step(s) == SQLITE_ROW)
-		fprintf(out, "  %s: %s [%s, %d]\n", sqlite3_column_text(s, 0),
-			sqlite3_column_text(s, 1), sqlite3_column_text(s, 2),
-			sqlite3_column_int(s, 3));
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		fprintf(out, "  %s: ", col(s, 0, ""));
+		text_put(out, col(s, 1, ""), 0);
+		fprintf(out, " [%s, %d]\n", col(s, 2, ""), sqlite3_column_int(s, 3));
+	}
 	sqlite3_reset(s);
 	fprintf(out, "Signatures:\n");
 	if ((s = sq_prep(q, sql_sigs, err, errlen)) == NULL)
 		return -1;
 	sqlite3_bind_int64(s, 1, row);
 	while (sqlite3_step(s) == SQLITE_ROW) {
-		const unsigned char *why = sqlite3_column_text(s, 7);
-
-		fprintf(out, "  %d. %s: %s", sqlite3_column_int(s, 0) + 1,
-			sqlite3_column_text(s, 1),
-			sqlite3_column_type(s, 2) != SQLITE_NULL ?
-			(const char *) sqlite3_column_text(s, 2) : "?");
-		if (sqlite3_column_type(s, 3) != SQLITE_NULL)
-			fprintf(out, " (%s)", sqlite3_column_text(s, 3));
+		fprintf(out, "  %d. %s: ", sqlite3_column_int(s, 0) + 1,
+			col(s, 1, ""));
+		text_put(out, col(s, 2, "?"), 0);
+		if (sqlite3_column_type(s, 3) != SQLITE_NULL) {
+			fputs(" (", out);
+			text_put(out, col(s, 3, ""), 0);
+			putc(')', out);
+		}
 		if (sqlite3_column_type(s, 4) != SQLITE_NULL)
-			fprintf(out, ", signed %s (%s)",
-				sqlite3_column_text(s, 4),
-				sqlite3_column_type(s, 5) != SQLITE_NULL ?
-				(const char *) sqlite3_column_text(s, 5) : "?");
+			fprintf(out, ", signed %s (%s)", col(s, 4, ""),
+				col(s, 5, "?"));
 		fprintf(out, ", %s", sqlite3_column_int(s, 6) ?
 			"covers the whole file" : "does not cover the whole file");
-		if (why != NULL)
-			fprintf(out, ": %s", why);
+		if (sqlite3_column_type(s, 7) != SQLITE_NULL) {
+			fputs(": ", out);
+			text_put(out, col(s, 7, ""), 0);
+		}
 		fputc('\n', out);
 	}
 	sqlite3_reset(s);
@@ -391,12 +406,11 @@ sq_show(struct store *st, const char *id, FILE *out, char *err,
 	sqlite3_bind_int64(s, 1, row);
 	while (sqlite3_step(s) == SQLITE_ROW) {
 		local_time(sqlite3_column_int64(s, 0), t);
-		fprintf(out, "  %s %s %s from %s\n", t,
-			sqlite3_column_text(s, 1),
-			sqlite3_column_type(s, 2) != SQLITE_NULL ?
-			(const char *) sqlite3_column_text(s, 2) : "(no Message-ID)",
-			sqlite3_column_type(s, 3) != SQLITE_NULL ?
-			(const char *) sqlite3_column_text(s, 3) : "<>");
+		fprintf(out, "  %s %s ", t, col(s, 1, ""));
+		text_put(out, col(s, 2, "(no Message-ID)"), 0);
+		fputs(" from ", out);
+		text_put(out, col(s, 3, "<>"), 0);
+		putc('\n', out);
 	}
 	sqlite3_reset(s);
 	fprintf(out, "History:\n");
@@ -405,10 +419,11 @@ sq_show(struct store *st, const char *id, FILE *out, char *err,
 	sqlite3_bind_int64(s, 1, row);
 	while (sqlite3_step(s) == SQLITE_ROW) {
 		local_time(sqlite3_column_int64(s, 0), t);
-		fprintf(out, "  %s %s %s: %s\n", t, sqlite3_column_text(s, 1),
-			sqlite3_column_text(s, 2),
-			sqlite3_column_type(s, 3) != SQLITE_NULL ?
-			(const char *) sqlite3_column_text(s, 3) : "");
+		fprintf(out, "  %s ", t);
+		text_put(out, col(s, 1, ""), 0);
+		fprintf(out, " %s: ", col(s, 2, ""));
+		text_put(out, col(s, 3, ""), 0);
+		putc('\n', out);
 	}
 	sqlite3_reset(s);
 	return 0;

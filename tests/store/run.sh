@@ -186,6 +186,23 @@ History:
   2026-03-05 08:00:00 milter arrived-again: <s3@other.gov.vn>
 EXP
 same "show prints the entry, its facts with sources, signatures, arrivals and history" "$tmp/exp" "$tmp/act"
+# What a sender wrote may hold escape sequences and line breaks: on the
+# clerk's terminal they are U+FFFD and spaces (a copy of the register).
+cp "$tmp/register.sqlite" "$tmp/esc.sqlite"
+sqlite3 "$tmp/esc.sqlite" "UPDATE messages SET message_id = '<s1' || char(27) || '[2J' || char(27) || ']0;x' || char(7) || '@bnv.gov.vn>' WHERE message_id = '<s1@bnv.gov.vn>';
+    UPDATE doc_facts SET value = 'Về việc' || char(10) || 'ban hành' || char(9) || 'Quy chế' || char(155) || '1m'
+    WHERE fact = 'summary' AND value LIKE 'Về việc ban hành%';
+    UPDATE registrations SET summary = 'Về việc' || char(13) || char(10) || 'ban hành' || char(27) || '[31m'
+    WHERE book = 'den' AND number = 1"
+"$V" -d "$tmp/esc.sqlite" show den/2026/1 >"$tmp/act" 2>&1
+"$V" -d "$tmp/esc.sqlite" list >>"$tmp/act" 2>&1
+! LC_ALL=C grep -q "$(printf '[\001-\010\013-\037\177]')" "$tmp/act" &&
+	! LC_ALL=C grep -q "$(printf '\302[\200-\237]')" "$tmp/act" &&
+	grep -qxF "Message-ID: <s1�[2J�]0;x�@bnv.gov.vn>" "$tmp/act" &&
+	grep -qxF "  summary: Về việc ban hành Quy chế�1m [text, 70]" "$tmp/act" &&
+	[ "$(grep -c '^den/2026/' "$tmp/act")" -eq 3 ] &&
+	grep -qF "$(printf 'den/2026/1\t2026-03-02\t15/QĐ-BNV\tBỘ NỘI VỤ\tQuyết định: Về việc  ban hành�[31m\tvalid\tregistered')" "$tmp/act"
+ok "show and list print a sender's control characters as U+FFFD, line breaks and tabs as spaces" $?
 
 # 7: get
 vt get den/2026/2 -o "$tmp/out" >"$tmp/act" 2>&1

@@ -57,6 +57,33 @@ folding_ignores_case_and_marks(void **state)
 	}
 }
 
+/* What text_put writes for s, in a static buffer. */
+static const char *
+put(const char *s, int lines)
+{
+	static char buf[256];
+	FILE   *f = fmemopen(buf, sizeof(buf), "w");
+
+	assert_non_null(f);
+	text_put(f, s, lines);
+	fclose(f);
+	return buf;
+}
+
+static void
+control_characters_never_reach_the_terminal(void **state)
+{
+	(void) state;
+	assert_string_equal(put("C\xC3\xB4ng v\xC4\x83n", 0), "C\xC3\xB4ng v\xC4\x83n");
+	assert_string_equal(put("a\x1b[2Jb", 0), "a\xEF\xBF\xBD" "[2Jb");
+	assert_string_equal(put("a\x7f\x07" "b", 0), "a\xEF\xBF\xBD\xEF\xBF\xBD" "b");
+	/* C1 controls, as UTF-8: U+009B (CSI) goes, U+00A0 stays. */
+	assert_string_equal(put("a\xC2\x9B" "1m\xC2\xA0" "b", 0),
+			    "a\xEF\xBF\xBD" "1m\xC2\xA0" "b");
+	assert_string_equal(put("a\tb\r\nc", 0), "a b  c");
+	assert_string_equal(put("a\tb\r\nc", 1), "a b \nc");
+}
+
 int
 main(void)
 {
@@ -64,6 +91,7 @@ main(void)
 		cmocka_unit_test(nfd_becomes_nfc),
 		cmocka_unit_test(invalid_bytes_stay_visible),
 		cmocka_unit_test(folding_ignores_case_and_marks),
+		cmocka_unit_test(control_characters_never_reach_the_terminal),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
