@@ -126,29 +126,20 @@ worker_spawn(struct worker_pool *pool, struct worker *w)
 
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) {
 		log_error("worker: socketpair: %m");
-		if (conf >= 0)
-			close(conf);
-		return -1;
+		sv[0] = sv[1] = -1;
+		goto fail;
 	}
 	/* The daemon's end never blocks: every wait on it has a deadline. */
 	if (fcntl(sv[0], F_SETFL, O_NONBLOCK) < 0) {
 		log_error("worker: O_NONBLOCK: %m");
-		close(sv[0]);
-		close(sv[1]);
-		if (conf >= 0)
-			close(conf);
-		return -1;
+		goto fail;
 	}
 	/* Between fork and exec only async-signal-safe calls: the daemon
 	 * has other threads whose locks the child would inherit held. */
 	pid = fork();
 	if (pid < 0) {
 		log_error("worker: fork: %m");
-		close(sv[0]);
-		close(sv[1]);
-		if (conf >= 0)
-			close(conf);
-		return -1;
+		goto fail;
 	}
 	if (pid == 0) {
 		if (dup2(sv[1], WORKER_FD) < 0 ||
@@ -168,6 +159,14 @@ worker_spawn(struct worker_pool *pool, struct worker *w)
 	w->jobs = 0;
 	w->recycle = 0;
 	return 0;
+fail:
+	if (sv[0] >= 0) {
+		close(sv[0]);
+		close(sv[1]);
+	}
+	if (conf >= 0)
+		close(conf);
+	return -1;
 }
 
 /* Stop a worker for good; kill says whether it may still be running.
