@@ -82,12 +82,12 @@ void
 spool_release(void)
 {
 	pthread_mutex_lock(&kept_lock);
-	for (size_t i = 0; i < nkept; i++)
+	kept_bytes = 0;
+	for (size_t i = 0; i < nkept; i++) {
 		if (kept[i].held > 0 && ftruncate(kept[i].fd, 0) == 0)
 			kept[i].held = 0;
-	kept_bytes = 0;
-	for (size_t i = 0; i < nkept; i++)
 		kept_bytes += kept[i].held;
+	}
 	pthread_mutex_unlock(&kept_lock);
 }
 
