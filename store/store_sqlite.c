@@ -187,11 +187,27 @@ sq_exec(struct sq *q, const char *sql, char *err, size_t errlen)
 	return 0;
 }
 
+/*
+ * A register file deleted, renamed or replaced while it is open (a backup
+ * restored under a running daemon) would take writes that no one ever
+ * reads again, and a restart would hand out its numbers a second time:
+ * no write goes to a file that is no longer at its path.
+ */
 int
 sq_begin(struct sq *q, char *err, size_t errlen)
 {
+	int     moved = 0;
+
 	if (q->readonly) {
 		store_err(err, errlen, "the register is open read-only");
+		return -1;
+	}
+	if (sqlite3_file_control(q->db, "main", SQLITE_FCNTL_HAS_MOVED,
+				 &moved) == SQLITE_OK && moved) {
+		store_err(err, errlen, "the register file %s was moved, replaced or "
+			  "deleted while open: nothing is written to it; restart "
+			  "(stop before restoring a backup)",
+			  sqlite3_db_filename(q->db, "main"));
 		return -1;
 	}
 	return sq_exec(q, "BEGIN IMMEDIATE", err, errlen);

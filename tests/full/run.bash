@@ -7,7 +7,8 @@
 # document cannot be kept, and a register with no room cannot commit:
 # each gets the outcome configured for it (451 by default, OnInternalError
 # accept marks the message instead) and a log line naming the cause; so
-# does a register whose write lock another process holds too long.
+# does a register whose write lock another process holds too long, or
+# whose file was replaced while the daemon had it open.
 # After each, the next message must be registered: what a failed
 # message held in the spool is given back, the analysis worker that
 # sent a document the daemon could not keep is still the same process,
@@ -132,5 +133,21 @@ files = all(hashlib.sha256(open(os.path.join(sys.argv[3], r["sha256"][:2],
 sys.exit(0 if got == want and files else 1)
 PY
 tap $? "the register holds den/$year/1 to 5, the five small documents, each file in the spool hashing to its name"
+
+# A register file replaced under the running daemon (a backup restored
+# without stopping it) takes no write: the old file is no longer read by
+# anyone, and a restart would give its numbers out again.
+start "to have its register replaced"
+sqlite3 "$tmp/regfs/reg/register.sqlite" ".backup '$tmp/regfs/reg/restored.sqlite'" &&
+	mv "$tmp/regfs/reg/restored.sqlite" "$tmp/regfs/reg/register.sqlite"
+send small-6.eml store "with its register file replaced while open, a message gets OnStoreError: 451 4.3.0"
+logged "failure=\"store: the register file $tmp/regfs/reg/register.sqlite was moved, replaced or deleted while open"
+tap $? "the log says the register file was replaced and what to do"
+daemon_stop "$pid"
+pid=
+start "again"
+send small-6.eml "den/$year/6" "after a restart the message is registered in the restored file as den/$year/6, no number given twice"
+daemon_stop "$pid"
+pid=
 
 echo "1..$n"
