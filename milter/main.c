@@ -22,7 +22,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include <libmilter/mfapi.h>
@@ -208,11 +210,39 @@ hand_over_database(const struct config *cfg)
 		log_fatal("Database directory %s: cannot give it to %s: %m", dir, cfg->user);
 }
 
+/*
+ * Whether a process accepts connections on the unix socket at path.
+ * libmilter removes whatever is at the path before it binds: that is
+ * right for a socket a dead daemon left, but a running one would go on
+ * unseen, its socket taken.
+ */
+static int
+unix_socket_live(const char *path)
+{
+	struct sockaddr_un sun = {.sun_family = AF_UNIX};
+	int     fd, live;
+
+	if (strlen(path) >= sizeof(sun.sun_path))
+		return 0;
+	strcpy(sun.sun_path, path);
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
+		return 0;
+	live = connect(fd, (struct sockaddr *) &sun, sizeof(sun)) == 0;
+	close(fd);
+	return live;
+}
+
 static void
 prepare_socket(const struct config *cfg)
 {
 	const char *path = NULL;
 
+	if ((strncasecmp(cfg->socket, "unix:", 5) == 0 ||
+	     strncasecmp(cfg->socket, "local:", 6) == 0) &&
+	    unix_socket_live(strchr(cfg->socket, ':') + 1))
+		log_fatal("Socket %s: another process is listening on it "
+			  "(a vanthu-milter already running?); not taking it over",
+			  cfg->socket);
 	if (smfi_setconn((char *) cfg->socket) != MI_SUCCESS)
 		log_fatal("Socket %s: not usable", cfg->socket);
 	if (smfi_register(mlfi_desc) != MI_SUCCESS)

@@ -1,8 +1,9 @@
 #!/bin/bash
 # run.bash - what an admin relies on when running vanthu-milter.
 #
-# Every socket form (unix: with a stale socket left behind, SocketMode
-# and SocketGroup; local:; inet:; inet6: on ::1) with a miltertest round
+# Every socket form (unix: with a stale socket left behind and not taken
+# from a running daemon, SocketMode and SocketGroup; local:; inet:;
+# inet6: on ::1) with a miltertest round
 # trip; the refusal of a spool or register directory others can write;
 # UserID dropping root after the spool is ready; the loud warning when
 # root keeps root; the StatsFile.  Stops what it started, by pid.
@@ -67,6 +68,15 @@ mkdir -p "$tmp/stats"
 start unix
 tap $? "the daemon starts on unix: over the stale socket"
 roundtrip "unix:$tmp/unix.sock" unix:
+# A second daemon on the same socket (started by hand beside the
+# service) must not take it from the first.
+ino=$(stat -c %i "$tmp/unix.sock")
+timeout 10 "$milter" -f -c "$tmp/unix.conf" >"$tmp/second.log" 2>&1
+st=$?
+[ $st -eq 1 ] && grep -qF "Socket unix:$tmp/unix.sock: another process is listening on it (a vanthu-milter already running?); not taking it over" "$tmp/second.log"
+tap $? "a second daemon on the same unix socket refuses to start (status $st) and says why"
+kill -0 "$pid" && [ "$(stat -c %i "$tmp/unix.sock")" = "$ino" ]
+tap $? "the first daemon runs on, its socket where it was"
 [ "$(stat -c '%a %G' "$tmp/unix.sock")" = "660 mail" ]
 tap $? "SocketMode and SocketGroup are applied to the unix socket (got: $(stat -c '%a %G' "$tmp/unix.sock"))"
 out=$(miltertest -D sock="unix:$tmp/unix.sock" -D lib="$top/tests/milter/lib.lua" \
