@@ -9,7 +9,6 @@
  */
 #include <ctype.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <grp.h>
 #include <limits.h>
 #include <pwd.h>
@@ -23,6 +22,7 @@
 #include <unistd.h>
 
 #include "conf.h"
+#include "fdio.h"
 #include "log.h"
 #include "xmalloc.h"
 
@@ -565,44 +565,6 @@ parse_line(struct parser *p, struct config *c, char *line)
 	set_value(p, c, &items[i], value);
 }
 
-/*
- * All of fd, read with pread from offset 0 (a worker's descriptor shares
- * its offset with the daemon's and the other workers'), NUL-terminated;
- * NULL with errno on a read error or past CONF_MAX_SIZE (EFBIG).
- */
-static char *
-read_all(int fd, size_t *len)
-{
-	size_t  cap = 4096, n = 0;
-	char   *buf = xmalloc(cap);
-	ssize_t r;
-
-	for (;;) {
-		if (n + 1 >= cap) {
-			if (cap >= CONF_MAX_SIZE) {
-				free(buf);
-				errno = EFBIG;
-				return NULL;
-			}
-			cap *= 2;
-			buf = xrealloc(buf, cap);
-		}
-		r = pread(fd, buf + n, cap - 1 - n, (off_t) n);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			free(buf);
-			return NULL;
-		}
-		if (r == 0)
-			break;
-		n += (size_t) r;
-	}
-	buf[n] = 0;
-	*len = n;
-	return buf;
-}
-
 /* Parse text, len bytes read from path, which the config keeps. */
 static struct config *
 conf_parse(const char *path, char *text, size_t len, FILE *errors)
@@ -637,28 +599,24 @@ conf_parse(const char *path, char *text, size_t len, FILE *errors)
 struct config *
 conf_load(const char *path, FILE *errors)
 {
-	char   *text;
 	size_t  len;
-	int     fd;
+	char   *text = (char *) file_read_whole(path, CONF_MAX_SIZE, &len);
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
-		fprintf(errors, "%s: cannot open: %s\n", path, strerror(errno));
+	if (text == NULL) {
+		fprintf(errors, "%s: cannot %s: %s\n", path, errno == EFBIG ||
+			errno == EIO ? "read" : "open", strerror(errno));
 		return NULL;
 	}
-	text = read_all(fd, &len);
-	if (text == NULL)
-		fprintf(errors, "%s: cannot read: %s\n", path, strerror(errno));
-	close(fd);
-	return text ? conf_parse(path, text, len, errors) : NULL;
+	return conf_parse(path, text, len, errors);
 }
 
 struct config *
 conf_load_fd(const char *path, int fd, FILE *errors)
 {
-	char   *text;
 	size_t  len;
+	char   *text = (char *) fd_read_whole(fd, CONF_MAX_SIZE, &len);
 
-	if ((text = read_all(fd, &len)) == NULL) {
+	if (text == NULL) {
 		fprintf(errors, "%s: cannot read: %s\n", path, strerror(errno));
 		return NULL;
 	}

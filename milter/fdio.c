@@ -72,6 +72,41 @@ file_read_whole(const char *path, size_t limit, size_t *len)
 	return buf;
 }
 
+unsigned char *
+fd_read_whole(int fd, size_t limit, size_t *len)
+{
+	unsigned char *buf = NULL;
+	size_t  cap = 0, n = 0;
+	ssize_t got;
+
+	for (;;) {
+		if (n >= limit) {
+			free(buf);
+			errno = EFBIG;
+			return NULL;
+		}
+		if (cap - n < 2) {
+			cap = cap ? cap * 2 : 4096;
+			if (limit < SIZE_MAX && cap > limit + 1)
+				cap = limit + 1;
+			buf = xrealloc(buf, cap);
+		}
+		got = pread(fd, buf + n, cap - n - 1, (off_t) n);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0) {
+			free(buf);
+			return NULL;
+		}
+		if (got == 0)
+			break;
+		n += (size_t) got;
+	}
+	buf[n] = 0;
+	*len = n;
+	return buf;
+}
+
 int
 fsync_path(const char *path)
 {

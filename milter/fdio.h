@@ -20,6 +20,14 @@ int     write_full(int fd, const void *p, size_t len);
  */
 unsigned char *file_read_whole(const char *path, size_t limit, size_t *len);
 
+/*
+ * The same for the file open at fd, read with pread from its start and
+ * its offset left alone: a descriptor shared between processes (the
+ * configuration workers get) can be read by each at once.  NULL with
+ * errno set: EFBIG past limit, or what pread said.
+ */
+unsigned char *fd_read_whole(int fd, size_t limit, size_t *len);
+
 /* fsync the file or directory at path; 0, or -1 with errno set. */
 int     fsync_path(const char *path);
 

@@ -11,6 +11,7 @@
 #include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -92,6 +93,35 @@ fsync_by_path(void **state)
 	assert_int_equal(errno, ENOENT);
 }
 
+/* A descriptor shared by several readers: each reads it all, from the
+ * start, and its offset stays where it was. */
+static void
+whole_descriptor_by_pread(void **state)
+{
+	int     fd = memfd_create("fdio_test", MFD_CLOEXEC);
+	unsigned char *a, *b;
+	size_t  n = 0;
+
+	(void) state;
+	assert_true(fd >= 0);
+	assert_int_equal(write_full(fd, "Spool /var/spool/vanthu\n", 24), 0);
+	a = fd_read_whole(fd, 1024, &n);
+	assert_non_null(a);
+	assert_int_equal(n, 24);
+	assert_string_equal((char *) a, "Spool /var/spool/vanthu\n");
+	b = fd_read_whole(fd, 1024, &n);
+	assert_non_null(b);
+	assert_memory_equal(a, b, 25);
+	assert_int_equal(lseek(fd, 0, SEEK_CUR), 24);	/* as write left it */
+	assert_null(fd_read_whole(fd, 24, &n));
+	assert_int_equal(errno, EFBIG);
+	assert_null(fd_read_whole(-1, 24, &n));
+	assert_int_equal(errno, EBADF);
+	free(a);
+	free(b);
+	close(fd);
+}
+
 int
 main(void)
 {
@@ -99,6 +129,7 @@ main(void)
 		cmocka_unit_test(whole_file_and_a_nul),
 		cmocka_unit_test(limit_and_missing_file),
 		cmocka_unit_test(fsync_by_path),
+		cmocka_unit_test(whole_descriptor_by_pread),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
