@@ -5,9 +5,10 @@
  * the daemon's configuration on 4 (-C 4).  It loads what it needs while
  * it may (configuration limits, file-type database, trust anchors), then
  * gives up everything else: other descriptors, root, the ability to write
- * files or gain privileges, and most of the address space.  Then it answers requests one at a time until
- * the socket closes.  It holds no register, no network and no file of the
- * daemon's: each message's bytes arrive on the socket after its request.
+ * files or gain privileges, and most of the address space.  Then it
+ * answers requests one at a time until the socket closes.  It holds no
+ * register, no network and no file of the daemon's: each message's bytes
+ * arrive on the socket after its request.
  *
  * A request it cannot read ends the process; the parent sees the closed
  * socket and replaces it.
