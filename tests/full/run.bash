@@ -1,6 +1,6 @@
 #!/bin/bash
 # run.bash - the daemon when the spool's or the register's file system
-# is full, or another process holds the register.
+# is full, another process holds the register, or its file is replaced.
 #
 # Two small tmpfs mounts: the Spool on 5 MB, the register on 2 MB.  A
 # 6 MB message cannot be spooled, a 3.4 MB one can but its 2.5 MB
@@ -19,7 +19,6 @@ set -u
 lib_setup full
 pid=
 mounts=()
-
 holder=
 
 cleanup() {
