@@ -103,18 +103,19 @@ confine(const struct config *cfg)
 		set_limit(RLIMIT_FSIZE, 0, "file size");
 	set_limit(RLIMIT_CORE, 0, "core size");
 	set_limit(RLIMIT_NOFILE, WORKER_NOFILE, "open files");
-#if !defined(__SANITIZE_ADDRESS__)
 	/* AnalysisMemory is what a message's analysis may add to what the
 	 * worker has mapped once ready: a limit below that would leave
-	 * the libraries no room at all.  (AddressSanitizer reserves
-	 * terabytes of address space, so it gets no limit.) */
+	 * the libraries no room at all.  AddressSanitizer reserves
+	 * terabytes of address space, so a sanitizer build gets no limit. */
+#if !defined(__SANITIZE_ADDRESS__)
 	log_debug("worker: %llu MB mapped when ready, %llu MB more allowed",
 		  (unsigned long long) (base >> 20),
 		  (unsigned long long) (cfg->analysis_memory >> 20));
 	set_limit(RLIMIT_AS, (rlim_t) (base + cfg->analysis_memory), "address space");
 #else
+	log_debug("worker: %llu MB mapped when ready, no limit (AddressSanitizer)",
+		  (unsigned long long) (base >> 20));
 	(void) cfg;
-	(void) base;
 #endif
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		log_warn("worker: cannot set no_new_privs: %m");

@@ -52,9 +52,39 @@ struct worker_pool {
 	pthread_mutex_t conf_lock;
 	int     conf_fd;	/* a sealed memfd; -1: workers read the file */
 	int     exe_fd;		/* this program as it was started, or -1 */
+	char  **envp;		/* the workers' environment */
 };
 
 extern char **environ;
+
+/*
+ * The environment workers start with: the daemon's.  In a sanitizer
+ * build LeakSanitizer is turned off for them: its check at exit needs a
+ * tracer that the system call filter does not let it start (it would
+ * only print that it could not run).  AddressSanitizer and UBSan stay on.
+ */
+static char **
+worker_environment(void)
+{
+#if defined(__SANITIZE_ADDRESS__)
+	size_t  n = 0, k = 0;
+	char  **env;
+	const char *asan = getenv("ASAN_OPTIONS");
+
+	while (environ[n] != NULL)
+		n++;
+	env = xcalloc(n + 2, sizeof(*env));
+	for (size_t i = 0; i < n; i++)
+		if (strncmp(environ[i], "ASAN_OPTIONS=", 13) != 0)
+			env[k++] = environ[i];
+	env[k++] = xasprintf("ASAN_OPTIONS=%s%sdetect_leaks=0", asan ? asan : "",
+			     asan && *asan ? ":" : "");
+	env[k] = NULL;
+	return env;
+#else
+	return environ;
+#endif
+}
 
 /* fd moved to a descriptor of 10 or more, clear of those a child sets
  * up below it (close-on-exec); -1 when fd is -1 or cannot be moved. */
@@ -146,9 +176,9 @@ worker_spawn(struct worker_pool *pool, struct worker *w)
 		    (conf >= 0 && dup2(conf, WORKER_CONF_FD) < 0))
 			_exit(127);
 		if (pool->exe_fd >= 0)
-			fexecve(pool->exe_fd, argv, environ);
+			fexecve(pool->exe_fd, argv, pool->envp);
 		else
-			execv(pool->exe, argv);
+			execve(pool->exe, argv, pool->envp);
 		_exit(127);
 	}
 	close(sv[1]);
@@ -211,6 +241,7 @@ worker_pool_start(const struct worker_params *params)
 	pthread_mutex_init(&pool->lock, NULL);
 	pthread_cond_init(&pool->idle, NULL);
 	pthread_mutex_init(&pool->conf_lock, NULL);
+	pool->envp = worker_environment();
 	pool->conf_fd = config_memfd(params->config_text, params->config_len);
 	/* Workers are started from this descriptor, not the path: an
 	 * upgrade that replaces the program while the daemon runs must not
@@ -250,6 +281,16 @@ worker_pool_stop(struct worker_pool *pool)
 		close(pool->conf_fd);
 	if (pool->exe_fd >= 0)
 		close(pool->exe_fd);
+#if defined(__SANITIZE_ADDRESS__)
+	{
+		size_t  k = 0;
+
+		while (pool->envp[k] != NULL)
+			k++;
+		free(pool->envp[k - 1]);	/* the ASAN_OPTIONS made above */
+		free(pool->envp);
+	}
+#endif
 	free(pool->slots);
 	free(pool->exe);
 	free(pool->config_path);

@@ -125,13 +125,22 @@ pid=$daemon_pid
 miltertest -D sock="unix:$tmp/milter.sock" -D lib="$top/tests/milter/lib.lua" \
 	-D list="$tmp/list3" -s "$top/tests/hostile/sendfiles.lua" 2>&1 | grep -q "^ok - .*(accept)"
 tap $? "with AnalysisMemory 64M and LogLevel debug, a message with a document is analysed and accepted"
-grep -q "worker: [0-9]* MB mapped when ready, 64 MB more allowed" "$tmp/milter.log"
-tap $? "a worker logs what it has mapped and what it may add"
-run_lua "unix:$tmp/milter.sock" "$top/tests/milter/send.lua" -D file="$tmp/mem.eml" -D qid=MEM \
-	-D want=analysis -D say="a message whose analysis needs more than AnalysisMemory gets OnAnalysisError: 451 4.3.0"
-grep -q 'MEM: .*failure="analysis: analysis worker ran out of memory (AnalysisMemory)"' "$tmp/milter.log" &&
-	grep -q "out of memory allocating" "$tmp/milter.log"
-tap $? "the log says the worker ran out of memory, and the worker what it could not have"
+if [ -n "${VANTHU_SANITIZED:-}" ]; then
+	# AddressSanitizer reserves terabytes: such a build sets no limit.
+	for t in "a worker logs what it has mapped and what it may add" \
+	    "a message whose analysis needs more than AnalysisMemory gets OnAnalysisError" \
+	    "the log says the worker ran out of memory"; do
+		skip "$t" "no address space limit under AddressSanitizer"
+	done
+else
+	grep -q "worker: [0-9]* MB mapped when ready, 64 MB more allowed" "$tmp/milter.log"
+	tap $? "a worker logs what it has mapped and what it may add"
+	run_lua "unix:$tmp/milter.sock" "$top/tests/milter/send.lua" -D file="$tmp/mem.eml" -D qid=MEM \
+		-D want=analysis -D say="a message whose analysis needs more than AnalysisMemory gets OnAnalysisError: 451 4.3.0"
+	grep -q 'MEM: .*failure="analysis: analysis worker ran out of memory (AnalysisMemory)"' "$tmp/milter.log" &&
+		grep -q "out of memory allocating" "$tmp/milter.log"
+	tap $? "the log says the worker ran out of memory, and the worker what it could not have"
+fi
 miltertest -D sock="unix:$tmp/milter.sock" -D lib="$top/tests/milter/lib.lua" \
 	-D list="$tmp/list3" -s "$top/tests/hostile/sendfiles.lua" 2>&1 | grep -q "^ok - .*(accept)"
 tap $? "the next message is accepted by a fresh worker"
