@@ -1031,7 +1031,8 @@ main(int argc, char **argv)
 	struct mail mail;
 	pthread_t sampler;
 	struct cpu_mark *c0, *c1;
-	double  t0, wall, *eom, *total, n_cpu, kids_cpu, ticks;
+	double  t0, wall, *eom, *total, n_cpu, ticks;
+	double  ms_filter, ms_kids, ms_client, idle, steal;
 	size_t  neom = 0, ntotal = 0;
 	long    hwm_before = -1, hwm_after, child_hwm = 0, kids[256];
 	int     ch, done = 0, accepted = 0, refused = 0, errors = 0, mods = 0;
@@ -1159,17 +1160,18 @@ main(int argc, char **argv)
 		       opt.pid, hwm_before, hwm_after, child_hwm,
 		       atomic_load(&peak_child_rss_kb));
 	n_cpu = done > 0 ? done : 1;
-	kids_cpu = opt.pid > 0 ? children_cpu(c0, c1) : 0;
 	ticks = (double) (c1->busy + c1->idle + c1->steal) -
 	    (double) (c0->busy + c0->idle + c0->steal);
 	if (ticks <= 0)
 		ticks = 1;
+	ms_filter = 1e3 * (c1->filter - c0->filter) / n_cpu;
+	ms_kids = opt.pid > 0 ? 1e3 * children_cpu(c0, c1) / n_cpu : 0;
+	ms_client = 1e3 * (c1->client - c0->client) / n_cpu;
+	idle = 100.0 * (double) (c1->idle - c0->idle) / ticks;
+	steal = 100.0 * (double) (c1->steal - c0->steal) / ticks;
 	printf("  CPU a message: filter %.3f ms, its children %.3f ms, this client %.3f ms; "
 	       "machine %.0f %% idle, %.1f %% stolen\n",
-	       1e3 * (c1->filter - c0->filter) / n_cpu, 1e3 * kids_cpu / n_cpu,
-	       1e3 * (c1->client - c0->client) / n_cpu,
-	       100.0 * (double) (c1->idle - c0->idle) / ticks,
-	       100.0 * (double) (c1->steal - c0->steal) / ticks);
+	       ms_filter, ms_kids, ms_client, idle, steal);
 	if (opt.hold)
 		printf("  %d idle connections held: %d failed\n", opt.hold, held_bad);
 	if (errors || held_bad)
@@ -1181,10 +1183,7 @@ main(int argc, char **argv)
 	       opt.label, done, done / (wall / 1e3), percentile(eom, neom, 0.5),
 	       percentile(eom, neom, 0.99), percentile(total, ntotal, 0.5),
 	       hwm_before, hwm_after, child_hwm, atomic_load(&peak_child_rss_kb),
-	       1e3 * (c1->filter - c0->filter) / n_cpu, 1e3 * kids_cpu / n_cpu,
-	       1e3 * (c1->client - c0->client) / n_cpu,
-	       100.0 * (double) (c1->idle - c0->idle) / ticks,
-	       100.0 * (double) (c1->steal - c0->steal) / ticks,
+	       ms_filter, ms_kids, ms_client, idle, steal,
 	       refused, mods, errors, held_bad);
 	rc = errors || held_bad || done < opt.conns * opt.msgs ? 1 : 0;
 	for (int i = 0; i < opt.conns; i++) {
