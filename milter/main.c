@@ -237,9 +237,10 @@ prepare_socket(const struct config *cfg)
 {
 	const char *path = NULL;
 
-	if ((strncasecmp(cfg->socket, "unix:", 5) == 0 ||
-	     strncasecmp(cfg->socket, "local:", 6) == 0) &&
-	    unix_socket_live(strchr(cfg->socket, ':') + 1))
+	if (strncasecmp(cfg->socket, "unix:", 5) == 0 ||
+	    strncasecmp(cfg->socket, "local:", 6) == 0)
+		path = strchr(cfg->socket, ':') + 1;
+	if (path && unix_socket_live(path))
 		log_fatal("Socket %s: another process is listening on it "
 			  "(a vanthu-milter already running?); not taking it over",
 			  cfg->socket);
@@ -255,9 +256,6 @@ prepare_socket(const struct config *cfg)
 	if (strncasecmp(cfg->socket, "inet", 4) == 0 && tcpopt_nodelay_listeners() < 0)
 		log_warn("Socket %s: cannot set TCP_NODELAY: %m; expect 40 ms a message",
 			 cfg->socket);
-	if (strncasecmp(cfg->socket, "unix:", 5) == 0 ||
-	    strncasecmp(cfg->socket, "local:", 6) == 0)
-		path = strchr(cfg->socket, ':') + 1;
 	mlfi_set_skip_replies(path != NULL);
 	if (path && cfg->socket_group) {
 		struct group *gr = getgrnam(cfg->socket_group);
