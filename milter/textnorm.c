@@ -130,4 +130,3 @@ text_put(FILE *out, const char *s, int lines)
 		}
 	}
 }
-

@@ -11,8 +11,9 @@
  * match its name is reported, not copied.  Files already in DIR are
  * kept (a name is its content), so a backup into the same directory
  * copies only what is new.  A file system without unnamed files (NFS)
- * gets each file under a temporary name first.  Restoring is copying back: register.sqlite
- * to Database, the two-hex-digit directories into Spool (vanthu(1)).
+ * gets each file under a temporary name first.  Restoring is copying
+ * back: register.sqlite to Database, the two-hex-digit directories into
+ * Spool (vanthu(1)).
  */
 #include <errno.h>
 #include <fcntl.h>
