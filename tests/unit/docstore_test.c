@@ -65,6 +65,39 @@ sha_of(const char *s, size_t len)
 	return hex;
 }
 
+/* Entries in dir other than . and .. */
+static int
+entries(const char *dir)
+{
+	DIR    *d = opendir(dir);
+	struct dirent *de;
+	int     n = 0;
+
+	if (d == NULL)
+		return -1;
+	while ((de = readdir(d)) != NULL)
+		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
+			n++;
+	closedir(d);
+	return n;
+}
+
+/* Whether the document hex is in the spool holding exactly TEXT. */
+static int
+stored_text(const char *hex)
+{
+	char    path[256], buf[64];
+	ssize_t n;
+	int     fd;
+
+	if (docstore_path(spool, hex, path, sizeof(path)) < 0 ||
+	    (fd = open(path, O_RDONLY)) < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf));
+	close(fd);
+	return n == (ssize_t) strlen(TEXT) && memcmp(buf, TEXT, strlen(TEXT)) == 0;
+}
+
 static void
 stores_under_its_hash_with_private_modes(void **state)
 {
@@ -94,18 +127,7 @@ stores_under_its_hash_with_private_modes(void **state)
 	assert_int_equal(stat(want, &st), 0);
 	assert_int_equal(st.st_mode & 0777, 0700);
 	/* Nothing but the document is left in its directory. */
-	{
-		DIR    *d = opendir(want);
-		struct dirent *de;
-		int     files = 0;
-
-		assert_non_null(d);
-		while ((de = readdir(d)) != NULL)
-			if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
-				files++;
-		closedir(d);
-		assert_int_equal(files, 1);
-	}
+	assert_int_equal(entries(want), 1);
 }
 
 static void
@@ -164,10 +186,10 @@ a_wrong_hash_writes_nothing(void **state)
 static void
 an_unnamed_file_is_linked_into_place(void **state)
 {
-	char    err[256], path[256], buf[64];
+	char    err[256], path[256];
 	const char *hex = sha_of(TEXT, strlen(TEXT));
 	struct stat st;
-	int     fd, fd2;
+	int     fd;
 
 	(void) state;
 	/* As the daemon receives a document: an O_TMPFILE in the spool. */
@@ -179,11 +201,7 @@ an_unnamed_file_is_linked_into_place(void **state)
 	assert_int_equal(stat(path, &st), 0);
 	assert_int_equal(st.st_mode & 0777, 0600);
 	assert_int_equal(st.st_nlink, 1);
-	fd2 = open(path, O_RDONLY);
-	assert_true(fd2 >= 0);
-	assert_int_equal(read(fd2, buf, sizeof(buf)), (ssize_t) strlen(TEXT));
-	assert_memory_equal(buf, TEXT, strlen(TEXT));
-	close(fd2);
+	assert_true(stored_text(hex));
 	/* The same document again, as a second message brings it: kept. */
 	assert_int_equal(docstore_link(spool, fd, hex, err, sizeof(err)), 0);
 	close(fd);
@@ -194,30 +212,12 @@ an_unnamed_file_is_linked_into_place(void **state)
 	close(fd);
 }
 
-/* Entries in dir other than . and .. */
-static int
-entries(const char *dir)
-{
-	DIR    *d = opendir(dir);
-	struct dirent *de;
-	int     n = 0;
-
-	if (d == NULL)
-		return -1;
-	while ((de = readdir(d)) != NULL)
-		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
-			n++;
-	closedir(d);
-	return n;
-}
-
 static void
 a_named_temporary_file_is_committed_or_removed(void **state)
 {
 	struct docstore_tmp *t = malloc(sizeof(*t));
-	char    err[256], path[256], d2[128], buf[64];
+	char    err[256], d2[128];
 	const char *hex = sha_of(TEXT, strlen(TEXT));
-	int     fd;
 
 	(void) state;
 	assert_non_null(t);
@@ -237,12 +237,7 @@ a_named_temporary_file_is_committed_or_removed(void **state)
 	assert_int_equal(docstore_commit(spool, t, err, sizeof(err)), 0);
 	assert_int_equal(t->fd, -1);
 	assert_int_equal(entries(d2), 1);
-	assert_int_equal(docstore_path(spool, hex, path, sizeof(path)), 0);
-	fd = open(path, O_RDONLY);
-	assert_true(fd >= 0);
-	assert_int_equal(read(fd, buf, sizeof(buf)), (ssize_t) strlen(TEXT));
-	assert_memory_equal(buf, TEXT, strlen(TEXT));
-	close(fd);
+	assert_true(stored_text(hex));
 	/* Stored already: 1, nothing opened. */
 	assert_int_equal(docstore_begin(spool, hex, t, err, sizeof(err)), 1);
 	assert_int_equal(t->fd, -1);
