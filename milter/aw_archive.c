@@ -1,6 +1,6 @@
 /*
- * aw_archive.c - one level of ZIP, RAR and 7z with libarchive; see
- * aw_archive.h.
+ * aw_archive.c - one level of ZIP, RAR, 7z, tar and compressed files
+ * with libarchive; see aw_archive.h.
  *
  * Limits are checked while reading, block by block, so a zip bomb stops
  * after at most max_archive_ratio times its own size (or max_archive_size,
@@ -10,6 +10,7 @@
  * decoded MIME parts (by default the message size), and a compressed
  * document is meant to grow; the archive limits bound the memory instead.
  */
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +24,35 @@
 #include "xmalloc.h"
 
 #define BLOCK	65536
+
+/* Types whose bytes are one compressed stream (aw_type.c's kinds). */
+static const char *const compressed[] = {
+	"application/gzip", "application/x-gzip", "application/x-bzip2",
+	"application/x-xz", "application/zstd",
+};
+
+static int
+is_compressed(const char *type)
+{
+	for (size_t i = 0; i < sizeof(compressed) / sizeof(compressed[0]); i++)
+		if (type != NULL && strcmp(type, compressed[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * Why libarchive stopped.  Out of memory is AnalysisMemory's doing (an xz
+ * stream may ask for a 64 MB dictionary), not damage.
+ */
+static const char *
+failure(struct archive *a, const char *what, char *buf, size_t buflen)
+{
+	if (archive_errno(a) == ENOMEM)
+		return "limit: archive memory (AnalysisMemory)";
+	snprintf(buf, buflen, "malformed: archive: %s",
+		 archive_error_string(a) ? archive_error_string(a) : what);
+	return buf;
+}
 
 /* Read the current entry into a buffer; *total counts every archive byte
  * expanded so far.  Returns NULL and the bytes, or a reason. */
@@ -48,11 +78,8 @@ entry_read(struct archive *a, const struct mime_limits *lim, size_t arclen,
 		if (n == 0)
 			break;
 		if (n < 0) {
-			snprintf(buf, buflen, "malformed: archive: %s",
-				 archive_error_string(a) ?
-				 archive_error_string(a) : "read error");
 			free(data);
-			return buf;
+			return failure(a, "read error", buf, buflen);
 		}
 		len += n;
 		*total += n;
@@ -71,7 +98,7 @@ entry_read(struct archive *a, const struct mime_limits *lim, size_t arclen,
 }
 
 const char *
-aw_archive_each(const unsigned char *data, size_t len,
+aw_archive_each(const char *type, const unsigned char *data, size_t len,
 		const struct mime_limits *lim, aw_archive_fn fn, void *ctx,
 		char *buf, size_t buflen)
 {
@@ -84,17 +111,33 @@ aw_archive_each(const unsigned char *data, size_t len,
 
 	a = archive_read_new();
 	if (a == NULL)
-		return "malformed: archive: out of memory";
-	archive_read_support_format_zip(a);
-	archive_read_support_format_rar(a);
-	archive_read_support_format_rar5(a);
-	archive_read_support_format_7zip(a);
+		return "limit: archive memory (AnalysisMemory)";
+	if (is_compressed(type)) {
+		/*
+		 * A compressed tar, else the one file compressed.  The raw
+		 * format takes any bytes, so it is offered only here, where
+		 * a filter has recognised them.  A filter's output may be
+		 * compressed again (x.gz.gz); libarchive undoes each layer,
+		 * and the limits below weigh what comes out of the last
+		 * against the bytes that went into the first.
+		 */
+		archive_read_support_filter_gzip(a);
+		archive_read_support_filter_bzip2(a);
+		archive_read_support_filter_xz(a);
+		archive_read_support_filter_zstd(a);
+		archive_read_support_format_tar(a);
+		archive_read_support_format_raw(a);
+	} else {
+		archive_read_support_format_zip(a);
+		archive_read_support_format_rar(a);
+		archive_read_support_format_rar5(a);
+		archive_read_support_format_7zip(a);
+		archive_read_support_format_tar(a);
+	}
 	if (archive_read_open_memory(a, data, len) != ARCHIVE_OK) {
-		snprintf(buf, buflen, "malformed: archive: %s",
-			 archive_error_string(a) ?
-			 archive_error_string(a) : "cannot open");
+		why = failure(a, "cannot open", buf, buflen);
 		archive_read_free(a);
-		return buf;
+		return why;
 	}
 	while ((r = archive_read_next_header(a, &e)) != ARCHIVE_EOF) {
 		const char *path;
@@ -103,10 +146,7 @@ aw_archive_each(const unsigned char *data, size_t len,
 		const char *bad;
 
 		if (r != ARCHIVE_OK && r != ARCHIVE_WARN) {
-			snprintf(buf, buflen, "malformed: archive: %s",
-				 archive_error_string(a) ?
-				 archive_error_string(a) : "bad header");
-			why = buf;
+			why = failure(a, "bad header", buf, buflen);
 			break;
 		}
 		if (archive_entry_filetype(e) != AE_IFREG)
@@ -118,6 +158,11 @@ aw_archive_each(const unsigned char *data, size_t len,
 		path = archive_entry_pathname_utf8(e);
 		if (path == NULL)
 			path = archive_entry_pathname(e);
+		/* The raw format calls a file whose name it was not told
+		 * "data". */
+		if (archive_format(a) == ARCHIVE_FORMAT_RAW && path != NULL &&
+		    strcmp(path, "data") == 0)
+			path = NULL;
 		if (archive_entry_is_encrypted(e)) {
 			if (fn(ctx, path, NULL, 0,
 			       "unsupported: encrypted archive entry") != 0)

@@ -1,10 +1,15 @@
 /*
  * aw_archive.h - expand one level of an archive held in memory.
  *
- * aw_archive_each() opens ZIP, RAR (4 and 5) and 7z data with libarchive
- * and calls fn once for every regular file in it, in archive order, with
- * the entry's raw path name (UTF-8 when the archive says so, else as
- * stored; may be NULL) and its bytes.  Directories, links and devices are
+ * aw_archive_each() opens ZIP, RAR (4 and 5), 7z and tar data, and files
+ * compressed with gzip, bzip2, xz or zstd, with libarchive, and calls fn
+ * once for every regular file in it, in archive order, with the entry's
+ * raw path name (UTF-8 when the archive says so, else as stored; may be
+ * NULL) and its bytes.  A compressed tar is one archive; a compressed
+ * file that is no tar is an archive of one entry, named as the gzip
+ * header says, else NULL (the caller names it after the archive).
+ * Which formats are tried depends on the type libmagic found: reading
+ * any bytes as a compressed file would accept every input.  Directories, links and devices are
  * passed over silently.  An entry that cannot be read (encrypted, damaged)
  * reaches fn with data NULL and a reason.  The walk stops
  * when fn returns non-zero or at the first limit crossed; the return value
@@ -24,7 +29,8 @@ typedef int (*aw_archive_fn)(void *ctx, const char *path,
 			     const unsigned char *data, size_t len,
 			     const char *reason);
 
-const char *aw_archive_each(const unsigned char *data, size_t len,
+const char *aw_archive_each(const char *type,
+			    const unsigned char *data, size_t len,
 			    const struct mime_limits *, aw_archive_fn fn,
 			    void *ctx, char *buf, size_t buflen);
 

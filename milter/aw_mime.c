@@ -213,6 +213,8 @@ arc_entry(void *vctx, const char *path, const unsigned char *data,
 	char   *type, *why;
 
 	free(raw);
+	if (path == NULL)	/* what a compressed file holds */
+		name = aw_name_uncompressed(a->name);
 	if (++w->nparts > w->lim.max_parts) {
 		skip(w, a->part, name, "limit: max parts");
 		w->full = 1;
@@ -276,8 +278,8 @@ walk_leaf(struct walk *w, const struct ctx *c, const struct entity *e,
 	if (strcmp(kind, "archive") == 0) {
 		struct arc a = {w, label, e->name};
 
-		bad = aw_archive_each(data, len, &w->lim, arc_entry, &a, buf,
-				      sizeof(buf));
+		bad = aw_archive_each(type, data, len, &w->lim, arc_entry, &a,
+				      buf, sizeof(buf));
 		if (bad != NULL)
 			skip(w, label, e->name, bad);
 		free(type);

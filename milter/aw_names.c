@@ -497,6 +497,26 @@ aw_name_safe(const char *utf8)
 	}
 }
 
+char   *
+aw_name_uncompressed(const char *name)
+{
+	static const char *const endings[] = {".gz", ".bz2", ".xz", ".zst"};
+	size_t  len = name ? strlen(name) : 0;
+
+	for (size_t i = 0; i < sizeof(endings) / sizeof(endings[0]); i++) {
+		size_t  n = strlen(endings[i]);
+
+		if (len > n && strcasecmp(name + len - n, endings[i]) == 0) {
+			char   *stem = xstrndup(name, len - n);
+			char   *safe = aw_name_safe(stem);
+
+			free(stem);
+			return safe;
+		}
+	}
+	return NULL;
+}
+
 /* libetpan's extended_charconv hook: result has room for *result_len
  * bytes; other targets than UTF-8 go back to libetpan's iconv. */
 static int

@@ -44,6 +44,11 @@ char   *aw_name_from_params(const struct aw_param *, size_t n,
  * when nothing is left or the name is "." or "..". */
 char   *aw_name_safe(const char *utf8);
 
+/* The name of what a compressed file holds: name (a safe name) without
+ * its ".gz", ".bz2", ".xz" or ".zst" (any case), or NULL when it has no
+ * such ending or nothing is left. */
+char   *aw_name_uncompressed(const char *name);
+
 /* Make libetpan's own charset conversion (mailmime_encoded_phrase_parse
  * and friends) go through aw_name_convert() when the target is UTF-8, so
  * that code decoding headers with libetpan keeps windows-1258's last

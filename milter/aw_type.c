@@ -132,6 +132,13 @@ static const struct {
 	{"application/x-rar", "archive"},
 	{"application/vnd.rar", "archive"},
 	{"application/x-7z-compressed", "archive"},
+	{"application/x-tar", "archive"},
+	/* Compressed files: aw_archive.c keeps the same list. */
+	{"application/gzip", "archive"},
+	{"application/x-gzip", "archive"},
+	{"application/x-bzip2", "archive"},
+	{"application/x-xz", "archive"},
+	{"application/zstd", "archive"},
 	/*
 	 * Programs and scripts are no documents, but they become documents
 	 * of kind "program" so that the rules see them: built-in policy 3

@@ -173,6 +173,39 @@ safe_names(void **state)
 }
 
 static void
+uncompressed_names(void **state)
+{
+	static const char *const cases[][2] = {
+		{"qd.pdf.gz", "qd.pdf"},
+		{"QD.PDF.GZ", "QD.PDF"},
+		{"cv.pdf.bz2", "cv.pdf"},
+		{"cv.pdf.xz", "cv.pdf"},
+		{"cv.pdf.zst", "cv.pdf"},
+		{"a.pdf.gz.gz", "a.pdf.gz"},
+		{".gz", NULL},
+		{"...gz", NULL},
+		{"  .gz", NULL},
+		{"vanban", NULL},
+		{"vanban.tgz", NULL},
+		{"gz", NULL},
+	};
+
+	(void) state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char   *r = aw_name_uncompressed(cases[i][0]);
+
+		if (cases[i][1] == NULL) {
+			assert_null(r);
+		} else {
+			assert_non_null(r);
+			assert_string_equal(r, cases[i][1]);
+		}
+		free(r);
+	}
+	assert_null(aw_name_uncompressed(NULL));
+}
+
+static void
 long_names_are_cut_at_a_character(void **state)
 {
 	char    in[3 * 300 + 1], *r;
@@ -215,6 +248,7 @@ main(void)
 		cmocka_unit_test(rfc2047_words),
 		cmocka_unit_test(charset_conversion),
 		cmocka_unit_test(safe_names),
+		cmocka_unit_test(uncompressed_names),
 		cmocka_unit_test(long_names_are_cut_at_a_character),
 		cmocka_unit_test(libetpan_keeps_the_last_windows_1258_character),
 	};
