@@ -30,7 +30,7 @@ SUBST	= sed -e 's|/usr/sbin/|$(PREFIX)/sbin/|g' \
 
 CC	?= cc
 PKGS	= libpcre2-8 sqlite3 openssl libmagic libarchive libutf8proc \
-	  poppler-glib libxml-2.0 libzip json-c xlsxwriter libseccomp zlib
+	  poppler-glib libxml-2.0 libzip json-c xlsxwriter libseccomp zlib libytnef
 
 WARN	= -Wall -Wextra -Wformat=2 -Wshadow -Wno-missing-field-initializers
 HARDEN	= -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
@@ -107,6 +107,7 @@ asan: deps
 		SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined" tests
 	VANTHU_BUILD=build-asan VANTHU_SANITIZED=1 \
 		ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+		LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
 		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 		sh tests/run.sh
 

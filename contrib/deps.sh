@@ -6,6 +6,7 @@ set -eu
 PKGS="build-essential pkg-config clang libclang-rt-14-dev
 libmilter-dev miltertest libetpan-dev libpcre2-dev libsqlite3-dev sqlite3
 libssl-dev openssl libmagic-dev libarchive-dev libunistring-dev libutf8proc-dev
+libytnef0-dev tnef
 libpoppler-glib-dev poppler-utils libxml2-dev libzip-dev libjson-c-dev
 libxlsxwriter-dev libcmocka-dev libseccomp-dev postfix libpodofo-utils libnss3-tools
 zlib1g-dev mupdf-tools

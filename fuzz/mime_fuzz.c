@@ -13,6 +13,7 @@
 #include "aw_mime.h"
 #include "aw_names.h"
 #include "facts.h"
+#include "lsan_suppress.h"
 #include "textnorm.h"
 #include "xmalloc.h"
 

@@ -21,6 +21,7 @@
 
 #include "aw_archive.h"
 #include "aw_mime.h"
+#include "aw_tnef.h"
 #include "xmalloc.h"
 
 #define BLOCK	65536
@@ -109,6 +110,8 @@ aw_archive_each(const char *type, const unsigned char *data, size_t len,
 	unsigned files = 0;
 	int     r;
 
+	if (type != NULL && strcmp(type, AW_TNEF_TYPE) == 0)
+		return aw_tnef_each(data, len, lim, fn, ctx, buf, buflen);
 	a = archive_read_new();
 	if (a == NULL)
 		return "limit: archive memory (AnalysisMemory)";

@@ -9,7 +9,8 @@
  * file that is no tar is an archive of one entry, named as the gzip
  * header says, else NULL (the caller names it after the archive).
  * Which formats are tried depends on the type libmagic found: reading
- * any bytes as a compressed file would accept every input.  Directories, links and devices are
+ * any bytes as a compressed file would accept every input.  Outlook's
+ * winmail.dat (AW_TNEF_TYPE) goes to aw_tnef_each().  Directories, links and devices are
  * passed over silently.  An entry that cannot be read (encrypted, damaged)
  * reaches fn with data NULL and a reason.  The walk stops
  * when fn returns non-zero or at the first limit crossed; the return value

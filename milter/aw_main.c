@@ -239,9 +239,13 @@ aw_main(int argc, char **argv)
 	/* What top and ps -o comm show for the daemon's children. */
 	prctl(PR_SET_NAME, "vanthu-worker", 0, 0, 0);
 
-	/* Nothing but stdio and our socket stays open. */
+	/* Nothing but stdio and our socket stays open.  What a library
+	 * prints on standard output (libytnef does) goes where our errors
+	 * go: the daemon's standard output may be what -t prints. */
 	if (close_range(WORKER_FD + 1, ~0U, 0) < 0)
 		log_warn("worker: close_range: %m");
+	if (dup2(STDERR_FILENO, STDOUT_FILENO) < 0)
+		log_warn("worker: standard output: %m");
 
 	if ((ctx = aw_context_open(cfg, stderr)) == NULL)
 		log_fatal("worker: cannot prepare the analysis");

@@ -139,6 +139,8 @@ static const struct {
 	{"application/x-bzip2", "archive"},
 	{"application/x-xz", "archive"},
 	{"application/zstd", "archive"},
+	/* Outlook's winmail.dat: aw_tnef.c. */
+	{"application/vnd.ms-tnef", "archive"},
 	/*
 	 * Programs and scripts are no documents, but they become documents
 	 * of kind "program" so that the rules see them: built-in policy 3

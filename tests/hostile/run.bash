@@ -61,6 +61,17 @@ tap $? "every message left one log line with its outcome ($logged of $((count + 
 ! grep -q "crashed\|killed by signal" "$tmp/milter.log"
 tap $? "no analysis worker crashed on the corpus"
 
+# libytnef prints its complaints on standard output; in a worker that
+# is standard error, so what -t prints stays JSON.
+"$build/vanthu-milter" -c "$tmp/vanthu.conf" -t "$tmp/corpus/tnef_truncated.eml" --json \
+	>"$tmp/tnef.json" 2>"$tmp/tnef.err"
+python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["skipped"])' \
+	"$tmp/tnef.json" >"$tmp/tnef.out" 2>&1
+[ "$(cat "$tmp/tnef.out")" = "[{'part': '2', 'name': 'winmail.dat', 'reason': 'malformed: TNEF: bad checksum'}]" ] &&
+	grep -q "Checksum mismatch" "$tmp/tnef.err"
+tap $? "-t --json on a damaged winmail.dat prints only JSON; libytnef's complaint goes to stderr" ||
+	sed 's/^/#   /' "$tmp/tnef.out"
+
 # A PDF that no reader finishes (nested forms, each drawn twice): the
 # worker is stopped at AnalysisTimeout and only that message suffers.
 mkdir -p "$tmp/pdf"

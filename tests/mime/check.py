@@ -97,7 +97,12 @@ for c in cases:
             why.append("mime_walk exited %d: %s" % (
                 p.returncode, p.stderr.decode(errors="replace")[-2000:]))
         else:
-            got = json.loads(p.stdout)
+            try:
+                got = json.loads(p.stdout)
+            except ValueError:
+                tap(False, c["sentence"], "mime_walk printed no JSON: %r"
+                    % p.stdout[:200])
+                continue
             why += compare(c, got)
             if c.get("smime"):
                 why += check_smime(c, got, d)

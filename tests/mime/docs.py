@@ -176,3 +176,42 @@ def pe():
                                         0x200, 0, 0, 0, 0, 0x60000020)
     out = bytes(mz) + coff + bytes(opt) + sec
     return out + b"\0" * (0x200 - len(out)) + b"\xc3" + b"\0" * 0x1ff
+
+
+def _tnef_attr(level, attr_id, data):
+    """One TNEF attribute: level, id (type in the high word), length, data
+    and the checksum of data (MS-OXTNEF 2.1.3.1)."""
+    return (struct.pack("<BII", level, attr_id, len(data)) + data +
+            struct.pack("<H", sum(data) & 0xFFFF))
+
+
+def _mapi_string(prop_type, prop_id, value):
+    """One MAPI property with one string value: type, id, count, length,
+    the bytes padded to four (MS-OXTNEF 2.1.3.4)."""
+    pad = b"\0" * (-len(value) % 4)
+    return struct.pack("<HHII", prop_type, prop_id, 1, len(value)) + value + pad
+
+
+def tnef(attachments, codepage=1258):
+    """A winmail.dat as Outlook writes one, of attachments (title, long
+    name, data): the 8.3 title in attAttachTitle, the long name as
+    PR_ATTACH_LONG_FILENAME, a str in UTF-16 (PT_UNICODE), bytes as they
+    are in the code page (PT_STRING8); None leaves it out."""
+    out = struct.pack("<IH", 0x223E9F78, 0x0001)
+    out += _tnef_attr(1, 0x00089006, struct.pack("<I", 0x00010000))
+    out += _tnef_attr(1, 0x00069007, struct.pack("<II", codepage, 0))
+    out += _tnef_attr(1, 0x00078008, b"IPM.Microsoft Mail.Note\0")
+    for title, long_name, data in attachments:
+        # attAttachRendData: a file attachment, no position or picture.
+        out += _tnef_attr(2, 0x00069002,
+                          struct.pack("<HIHHI", 1, 0xFFFFFFFF, 0, 0, 0))
+        out += _tnef_attr(2, 0x00018010, title + b"\0")
+        out += _tnef_attr(2, 0x0006800F, data)
+        if long_name is not None:
+            if isinstance(long_name, str):
+                prop = _mapi_string(0x001F, 0x3707,
+                                    long_name.encode("utf-16-le") + b"\0\0")
+            else:
+                prop = _mapi_string(0x001E, 0x3707, long_name + b"\0")
+            out += _tnef_attr(2, 0x00069005, struct.pack("<I", 1) + prop)
+    return out

@@ -561,6 +561,63 @@ def zstd_raw(data):
     return out
 
 
+def tnef_checked(attachments, codepage=1258):
+    """docs.tnef(), checked with tnef(1), a decoder vanthu does not use:
+    it must find every file, with the same bytes."""
+    dat = docs.tnef(attachments, codepage)
+    d = os.path.join(OUT, "tnef.%d" % len(CASES))
+    os.makedirs(d)
+    path = os.path.join(d, "winmail.dat")
+    with open(path, "wb") as f:
+        f.write(dat)
+    subprocess.run(["tnef", "--unix-paths", "--overwrite", "-C", d, path],
+                   check=True)
+    got = sorted(hashlib.sha256(open(os.path.join(d, n), "rb").read())
+                 .hexdigest() for n in os.listdir(d) if n != "winmail.dat")
+    want = sorted(hashlib.sha256(a[2]).hexdigest() for a in attachments)
+    if got != want:
+        raise SystemExit("tnef(1) does not read the winmail.dat written "
+                         "for case %d" % len(CASES))
+    return dat
+
+
+def gen_tnef():
+    dat = tnef_checked([(b"QUYETD~1.PDF", "Quyết định 15.pdf", PDF),
+                        (b"CONGVA~1.PDF", cp1258("Công văn số 5.pdf"), PDF2),
+                        (b"BAOCAO.PDF", None, PDF)])
+    m = multipart("tnef", [TEXT, attach(dat, "application/ms-tnef",
+                                        'filename="winmail.dat"')])
+    case("tnef", "Outlook's winmail.dat is opened: long names in "
+         "Unicode and in its code page, else the 8.3 title", m,
+         [D(PDF, "Quyết định 15.pdf", "2", "pdf", None, "archive",
+            "winmail.dat"),
+          D(PDF2, "Công văn số 5.pdf", "2", "pdf", None, "archive",
+            "winmail.dat"),
+          D(PDF, "BAOCAO.PDF", "2", "pdf", None, "archive", "winmail.dat")])
+    z = docs.zip_of([("qd.pdf", PDF)])
+    dat = tnef_checked([(b"../../HS.ZIP", None, z), (b"A.PDF", None, PDF2)],
+                       codepage=1252)
+    m = multipart("tnef", [TEXT, attach(dat, "application/octet-stream",
+                                        'filename="noname"')])
+    case("tnef_archive", "an archive in a winmail.dat is not expanded, "
+         "and a path in a name is cut", m,
+         [D(PDF2, "A.PDF", "2", "pdf", None, "archive", "noname")],
+         [S("2", "HS.ZIP", "limit: archive depth")])
+    m = multipart("tnef", [TEXT, attach(dat[:len(dat) // 2],
+                                        "application/ms-tnef",
+                                        'filename="winmail.dat"')])
+    case("tnef_truncated", "a truncated winmail.dat is reported as "
+         "malformed", m, [], [S("2", "winmail.dat", "malformed: TNEF: ")],
+         reason_prefix=True)
+    many = [(b"F%d.PDF" % i, None, docs.pdf("so %d" % i)) for i in range(101)]
+    m = multipart("tnef", [TEXT, attach(docs.tnef(many), "application/ms-tnef",
+                                        'filename="winmail.dat"')])
+    case("tnef_files", "a winmail.dat stops at max_archive_files", m,
+         [D(d, n.decode(), "2", "pdf", None, "archive", "winmail.dat")
+          for n, _, d in many[:100]],
+         [S("2", "winmail.dat", "limit: archive files")])
+
+
 def gen_smime():
     content = multipart("sm", [TEXT, attach(PDF, "application/pdf",
                                             'filename="qd.pdf"')], top=False)
@@ -601,6 +658,7 @@ gen_kinds()
 gen_names()
 gen_structure()
 gen_archives()
+gen_tnef()
 gen_smime()
 with open(os.path.join(OUT, "cases.json"), "w") as f:
     json.dump(CASES, f, ensure_ascii=False, indent=1)

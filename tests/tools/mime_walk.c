@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <json-c/json.h>
 
@@ -63,7 +64,7 @@ main(int argc, char **argv)
 	const char *dir = NULL;
 	size_t  len;
 	char   *msg;
-	int     rc;
+	int     rc, out;
 
 	if (argc == 4 && strcmp(argv[1], "-d") == 0) {
 		dir = argv[2];
@@ -85,7 +86,22 @@ main(int argc, char **argv)
 	}
 	memset(&a, 0, sizeof(a));
 	mime_limits_default(&lim, len);
+	/* libytnef prints its complaints on standard output, which must
+	 * hold only the JSON: during the walk it goes to stderr, as a
+	 * worker's does (aw_main.c). */
+	fflush(stdout);
+	if ((out = dup(STDOUT_FILENO)) < 0 ||
+	    dup2(STDERR_FILENO, STDOUT_FILENO) < 0) {
+		perror("mime_walk: standard output");
+		return 1;
+	}
 	rc = aw_mime_extract(msg, len, &lim, t, &a);
+	fflush(stdout);
+	if (dup2(out, STDOUT_FILENO) < 0) {
+		perror("mime_walk: standard output");
+		return 1;
+	}
+	close(out);
 
 	root = json_object_new_object();
 	docs = json_object_new_array();
