@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "aw_pipeline.h"
+#include "aw_tnef.h"
 #include "conf.h"
 #include "log.h"
 #include "sandbox.h"
@@ -163,7 +164,7 @@ serve_one(int sock, struct aw_context *ctx, unsigned cpu_seconds)
 	struct wrequest q;
 	struct wreply rep;
 	const char *why = NULL;
-	int     r;
+	int     r, retire;
 
 	if ((r = wproto_recv_request(sock, &q, &why)) < 0) {
 		if (r == -1 && errno == 0)
@@ -186,12 +187,19 @@ serve_one(int sock, struct aw_context *ctx, unsigned cpu_seconds)
 			    xstrdup("analysis failed");
 		}
 	}
+	/* A library that may have lost memory to this message: the daemon
+	 * starts another worker for the next one. */
+	rep.retire = retire = aw_tnef_used();
 	r = wproto_send_reply(sock, &rep);
 	wreply_clear(&rep);
 	wrequest_clear(&q);
 	if (r < 0) {
 		log_error("worker: cannot send the reply: %m");
 		return -1;
+	}
+	if (retire) {
+		log_debug("worker: retiring after a winmail.dat (libytnef)");
+		return 0;
 	}
 	return 1;
 }

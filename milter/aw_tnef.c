@@ -20,6 +20,14 @@
 #include "aw_names.h"
 #include "aw_tnef.h"
 
+static int used;
+
+int
+aw_tnef_used(void)
+{
+	return used;
+}
+
 /* The code page of names that are no Unicode: the container's own,
  * else Western European, what Outlook writes when it says nothing. */
 static void
@@ -122,6 +130,7 @@ aw_tnef_each(const unsigned char *data, size_t len,
 	unsigned files = 0;
 	int     r;
 
+	used = 1;
 	TNEFInitialize(&t);
 	t.Debug = 0;
 	/* libytnef only reads the bytes; its prototype is older than const. */

@@ -27,6 +27,12 @@ struct mime_limits;
 
 #define AW_TNEF_TYPE	"application/vnd.ms-tnef"
 
+/* Whether this process has read a winmail.dat.  libytnef loses memory
+ * on some damaged ones (the title or data of an attribute given twice),
+ * so a worker that read one retires after its reply rather than carry
+ * the loss into the next message's AnalysisMemory. */
+int     aw_tnef_used(void);
+
 const char *aw_tnef_each(const unsigned char *data, size_t len,
 			 const struct mime_limits *, aw_archive_fn fn,
 			 void *ctx, char *buf, size_t buflen);

@@ -438,6 +438,8 @@ worker_analyse(struct worker_pool *pool, int spool_fd, uint64_t size,
 		err = "reply to another request";
 		wreply_clear(&rep);
 	}
+	if (r == 0 && rep.retire)
+		w->recycle = 1;	/* it exits: the next job starts another */
 	if (r == -4) {
 		/* Ours, not the worker's: the spool could not keep a document.
 		 * The reply was read to its end, so the worker stays. */

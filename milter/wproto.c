@@ -212,7 +212,7 @@ wproto_send_reply(int sock, const struct wreply *r)
 	wbuf_init(&w);
 	put_header(&w, WPROTO_REP_MAGIC);
 	wbuf_u64(&w, r->id);
-	wbuf_u32(&w, r->status);
+	wbuf_u32(&w, r->status | (r->retire ? WREP_RETIRE : 0));
 	wbuf_str(&w, r->error);
 	wbuf_u32(&w, (uint32_t) a->ndocs);
 	for (size_t i = 0; i < a->ndocs; i++)
@@ -316,6 +316,8 @@ wproto_decode_reply(const unsigned char *p, size_t len, struct wreply *rep)
 	rbuf_init(&r, p, len);
 	rep->id = rbuf_u64(&r);
 	rep->status = rbuf_u32(&r);
+	rep->retire = (rep->status & WREP_RETIRE) != 0;
+	rep->status &= ~(uint32_t) WREP_RETIRE;
 	if (rep->status != WREP_OK && rep->status != WREP_FAILED)
 		r.failed = 1;
 	rep->error = rbuf_str(&r, SMALL_MAX);

@@ -44,6 +44,9 @@ enum wrep_status {
 	WREP_FAILED = 1,	/* the analysis failed; error says why */
 };
 
+/* On the wire, the status word also carries wreply.retire. */
+#define WREP_RETIRE	0x100
+
 struct analysis_limits {
 	uint32_t max_parts;
 	uint32_t max_depth;
@@ -67,6 +70,7 @@ struct wrequest {
 struct wreply {
 	uint64_t id;
 	uint32_t status;
+	int     retire;	/* the worker exits after this reply */
 	char   *error;
 	struct analysis analysis;
 };

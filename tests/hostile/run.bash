@@ -171,3 +171,18 @@ fi
 miltertest -D sock="unix:$tmp/milter.sock" -D lib="$top/tests/milter/lib.lua" \
 	-D list="$tmp/list3" -s "$top/tests/hostile/sendfiles.lua" 2>&1 | grep -q "^ok - .*(accept)"
 tap $? "the next message is accepted by a fresh worker"
+
+# A worker that read a winmail.dat retires after its reply (libytnef may
+# have lost memory to it); the next message gets a new worker, and
+# neither message suffers.
+lines=$(wc -l <"$tmp/milter.log")
+printf '%s\n' "$tmp/corpus/tnef.eml" "$tmp/doc.eml" >"$tmp/list4"
+miltertest -D sock="unix:$tmp/milter.sock" -D lib="$top/tests/milter/lib.lua" \
+	-D list="$tmp/list4" -s "$top/tests/hostile/sendfiles.lua" >"$tmp/tnef.out" 2>&1
+tail -n +$((lines + 1)) "$tmp/milter.log" >"$tmp/tnef.log"
+[ "$(grep -c '^ok - .*(accept)' "$tmp/tnef.out")" -eq 2 ] &&
+	[ "$(grep -c "retiring after a winmail.dat" "$tmp/tnef.log")" -eq 1 ] &&
+	[ "$(grep -c "MB mapped when ready" "$tmp/tnef.log")" -eq 1 ] &&
+	! grep -q "crashed\|killed by signal\|exit status" "$tmp/tnef.log"
+tap $? "a worker retires after a winmail.dat; the next message is analysed by a new one" ||
+	sed 's/^/#   /' "$tmp/tnef.out" "$tmp/tnef.log"

@@ -101,6 +101,18 @@ reply_round_trip(void **state)
 	assert_int_equal(out.analysis.nskipped, 1);
 	assert_string_equal(out.analysis.skipped[0].reason, "unsupported: executable");
 	assert_int_equal(out.analysis.smime.present, 1);
+	assert_int_equal(out.status, WREP_OK);
+	assert_int_equal(out.retire, 0);
+	wreply_clear(&out);
+	free(body);
+
+	/* A worker that retires says so in the status word. */
+	in.retire = 1;
+	in.status = WREP_FAILED;
+	body = encode(&in, &len);
+	assert_int_equal(wproto_decode_reply(body, len, &out), 0);
+	assert_int_equal(out.status, WREP_FAILED);
+	assert_int_equal(out.retire, 1);
 	wreply_clear(&in);
 	wreply_clear(&out);
 	free(body);
