@@ -26,19 +26,38 @@
 
 #define BLOCK	65536
 
-/* Types whose bytes are one compressed stream (aw_type.c's kinds). */
+/* The types libmagic gives archives, and those that are one compressed
+ * stream. */
+static const char *const containers[] = {
+	"application/zip", "application/x-rar", "application/vnd.rar",
+	"application/x-7z-compressed", "application/x-tar", AW_TNEF_TYPE,
+};
 static const char *const compressed[] = {
 	"application/gzip", "application/x-gzip", "application/x-bzip2",
 	"application/x-xz", "application/zstd",
 };
 
 static int
-is_compressed(const char *type)
+listed(const char *type, const char *const *list, size_t n)
 {
-	for (size_t i = 0; i < sizeof(compressed) / sizeof(compressed[0]); i++)
-		if (type != NULL && strcmp(type, compressed[i]) == 0)
+	for (size_t i = 0; i < n; i++)
+		if (type != NULL && strcmp(type, list[i]) == 0)
 			return 1;
 	return 0;
+}
+
+static int
+is_compressed(const char *type)
+{
+	return listed(type, compressed,
+		      sizeof(compressed) / sizeof(compressed[0]));
+}
+
+int
+aw_archive_type(const char *type)
+{
+	return is_compressed(type) ||
+	    listed(type, containers, sizeof(containers) / sizeof(containers[0]));
 }
 
 /*

@@ -30,6 +30,9 @@ typedef int (*aw_archive_fn)(void *ctx, const char *path,
 			     const unsigned char *data, size_t len,
 			     const char *reason);
 
+/* Whether aw_archive_each() opens bytes of this type: kind "archive". */
+int     aw_archive_type(const char *type);
+
 const char *aw_archive_each(const char *type,
 			    const unsigned char *data, size_t len,
 			    const struct mime_limits *, aw_archive_fn fn,

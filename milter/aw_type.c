@@ -17,6 +17,7 @@
 
 #include <magic.h>
 
+#include "aw_archive.h"
 #include "aw_mime.h"
 #include "xmalloc.h"
 
@@ -128,19 +129,6 @@ static const struct {
 	{"image/jpeg", "image"},
 	{"image/png", "image"},
 	{"image/tiff", "image"},
-	{"application/zip", "archive"},
-	{"application/x-rar", "archive"},
-	{"application/vnd.rar", "archive"},
-	{"application/x-7z-compressed", "archive"},
-	{"application/x-tar", "archive"},
-	/* Compressed files: aw_archive.c keeps the same list. */
-	{"application/gzip", "archive"},
-	{"application/x-gzip", "archive"},
-	{"application/x-bzip2", "archive"},
-	{"application/x-xz", "archive"},
-	{"application/zstd", "archive"},
-	/* Outlook's winmail.dat: aw_tnef.c. */
-	{"application/vnd.ms-tnef", "archive"},
 	/*
 	 * Programs and scripts are no documents, but they become documents
 	 * of kind "program" so that the rules see them: built-in policy 3
@@ -195,6 +183,8 @@ aw_type_kind(const char *type, const char *name, const char *declared,
 {
 	if (type == NULL)
 		return NULL;
+	if (aw_archive_type(type))
+		return "archive";
 	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
 		if (strcmp(type, kinds[i].type) == 0)
 			return kinds[i].kind;
