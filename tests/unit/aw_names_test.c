@@ -137,6 +137,26 @@ charset_conversion(void **state)
 	free(r);
 }
 
+/* fn on each cases[i][0] gives cases[i][1] (NULL: nothing), and on
+ * NULL gives NULL. */
+static void
+check_names(char *(*fn)(const char *), const char *const cases[][2],
+	    size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		char   *r = fn(cases[i][0]);
+
+		if (cases[i][1] == NULL) {
+			assert_null(r);
+		} else {
+			assert_non_null(r);
+			assert_string_equal(r, cases[i][1]);
+		}
+		free(r);
+	}
+	assert_null(fn(NULL));
+}
+
 static void
 safe_names(void **state)
 {
@@ -158,18 +178,7 @@ safe_names(void **state)
 	};
 
 	(void) state;
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		char   *r = aw_name_safe(cases[i][0]);
-
-		if (cases[i][1] == NULL) {
-			assert_null(r);
-		} else {
-			assert_non_null(r);
-			assert_string_equal(r, cases[i][1]);
-		}
-		free(r);
-	}
-	assert_null(aw_name_safe(NULL));
+	check_names(aw_name_safe, cases, sizeof(cases) / sizeof(cases[0]));
 }
 
 static void
@@ -191,18 +200,8 @@ uncompressed_names(void **state)
 	};
 
 	(void) state;
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		char   *r = aw_name_uncompressed(cases[i][0]);
-
-		if (cases[i][1] == NULL) {
-			assert_null(r);
-		} else {
-			assert_non_null(r);
-			assert_string_equal(r, cases[i][1]);
-		}
-		free(r);
-	}
-	assert_null(aw_name_uncompressed(NULL));
+	check_names(aw_name_uncompressed, cases,
+		    sizeof(cases) / sizeof(cases[0]));
 }
 
 static void
