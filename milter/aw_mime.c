@@ -59,6 +59,8 @@ struct ctx {
 
 static void walk_entity(struct walk *, const struct ctx *, const char *,
 			size_t);
+static void walk_forwarded(struct walk *, const struct ctx *, const char *,
+			   const char *, const char *, size_t);
 
 void
 mime_limits_default(struct mime_limits *l, uint64_t msg_size)
@@ -228,7 +230,8 @@ arc_entry(void *vctx, const char *path, const unsigned char *data,
 	}
 	type = aw_type_detect(w->types, data, len);
 	kind = aw_type_kind(type, name, NULL, data, len);
-	if (kind != NULL && strcmp(kind, "archive") == 0) {
+	if (kind != NULL && (strcmp(kind, "archive") == 0 ||
+			     strcmp(kind, "message") == 0)) {
 		skip(w, a->part, name, "limit: archive depth");
 	} else if (kind == NULL) {
 		why = xasprintf("unsupported: %s", type);
@@ -271,6 +274,13 @@ walk_leaf(struct walk *w, const struct ctx *c, const struct entity *e,
 		why = xasprintf("unsupported: %s", type);
 		skip(w, label, e->name, why);
 		free(why);
+		free(type);
+		free(data);
+		return;
+	}
+	if (strcmp(kind, "message") == 0) {
+		/* A forwarded .eml attached under another type. */
+		walk_forwarded(w, c, label, e->name, (const char *) data, len);
 		free(type);
 		free(data);
 		return;
@@ -463,19 +473,15 @@ walk_multipart(struct walk *w, const struct ctx *c, const struct entity *e,
 	}
 }
 
-/* message/rfc822: walk the enclosed message as forwarded. */
+/* The bytes of a forwarded message: walk them as a message of their own. */
 static void
-walk_message(struct walk *w, const struct ctx *c, const struct entity *e,
-	     const char *label)
+walk_forwarded(struct walk *w, const struct ctx *c, const char *label,
+	       const char *name, const char *p, size_t len)
 {
 	struct ctx cc = *c;
-	unsigned char *dec = NULL;
-	size_t  declen;
-	char    buf[256];
-	const char *bad;
 
 	if (c->depth >= w->lim.max_depth) {
-		skip(w, label, NULL, "limit: max depth");
+		skip(w, label, name, "limit: max depth");
 		return;
 	}
 	cc.prefix = label;
@@ -484,8 +490,21 @@ walk_message(struct walk *w, const struct ctx *c, const struct entity *e,
 	cc.new_msg = 1;
 	cc.digest = 0;
 	cc.depth = c->depth + 1;
+	walk_entity(w, &cc, p, len);
+}
+
+/* message/rfc822: walk the enclosed message as forwarded. */
+static void
+walk_message(struct walk *w, const struct ctx *c, const struct entity *e,
+	     const char *label)
+{
+	unsigned char *dec = NULL;
+	size_t  declen;
+	char    buf[256];
+	const char *bad;
+
 	if (e->enc == ENC_IDENTITY) {
-		walk_entity(w, &cc, e->body, e->body_len);
+		walk_forwarded(w, c, label, e->name, e->body, e->body_len);
 		return;
 	}
 	/* Not allowed by RFC 2046, but sent: decode first. */
@@ -494,7 +513,7 @@ walk_message(struct walk *w, const struct ctx *c, const struct entity *e,
 		skip(w, label, e->name, bad);
 		return;
 	}
-	walk_entity(w, &cc, (const char *) dec, declen);
+	walk_forwarded(w, c, label, e->name, (const char *) dec, declen);
 	free(dec);
 }
 

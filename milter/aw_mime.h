@@ -18,8 +18,10 @@
  *     programs and scripts included, as kind "program", for the rules),
  *     an archive is expanded one level and each of its files treated the
  *     same way, anything else is skipped as "unsupported: <type>";
- *   - message/rfc822 parts are walked (origin "forwarded"), down to
- *     max_depth levels of nesting counting multiparts too;
+ *   - message/rfc822 parts, and parts whose bytes are a message (a
+ *     forwarded .eml sent as application/octet-stream), are walked (origin
+ *     "forwarded"), down to max_depth levels of nesting counting
+ *     multiparts too;
  *   - multipart/signed and application/pkcs7-mime (signed-data) are
  *     unwrapped and their content walked; for the message's own S/MIME
  *     layer the signed bytes and the signature go to analysis.smime_*.
@@ -62,7 +64,8 @@ char   *aw_type_detect(struct aw_type *, const unsigned char *, size_t);
 
 /* The kind of a document from its real type and bytes: "pdf", "docx",
  * "doc", "odt", "xlsx", "xls", "ods", "rtf", "image", "edxml", "archive",
- * "signature", or NULL when vanthu does not take it.  The name and the
+ * "signature", "message" (a message saved to a file, walked as forwarded),
+ * or NULL when vanthu does not take it.  The name and the
  * declared type only tell .edxml and detached signatures apart from other
  * XML and binary data; they never make a type. */
 const char *aw_type_kind(const char *type, const char *name,

@@ -7,6 +7,8 @@
  * separate two things libmagic cannot: an .edxml packet from other XML
  * (the QCVN 102 namespace decides as well), and a detached signature
  * (.p7s, .sig) from other DER data, which must still look like DER or PEM.
+ * A message saved to a file is found by its header block as well, since
+ * libmagic recognises only some.
  * libmagic reads at most SNIFF_BYTES of a buffer, so a 30 MB attachment
  * costs no more than a small one.  Failures give application/octet-stream.
  */
@@ -24,6 +26,7 @@
 #define SNIFF_BYTES	(1024 * 1024)
 #define EDXML_SCAN	(64 * 1024)	/* where the namespace must appear */
 #define EDXML_NS	"http://www.mic.gov.vn/TBT/QCVN_102_2016"
+#define MSG_HEAD_SCAN	(64 * 1024)	/* where a saved message's header ends */
 
 struct aw_type {
 	magic_t magic;
@@ -113,6 +116,54 @@ starts_xml(const unsigned char *data, size_t len)
 	return i < len && data[i] == '<';
 }
 
+/*
+ * A message saved to a file (a forwarded .eml attached as any type):
+ * libmagic calls it message/rfc822 only when its first field is one of
+ * a few (From, Received, Return-Path ...), text/plain otherwise.  Bytes
+ * that open with a header block -- field lines, folded or not, up to an
+ * empty line within MSG_HEAD_SCAN -- naming MIME-Version or Content-Type
+ * are a MIME message; without either they could carry no document.
+ */
+static int
+is_mime_message(const unsigned char *data, size_t len)
+{
+	size_t  i = 0, nfields = 0;
+	int     mime = 0;
+
+	if (len > MSG_HEAD_SCAN)
+		len = MSG_HEAD_SCAN;
+	while (i < len) {
+		const unsigned char *nl = memchr(data + i, '\n', len - i);
+		size_t  end, n = 0;
+
+		if (nl == NULL)
+			return 0;	/* no end of the header block */
+		end = (size_t) (nl - data);
+		if (end > i && data[end - 1] == '\r')
+			end--;
+		if (end == i)
+			return nfields > 0 && mime;
+		if (data[i] == ' ' || data[i] == '\t') {
+			if (nfields == 0)
+				return 0;
+		} else {
+			while (i + n < end && data[i + n] > 32 &&
+			       data[i + n] < 127 && data[i + n] != ':')
+				n++;
+			if (n == 0 || i + n == end || data[i + n] != ':')
+				return 0;
+			if ((n == 12 && strncasecmp((const char *) data + i,
+						    "MIME-Version", 12) == 0) ||
+			    (n == 12 && strncasecmp((const char *) data + i,
+						    "Content-Type", 12) == 0))
+				mime = 1;
+			nfields++;
+		}
+		i = (size_t) (nl - data) + 1;
+	}
+	return 0;
+}
+
 static const struct {
 	const char *type;
 	const char *kind;
@@ -185,6 +236,9 @@ aw_type_kind(const char *type, const char *name, const char *declared,
 		return NULL;
 	if (aw_archive_type(type))
 		return "archive";
+	if (strcmp(type, "message/rfc822") == 0 ||
+	    (strcmp(type, "text/plain") == 0 && is_mime_message(data, len)))
+		return "message";
 	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
 		if (strcmp(type, kinds[i].type) == 0)
 			return kinds[i].kind;

@@ -332,6 +332,39 @@ def gen_structure():
     case("forwarded_base64", "a base64-encoded forwarded message is walked",
          m, [D(PDF2, "cv05.pdf", "2.2", "pdf", "application/pdf",
                "forwarded", subj)])
+    # A saved message attached under another type: libmagic says
+    # message/rfc822 when From comes first, text/plain when Subject does.
+    saved = b"From: vanthu@bnv.gov.vn\r\nMIME-Version: 1.0\r\n" + inner
+    assert real_type(saved) == "message/rfc822"
+    assert real_type(inner) == "text/plain"
+    m = multipart("fweml", [TEXT,
+                            attach(saved, "application/octet-stream",
+                                   'filename="cv05.eml"'),
+                            attach(inner, "text/plain",
+                                   'filename="chuyen tiep.eml"')])
+    case("forwarded_saved", "a forwarded .eml attached as "
+         "application/octet-stream or text/plain is walked by its bytes", m,
+         [D(PDF2, "cv05.pdf", "2.2", "pdf", "application/pdf", "forwarded",
+            subj),
+          D(PDF2, "cv05.pdf", "3.2", "pdf", "application/pdf", "forwarded",
+            subj)])
+    single = (b"MIME-Version: 1.0\r\nSubject: qd\r\nContent-Type: "
+              b"application/pdf\r\nContent-Transfer-Encoding: base64\r\n"
+              b"\r\n" + b64(PDF))
+    notes = b"Subject: ghi chu\r\nTo: ai do\r\n\r\nkhong phai thu\r\n"
+    z = docs.zip_of([("thu.eml", saved)])
+    m = multipart("fweml2", [TEXT,
+                             attach(single, "application/octet-stream",
+                                    'filename="qd"'),
+                             attach(notes, "text/plain",
+                                    'filename="ghichu.txt"'),
+                             attach(z, "application/zip",
+                                    'filename="thu.zip"')])
+    case("forwarded_saved_edges", "a saved message needs a MIME field to "
+         "be walked; one inside an archive is one level too deep", m,
+         [D(PDF, None, "2.1", "pdf", "application/pdf", "forwarded", "qd")],
+         [S("3", "ghichu.txt", "unsupported: text/plain"),
+          S("4", "thu.eml", "limit: archive depth")])
     long_subj = "ế" * 400
     inner_long = ("Subject: =?utf-8?B?%s?=\r\n" % base64.b64encode(
         long_subj.encode()).decode()).encode() + \
@@ -355,6 +388,13 @@ def gen_structure():
     msg = HDR + head * n + msg
     case("nested_rfc822", "50,000 nested forwarded messages stop at the "
          "depth limit", msg, [],
+         [S("1" + ".1" * 10, None, "limit: max depth")], max_seconds=5)
+    # The same nesting with saved messages sent as application/octet-stream.
+    head = b"MIME-Version: 1.0\r\nContent-Type: application/octet-stream\r\n\r\n"
+    msg = HDR + head * n + b"Content-Type: application/pdf\r\n" \
+        b"Content-Transfer-Encoding: base64\r\n\r\n" + b64(PDF)
+    case("nested_saved", "50,000 nested saved messages stop at the depth "
+         "limit", msg, [],
          [S("1" + ".1" * 10, None, "limit: max depth")], max_seconds=5)
     # 20,000 nested multiparts (libetpan spends 30 s on them).
     n = 20000

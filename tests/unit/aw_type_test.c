@@ -46,6 +46,18 @@ kinds_from_type_and_bytes(void **state)
 		{"application/x-dosexec", "qd.pdf", NULL, "MZ", "program"},
 		{"text/x-shellscript", "kh.docx", NULL, "#!/bin/sh", "program"},
 		{"text/plain", "ghichu.txt", NULL, "x", NULL},
+		/* a saved message: by libmagic, or a header block with a
+		 * MIME field, folded lines allowed, ended by an empty line */
+		{"message/rfc822", NULL, NULL, "From: a\n\n", "message"},
+		{"text/plain", NULL, NULL, "Subject: a\r\n b\r\nMIME-Version: 1.0\r\n\r\nx", "message"},
+		{"text/plain", NULL, NULL, "X-A: 1\ncontent-type: text/plain\n\n", "message"},
+		{"text/plain", NULL, NULL, "Subject: a\nTo: b\n\nx", NULL},
+		{"text/plain", NULL, NULL, "MIME-Version: 1.0\nContent-Type: a", NULL},
+		{"text/plain", NULL, NULL, " MIME-Version: 1.0\n\n", NULL},
+		{"text/plain", NULL, NULL, "MIME-Version: 1.0\nnot a field\n\n", NULL},
+		{"text/plain", NULL, NULL, "MIME Version: 1.0\n\n", NULL},
+		{"text/plain", NULL, NULL, "\nMIME-Version: 1.0\n\n", NULL},
+		{"text/html", NULL, NULL, "MIME-Version: 1.0\n\n", NULL},
 		{NULL, "a.pdf", NULL, "", NULL},
 	};
 
