@@ -529,6 +529,12 @@ main(int argc, char **argv)
 		cfg->socket = xstrdup(socket);
 	}
 	if ((rules = rules_load(cfg->rules, stderr)) == NULL) {
+		if (config_path == NULL && cfg->rules[0] != '/')
+			fprintf(stderr, "vanthu-milter: with no configuration "
+				"file the embedded defaults apply, and their "
+				"paths (%s, %s) are relative to the source "
+				"tree: run from there, or give -c FILE\n",
+				cfg->rules, cfg->spool);
 		conf_free(cfg);
 		return EX_CONFIG;
 	}

@@ -5,6 +5,7 @@
 # from a running daemon, SocketMode and SocketGroup; local:; inet:;
 # inet6: on ::1) with a miltertest round
 # trip; the refusal of a spool or register directory others can write;
+# the hint when the embedded defaults are used away from the source tree;
 # UserID dropping root after the spool is ready; the loud warning when
 # root keeps root; the StatsFile.  Stops what it started, by pid.
 set -u
@@ -204,6 +205,20 @@ tap $? "-n refuses a register directory writable by other users (status $st)"
 chmod 0700 "$tmp/reg"
 "$milter" -n -c "$tmp/perms.conf" >"$tmp/perms.out" 2>&1
 tap $? "-n accepts them once they are private"
+
+# The embedded defaults' paths are relative: out of the source tree they
+# are not found, and the daemon says what to do.
+if [ -e /etc/vanthu/vanthu.conf ]; then
+	skip "-n away from the source tree explains the embedded defaults" \
+		"/etc/vanthu/vanthu.conf exists"
+else
+	(cd "$tmp" && "$milter" -n) >"$tmp/embedded.out" 2>&1
+	st=$?
+	[ $st -eq 78 ] && grep -qx "vanthu-milter: with no configuration file the embedded defaults apply, and their paths (./rules, ./var/spool) are relative to the source tree: run from there, or give -c FILE" "$tmp/embedded.out"
+	tap $? "-n away from the source tree explains the embedded defaults (status $st)"
+	(cd "$top" && "$milter" -n) >"$tmp/embedded.out" 2>&1
+	tap $? "-n in the source tree accepts the embedded defaults"
+fi
 
 # UserID: root opens the socket and the spool, then becomes nobody.
 if [ "$(id -u)" -eq 0 ]; then
