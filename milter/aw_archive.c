@@ -21,7 +21,9 @@
 
 #include "aw_archive.h"
 #include "aw_mime.h"
+#include "aw_names.h"
 #include "aw_tnef.h"
+#include "textnorm.h"
 #include "xmalloc.h"
 
 #define BLOCK	65536
@@ -125,6 +127,7 @@ aw_archive_each(const char *type, const unsigned char *data, size_t len,
 	struct archive *a;
 	struct archive_entry *e;
 	const char *why = NULL;
+	char   *legacy = NULL;	/* a name converted from windows-1258 */
 	uint64_t total = 0;
 	unsigned files = 0;
 	int     r;
@@ -177,9 +180,20 @@ aw_archive_each(const char *type, const unsigned char *data, size_t len,
 			why = "limit: archive files";
 			break;
 		}
+		free(legacy);
+		legacy = NULL;
 		path = archive_entry_pathname_utf8(e);
-		if (path == NULL)
-			path = archive_entry_pathname(e);
+		if (path == NULL && (path = archive_entry_pathname(e)) != NULL &&
+		    !text_utf8_valid(path, strlen(path))) {
+			/*
+			 * A ZIP name without the UTF-8 flag whose bytes are
+			 * not UTF-8 either: Vietnamese Windows writes such
+			 * names in its code page, 1258.
+			 */
+			legacy = aw_name_convert("WINDOWS-1258", path,
+						 strlen(path));
+			path = legacy;
+		}
 		/* The raw format calls a file whose name it was not told
 		 * "data". */
 		if (archive_format(a) == ARCHIVE_FORMAT_RAW && path != NULL &&
@@ -206,6 +220,7 @@ aw_archive_each(const char *type, const unsigned char *data, size_t len,
 		if (r != 0)
 			break;
 	}
+	free(legacy);
 	archive_read_free(a);
 	return why;
 }

@@ -460,8 +460,35 @@ def gen_structure():
         max_seconds=10)
 
 
+def zip_raw_names(entries):
+    """A zip whose names are the given bytes, without the UTF-8 flag (as
+    zip tools on Windows write them in the machine's code page)."""
+    b = io.BytesIO()
+    with zipfile.ZipFile(b, "w") as z:
+        for i, (name, data) in enumerate(entries):
+            z.writestr("N%03d" % i + "x" * (len(name) - 4), data)
+    out = b.getvalue()
+    for i, (name, data) in enumerate(entries):
+        placeholder = ("N%03d" % i + "x" * (len(name) - 4)).encode()
+        assert out.count(placeholder) == 2   # local and central headers
+        out = out.replace(placeholder, name)
+    return out
+
+
 def gen_archives():
     txt = b"ghi chu\n"
+    z = zip_raw_names([(cp1258("Công văn số 5.pdf"), PDF),
+                       ("Quyết định số 7.pdf".encode(), PDF2),
+                       (b"../../\x81\x8d.pdf", PDF + b"\n")])
+    m = multipart("zipcp", [TEXT, attach(z, "application/zip",
+                                         'filename="hs.zip"')])
+    case("zip_legacy_names", "zip names without the UTF-8 flag: UTF-8 when "
+         "they are, else windows-1258", m,
+         [D(PDF, "Công văn số 5.pdf", "2", "pdf", None, "archive", "hs.zip"),
+          D(PDF2, "Quyết định số 7.pdf", "2", "pdf", None, "archive",
+            "hs.zip"),
+          D(PDF + b"\n", "\ufffd\ufffd.pdf", "2", "pdf", None, "archive",
+            "hs.zip")])
     z = docs.zip_of([("van ban/qd.pdf", PDF), ("cv.docx", docs.docx()),
                      ("ghichu.txt", txt)])
     m = multipart("zip", [TEXT, attach(z, "application/zip",
