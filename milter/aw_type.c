@@ -116,6 +116,13 @@ starts_xml(const unsigned char *data, size_t len)
 	return i < len && data[i] == '<';
 }
 
+static int
+field_is(const unsigned char *name, size_t n, const char *want)
+{
+	return n == strlen(want) &&
+	    strncasecmp((const char *) name, want, n) == 0;
+}
+
 /*
  * A message saved to a file (a forwarded .eml attached as any type):
  * libmagic calls it message/rfc822 only when its first field is one of
@@ -152,10 +159,8 @@ is_mime_message(const unsigned char *data, size_t len)
 				n++;
 			if (n == 0 || i + n == end || data[i + n] != ':')
 				return 0;
-			if ((n == 12 && strncasecmp((const char *) data + i,
-						    "MIME-Version", 12) == 0) ||
-			    (n == 12 && strncasecmp((const char *) data + i,
-						    "Content-Type", 12) == 0))
+			if (field_is(data + i, n, "MIME-Version") ||
+			    field_is(data + i, n, "Content-Type"))
 				mime = 1;
 			nfields++;
 		}
