@@ -61,11 +61,13 @@ usage(FILE *fp)
 		"       vanthu-milter -V | -h\n"
 		"\n"
 		"  -c, --config FILE   configuration file (default /etc/vanthu/vanthu.conf\n"
-		"                      when it exists, else the embedded defaults)\n"
+		"                      when it exists, else the embedded defaults;\n"
+		"                      - for standard input, with -n or -t)\n"
 		"  -p, --socket SPEC   listen on SPEC instead of the configured Socket\n"
 		"  -f, --foreground    stay in the foreground and log to stderr\n"
 		"  -n, --check         check the configuration and exit (0, or 78)\n"
 		"  -t, --test FILE     handle one message offline and print the outcome\n"
+		"                      (- for standard input)\n"
 		"      --json          with -t: print JSON\n"
 		"      --from ADDR     with -t: envelope sender (default: the From header)\n"
 		"      --rcpt ADDR     with -t: a recipient, repeatable (default: To and Cc)\n"
@@ -517,6 +519,24 @@ main(int argc, char **argv)
 	if (optind != argc) {
 		usage(stderr);
 		return EX_USAGE;
+	}
+	/*
+	 * "-" is standard input.  The daemon reads its file again on
+	 * SIGUSR1, when standard input has nothing left: an empty file
+	 * would be the embedded defaults, taken without a word.
+	 */
+	if (config_path != NULL && strcmp(config_path, "-") == 0) {
+		if (!check && test_file == NULL) {
+			fprintf(stderr, "vanthu-milter: -c - (standard input) "
+				"serves -n and -t only: the daemon reads its "
+				"configuration again on SIGUSR1\n");
+			return EX_USAGE;
+		}
+		if (test_file != NULL && strcmp(test_file, "-") == 0) {
+			fprintf(stderr, "vanthu-milter: -c - and -t - both "
+				"read standard input\n");
+			return EX_USAGE;
+		}
 	}
 
 	if (config_path == NULL)

@@ -6,6 +6,7 @@
 # inet6: on ::1) with a miltertest round
 # trip; the refusal of a spool or register directory others can write;
 # the hint when the embedded defaults are used away from the source tree;
+# standard input for -c (with -n or -t only) and -t;
 # UserID dropping root after the spool is ready; the loud warning when
 # root keeps root; the StatsFile.  Stops what it started, by pid.
 set -u
@@ -219,6 +220,23 @@ else
 	(cd "$top" && "$milter" -n) >"$tmp/embedded.out" 2>&1
 	tap $? "-n in the source tree accepts the embedded defaults"
 fi
+
+# "-" is standard input for -c (with -n or -t only) and for -t.
+conf stdin "unix:$tmp/stdin.sock"
+"$milter" -f -c - <"$tmp/stdin.conf" >"$tmp/stdin.out" 2>&1
+st=$?
+[ $st -eq 64 ] && grep -qx "vanthu-milter: -c - (standard input) serves -n and -t only: the daemon reads its configuration again on SIGUSR1" "$tmp/stdin.out" &&
+	[ ! -e "$tmp/stdin.sock" ]
+tap $? "the daemon refuses -c - (it could not read it again on SIGUSR1) (status $st)"
+"$milter" -n -c - <"$tmp/stdin.conf" >"$tmp/stdin.out" 2>&1 &&
+	grep -q "^-: configuration OK, " "$tmp/stdin.out"
+tap $? "-n -c - checks a configuration from standard input"
+printf 'From: a@bnv.gov.vn\nTo: b@binhdinh.gov.vn\nSubject: x\n\nhello\n' >"$tmp/stdin.eml"
+"$milter" -c "$tmp/stdin.conf" -t "$tmp/stdin.eml" --json >"$tmp/stdin.file.json" 2>/dev/null &&
+	"$milter" -c "$tmp/stdin.conf" -t - --json <"$tmp/stdin.eml" >"$tmp/stdin.json" 2>/dev/null &&
+	grep -q '"direction":"inbound"' "$tmp/stdin.json" &&
+	cmp -s "$tmp/stdin.json" "$tmp/stdin.file.json"
+tap $? "-t - reads the message from standard input, as -t FILE"
 
 # UserID: root opens the socket and the spool, then becomes nobody.
 if [ "$(id -u)" -eq 0 ]; then
