@@ -41,12 +41,12 @@ value_add(struct value *v, const char *s, size_t n)
 }
 
 enum {
-	H_TYPE, H_DISP, H_ENC, H_SUBJECT, H__COUNT
+	H_TYPE, H_DISP, H_ENC, H_SUBJECT, H_CID, H__COUNT
 };
 
 static const char *const hnames[H__COUNT] = {
 	"content-type", "content-disposition", "content-transfer-encoding",
-	"subject"
+	"subject", "content-id"
 };
 
 /* Whether line[0..n) is "name:" + value; *colon gets the colon. */
@@ -457,6 +457,8 @@ aw_entity_parse(const char *p, size_t len, int in_digest, int skip_from,
 		parse_encoding(e, &v[H_ENC]);
 	if (v[H_SUBJECT].p)
 		e->subject = xstrdup(v[H_SUBJECT].p);
+	e->has_cid = v[H_CID].p != NULL && v[H_CID].p[strspn(v[H_CID].p,
+							   " \t\r\n")] != 0;
 	for (int h = 0; h < H__COUNT; h++)
 		free(v[h].p);
 }

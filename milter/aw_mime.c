@@ -52,6 +52,7 @@ struct ctx {
 	int     msg_root;	/* the entity is the top of a message */
 	int     top;		/* not inside a forwarded message */
 	int     digest;		/* the parent is multipart/digest */
+	int     related;	/* the parent is multipart/related */
 	int     new_msg;	/* the entity opens a forwarded message */
 	unsigned depth;
 	const char *fwd;	/* subject of the forwarded message, if any */
@@ -278,6 +279,18 @@ walk_leaf(struct walk *w, const struct ctx *c, const struct entity *e,
 		free(data);
 		return;
 	}
+	if (strcmp(kind, "image") == 0 && c->related && e->has_cid &&
+	    e->disp != DISP_ATTACHMENT) {
+		/*
+		 * An image the HTML body shows (RFC 2387): a logo in a
+		 * signature, no document.  Numbered, every such mail would
+		 * put its sender's logo in the register.
+		 */
+		skip(w, label, e->name, "body: inline image");
+		free(type);
+		free(data);
+		return;
+	}
 	if (strcmp(kind, "message") == 0) {
 		/* A forwarded .eml attached under another type. */
 		walk_forwarded(w, c, label, e->name, (const char *) data, len);
@@ -452,6 +465,7 @@ walk_multipart(struct walk *w, const struct ctx *c, const struct entity *e,
 		cc.new_msg = 0;
 		cc.depth = c->depth + 1;
 		cc.digest = strcmp(e->declared, "multipart/digest") == 0;
+		cc.related = strcmp(e->declared, "multipart/related") == 0;
 		if (is_signed && idx == 1) {
 			first_start = start;
 			first_len = end - start;
@@ -489,6 +503,7 @@ walk_forwarded(struct walk *w, const struct ctx *c, const char *label,
 	cc.top = 0;
 	cc.new_msg = 1;
 	cc.digest = 0;
+	cc.related = 0;
 	cc.depth = c->depth + 1;
 	walk_entity(w, &cc, p, len);
 }
@@ -579,6 +594,7 @@ walk_pkcs7(struct walk *w, const struct ctx *c, const struct entity *e,
 	}
 	free(der);
 	cc.depth = c->depth + 1;
+	cc.related = 0;
 	walk_entity(w, &cc, (const char *) inner, innerlen);
 	free(inner);
 }

@@ -1,5 +1,6 @@
 -- Documents are registered with gap-free numbers; a retry of the same
--- message and a second copy of the same document get no new number.
+-- message and a second copy of the same document get no new number; a
+-- logo the HTML body shows gets none at all.
 -- -D year=YYYY: the current year in Asia/Ho_Chi_Minh.
 dofile(lib)
 
@@ -52,5 +53,34 @@ run("another document gets the number after", function()
 	check(mt.getreply(conn) == SMFIR_ACCEPT and
 	      mt.eom_check(conn, MT_HDRADD, "X-Vanthu-Register", "den/" .. year .. "/2"),
 	      "the next document is registered as den/" .. year .. "/2")
+	mt.disconnect(conn)
+end)
+run("a logo the HTML body shows is no document", function()
+	local conn = open_message({qid = "m4"})
+	local png = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP4" ..
+		"z8AAAAMBAQDJ/pLvAAAAAElFTkSuQmCC"
+	local body = "--b1\r\nContent-Type: multipart/related; boundary=\"r1\"\r\n\r\n" ..
+		"--r1\r\nContent-Type: text/html\r\n\r\n<img src=\"cid:image001.png@01DA\">\r\n" ..
+		"--r1\r\nContent-Type: image/png; name=\"image001.png\"\r\n" ..
+		"Content-Disposition: inline; filename=\"image001.png\"\r\n" ..
+		"Content-ID: <image001.png@01DA>\r\n" ..
+		"Content-Transfer-Encoding: base64\r\n\r\n" .. png .. "\r\n--r1--\r\n" ..
+		"--b1\r\nContent-Type: application/pdf; name=\"cv3.pdf\"\r\n" ..
+		"Content-Disposition: attachment; filename=\"cv3.pdf\"\r\n" ..
+		"Content-Transfer-Encoding: base64\r\n\r\n" ..
+		"JVBERi0xLjQKJXRocmVlCg==\r\n--b1--\r\n"
+	send_content(conn, {{"From", "vanthu@sonoi.gov.vn"},
+			    {"Message-ID", "<m4@sonoi.gov.vn>"},
+			    {"Subject", "Cong van"},
+			    {"MIME-Version", "1.0"},
+			    {"Content-Type", "multipart/mixed; boundary=\"b1\""}}, body)
+	mt.eom(conn)
+	check(mt.getreply(conn) == SMFIR_ACCEPT and
+	      mt.eom_check(conn, MT_HDRADD, "X-Vanthu-Register", "den/" .. year .. "/3") and
+	      not mt.eom_check(conn, MT_HDRADD, "X-Vanthu-Register", "den/" .. year .. "/4") and
+	      mt.eom_check(conn, MT_HDRADD, "X-Vanthu-Flag", "2 cv3.pdf: signature-absent") and
+	      not mt.eom_check(conn, MT_HDRADD, "X-Vanthu-Flag",
+			       "1.2 image001.png: signature-absent"),
+	      "the PDF is den/" .. year .. "/3, the logo gets neither a number nor a flag")
 	mt.disconnect(conn)
 end)

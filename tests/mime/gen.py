@@ -231,8 +231,31 @@ def gen_kinds():
         part("Content-Type: image/png\nContent-ID: <logo>\n"
              "Content-Transfer-Encoding: base64", b64(docs.png()))],
         subtype="related")
-    case("inline_image", "an inline image without name is an inline document",
-         rel, [D(docs.png(), None, "2", "image", "image/png", "inline")])
+    case("inline_image", "an image the HTML body shows is no document", rel,
+         [], [S("2", None, "body: inline image")])
+    # Outlook: a named logo inside related; a scan attached there; an
+    # image without Content-ID; one with it outside multipart/related.
+    png, jpg = docs.png(), docs.jpeg()
+    rel = multipart("rel2", [
+        part("Content-Type: text/html", b"<img src=cid:image001.png@01DA>"),
+        part("Content-Type: image/png; name=image001.png\n"
+             "Content-Disposition: inline; filename=image001.png\n"
+             "Content-ID: <image001.png@01DA>\n"
+             "Content-Transfer-Encoding: base64", b64(png)),
+        attach(jpg, "image/jpeg", 'filename="scan.jpg"\nContent-ID: <s1>'),
+        part("Content-Type: image/png\nContent-Transfer-Encoding: base64",
+             b64(png))],
+        subtype="related", top=False)
+    m = multipart("mix", [rel, part("Content-Type: image/jpeg\n"
+                                    "Content-ID: <s2>\n"
+                                    "Content-Transfer-Encoding: base64",
+                                    b64(jpg))])
+    case("inline_image_edges", "only a related image with a Content-ID "
+         "and no attachment disposition is body", m,
+         [D(jpg, "scan.jpg", "1.3", "image", "image/jpeg"),
+          D(png, None, "1.4", "image", "image/png", "inline"),
+          D(jpg, None, "2", "image", "image/jpeg", "inline")],
+         [S("1.2", "image001.png", "body: inline image")])
     # Hard line breaks decode to CRLF, soft ones (=CRLF) vanish.
     rtf = docs.rtf().replace(b"\n", b"\r\n")
     qp = rtf.replace(b"\\par", b"\\par=\r\n")
