@@ -84,17 +84,17 @@ V() { "$build/vanthu" -c "$tmp/vanthu.conf" "$@"; }
 V list --json | python3 -c 'import json, sys
 print("\n".join(sorted({e["sha256"] for e in json.load(sys.stdin)})))' >"$tmp/exp"
 registered "$disk/spool" >"$tmp/act"
-[ "$(wc -l <"$tmp/exp")" -eq 5 ] && cmp -s "$tmp/exp" "$tmp/act"
-tap $? "the five registered documents are in the spool under their SHA-256, bytes hashing to the name, and no other"
+[ "$(wc -l <"$tmp/exp")" -eq 6 ] && cmp -s "$tmp/exp" "$tmp/act"
+tap $? "the six registered documents are in the spool under their SHA-256, bytes hashing to the name, and no other"
 left=$(cd "$disk/spool" && find . -type f ! -path './??/??/*')
 [ -z "$left" ]
 tap $? "nothing else is left in the spool once the daemon stopped${left:+: $left}"
 
 V backup "$mnt/bk" >"$tmp/out" 2>&1
 echo "rc=$?" >>"$tmp/out"
-printf '%s/bk/register.sqlite: the register; 5 documents: 5 copied, 0 there already\nrc=0\n' \
+printf '%s/bk/register.sqlite: the register; 6 documents: 6 copied, 0 there already\nrc=0\n' \
 	"$mnt" | cmp -s - "$tmp/out"
-tap $? "vanthu backup into the mount copies the register and the five documents" ||
+tap $? "vanthu backup into the mount copies the register and the six documents" ||
 	sed 's/^/#   /' "$tmp/out"
 sqlite3 "$tmp/register.sqlite" .dump >"$tmp/dump.exp"
 sqlite3 "$disk/bk/register.sqlite" .dump >"$tmp/dump.act"
@@ -105,7 +105,7 @@ left=$(cd "$disk/bk" && find . -type f ! -path './??/??/*' ! -name register.sqli
 cmp -s "$tmp/exp" "$tmp/act" && [ -z "$left" ]
 tap $? "each document is in the backup under its SHA-256, and no temporary file beside them${left:+: $left}"
 V backup "$mnt/bk" >"$tmp/out" 2>&1
-printf '%s/bk/register.sqlite: the register; 5 documents: 0 copied, 5 there already\n' "$mnt" |
+printf '%s/bk/register.sqlite: the register; 6 documents: 0 copied, 6 there already\n' "$mnt" |
 	cmp -s - "$tmp/out"
 tap $? "a second backup into the mount copies nothing"
 
@@ -117,12 +117,12 @@ V backup "$mnt/bk2" >"$tmp/out" 2>&1
 echo "rc=$?" >>"$tmp/out"
 {
 	echo "vanthu: backup: $mnt/spool/$(echo "$dmg" | cut -c1-2)/$(echo "$dmg" | cut -c3-4)/$dmg: damaged in the spool (SHA-256 $got, registered $dmg)"
-	echo "$mnt/bk2/register.sqlite: the register; 5 documents: 4 copied, 0 there already, 1 not copied"
+	echo "$mnt/bk2/register.sqlite: the register; 6 documents: 5 copied, 0 there already, 1 not copied"
 	echo "rc=1"
 } | cmp -s - "$tmp/out"
 tap $? "a damaged document is reported and not copied" || sed 's/^/#   /' "$tmp/out"
 left=$(cd "$disk/bk2" && find . -type f ! -path './??/??/*' ! -name register.sqlite)
-[ "$(find "$disk/bk2" -type f -path '*/??/??/*' | wc -l)" -eq 4 ] && [ -z "$left" ]
-tap $? "its temporary file is removed: four documents and the register, nothing else${left:+: $left}"
+[ "$(find "$disk/bk2" -type f -path '*/??/??/*' | wc -l)" -eq 5 ] && [ -z "$left" ]
+tap $? "its temporary file is removed: five documents and the register, nothing else${left:+: $left}"
 
 echo "1..$n"
