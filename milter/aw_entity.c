@@ -81,6 +81,41 @@ field_is(const char *line, const char *colon, const char *name)
 	return nl == want && strncasecmp(line, name, nl) == 0;
 }
 
+int
+aw_entity_mime_head(const char *p, size_t len)
+{
+	size_t  i = 0, nfields = 0;
+	int     mime = 0;
+
+	while (i < len) {
+		const char *nl = memchr(p + i, '\n', len - i);
+		size_t  eol, n;
+		const char *colon;
+
+		if (nl == NULL)
+			return 0;	/* no end of the header block */
+		eol = (size_t) (nl - p);
+		n = eol - i;
+		if (n > 0 && p[eol - 1] == '\r')
+			n--;
+		if (n == 0)
+			return nfields > 0 && mime;
+		if (p[i] == ' ' || p[i] == '\t') {
+			if (nfields == 0)
+				return 0;
+		} else if (!field_line(p + i, n, &colon)) {
+			return 0;
+		} else {
+			if (field_is(p + i, colon, "mime-version") ||
+			    field_is(p + i, colon, "content-type"))
+				mime = 1;
+			nfields++;
+		}
+		i = eol + 1;
+	}
+	return 0;
+}
+
 /* Collect the wanted header values; returns the offset of the body. */
 static size_t
 scan_headers(const char *p, size_t len, int skip_from, struct value *v)

@@ -52,4 +52,9 @@ void    aw_entity_parse(const char *p, size_t len, int in_digest,
 			int skip_from, struct entity *);
 void    aw_entity_clear(struct entity *);
 
+/* Whether p[0..len) opens with a header block -- field lines, folded or
+ * not, up to an empty line -- naming MIME-Version or Content-Type: a
+ * MIME message saved to a file, whatever libmagic called it. */
+int     aw_entity_mime_head(const char *p, size_t len);
+
 #endif

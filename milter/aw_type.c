@@ -7,8 +7,10 @@
  * separate two things libmagic cannot: an .edxml packet from other XML
  * (the QCVN 102 namespace decides as well), and a detached signature
  * (.p7s, .sig) from other DER data, which must still look like DER or PEM.
- * A message saved to a file is found by its header block as well, since
- * libmagic recognises only some.
+ * A message saved to a file (a forwarded .eml attached as any type) is
+ * found by its header block as well (aw_entity_mime_head()): libmagic
+ * calls it message/rfc822 only when its first field is one of a few
+ * (From, Received, Return-Path ...), text/plain otherwise.
  * libmagic reads at most SNIFF_BYTES of a buffer, so a 30 MB attachment
  * costs no more than a small one.  Failures give application/octet-stream.
  */
@@ -20,6 +22,7 @@
 #include <magic.h>
 
 #include "aw_archive.h"
+#include "aw_entity.h"
 #include "aw_mime.h"
 #include "xmalloc.h"
 
@@ -116,59 +119,6 @@ starts_xml(const unsigned char *data, size_t len)
 	return i < len && data[i] == '<';
 }
 
-static int
-field_is(const unsigned char *name, size_t n, const char *want)
-{
-	return n == strlen(want) &&
-	    strncasecmp((const char *) name, want, n) == 0;
-}
-
-/*
- * A message saved to a file (a forwarded .eml attached as any type):
- * libmagic calls it message/rfc822 only when its first field is one of
- * a few (From, Received, Return-Path ...), text/plain otherwise.  Bytes
- * that open with a header block -- field lines, folded or not, up to an
- * empty line within MSG_HEAD_SCAN -- naming MIME-Version or Content-Type
- * are a MIME message; without either they could carry no document.
- */
-static int
-is_mime_message(const unsigned char *data, size_t len)
-{
-	size_t  i = 0, nfields = 0;
-	int     mime = 0;
-
-	if (len > MSG_HEAD_SCAN)
-		len = MSG_HEAD_SCAN;
-	while (i < len) {
-		const unsigned char *nl = memchr(data + i, '\n', len - i);
-		size_t  end, n = 0;
-
-		if (nl == NULL)
-			return 0;	/* no end of the header block */
-		end = (size_t) (nl - data);
-		if (end > i && data[end - 1] == '\r')
-			end--;
-		if (end == i)
-			return nfields > 0 && mime;
-		if (data[i] == ' ' || data[i] == '\t') {
-			if (nfields == 0)
-				return 0;
-		} else {
-			while (i + n < end && data[i + n] > 32 &&
-			       data[i + n] < 127 && data[i + n] != ':')
-				n++;
-			if (n == 0 || i + n == end || data[i + n] != ':')
-				return 0;
-			if (field_is(data + i, n, "MIME-Version") ||
-			    field_is(data + i, n, "Content-Type"))
-				mime = 1;
-			nfields++;
-		}
-		i = (size_t) (nl - data) + 1;
-	}
-	return 0;
-}
-
 static const struct {
 	const char *type;
 	const char *kind;
@@ -242,7 +192,9 @@ aw_type_kind(const char *type, const char *name, const char *declared,
 	if (aw_archive_type(type))
 		return "archive";
 	if (strcmp(type, "message/rfc822") == 0 ||
-	    (strcmp(type, "text/plain") == 0 && is_mime_message(data, len)))
+	    (strcmp(type, "text/plain") == 0 &&
+	     aw_entity_mime_head((const char *) data,
+				 len < MSG_HEAD_SCAN ? len : MSG_HEAD_SCAN)))
 		return "message";
 	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
 		if (strcmp(type, kinds[i].type) == 0)
