@@ -251,6 +251,19 @@ arc_entry(void *vctx, const char *path, const unsigned char *data,
 	return 0;
 }
 
+/* Where a leaf that is a document came from. */
+static enum doc_origin
+leaf_origin(const struct ctx *c, const struct entity *e)
+{
+	if (!c->top)
+		return ORIGIN_FORWARDED;
+	if (e->disp == DISP_ATTACHMENT)
+		return ORIGIN_ATTACHMENT;
+	if (e->disp == DISP_INLINE)
+		return ORIGIN_INLINE;
+	return e->name ? ORIGIN_ATTACHMENT : ORIGIN_INLINE;
+}
+
 static void
 walk_leaf(struct walk *w, const struct ctx *c, const struct entity *e,
 	  const char *label)
@@ -259,7 +272,6 @@ walk_leaf(struct walk *w, const struct ctx *c, const struct entity *e,
 	size_t  len;
 	char    buf[256], *type, *why;
 	const char *bad, *kind;
-	enum doc_origin origin;
 
 	if (strncmp(e->declared, "text/", 5) == 0 && e->name == NULL &&
 	    e->disp != DISP_ATTACHMENT)
@@ -275,50 +287,32 @@ walk_leaf(struct walk *w, const struct ctx *c, const struct entity *e,
 		why = xasprintf("unsupported: %s", type);
 		skip(w, label, e->name, why);
 		free(why);
-		free(type);
-		free(data);
-		return;
-	}
-	if (strcmp(kind, "image") == 0 && c->related && e->has_cid &&
-	    e->disp != DISP_ATTACHMENT) {
+	} else if (strcmp(kind, "image") == 0 && c->related && e->has_cid &&
+		   e->disp != DISP_ATTACHMENT) {
 		/*
 		 * An image the HTML body shows (RFC 2387): a logo in a
 		 * signature, no document.  Numbered, every such mail would
 		 * put its sender's logo in the register.
 		 */
 		skip(w, label, e->name, "body: inline image");
-		free(type);
-		free(data);
-		return;
-	}
-	if (strcmp(kind, "message") == 0) {
+	} else if (strcmp(kind, "message") == 0) {
 		/* A forwarded .eml attached under another type. */
 		walk_forwarded(w, c, label, e->name, (const char *) data, len);
-		free(type);
-		free(data);
-		return;
-	}
-	if (strcmp(kind, "archive") == 0) {
+	} else if (strcmp(kind, "archive") == 0) {
 		struct arc a = {w, label, e->name};
 
 		bad = aw_archive_each(type, data, len, &w->lim, arc_entry, &a,
 				      buf, sizeof(buf));
 		if (bad != NULL)
 			skip(w, label, e->name, bad);
-		free(type);
-		free(data);
+	} else {
+		/* doc_add() takes type and data. */
+		doc_add(w, label, e->name, e->declared, type, kind,
+			leaf_origin(c, e), c->top ? NULL : c->fwd, data, len);
 		return;
 	}
-	if (!c->top)
-		origin = ORIGIN_FORWARDED;
-	else if (e->disp == DISP_ATTACHMENT)
-		origin = ORIGIN_ATTACHMENT;
-	else if (e->disp == DISP_INLINE)
-		origin = ORIGIN_INLINE;
-	else
-		origin = e->name ? ORIGIN_ATTACHMENT : ORIGIN_INLINE;
-	doc_add(w, label, e->name, e->declared, type, kind, origin,
-		c->top ? NULL : c->fwd, data, len);
+	free(type);
+	free(data);
 }
 
 static int
