@@ -2,7 +2,9 @@
  * mime_fuzz.c - libFuzzer target for the MIME walk and name decoding.
  *
  * The input is a whole message for aw_mime_extract() with the default
- * limits; the same bytes also go through the RFC 2047 decoder, and, split
+ * limits, whose documents then go through the pairing of detached
+ * signature files (aw_detached.c, an empty trust store); the same bytes
+ * also go through the RFC 2047 decoder, and, split
  * at the first two NUL bytes, through RFC 2231 parameter decoding with a
  * charset taken from the input.  Every result must be valid UTF-8.
  */
@@ -10,14 +12,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "aw_detached.h"
 #include "aw_mime.h"
 #include "aw_names.h"
 #include "facts.h"
 #include "lsan_suppress.h"
+#include "sig_trust.h"
 #include "textnorm.h"
 #include "xmalloc.h"
 
 static struct aw_type *types;
+static struct sig_trust *trust;
 
 static void
 check_utf8(const char *s)
@@ -82,8 +87,22 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	memset(&an, 0, sizeof(an));
 	mime_limits_default(&lim, size);
+	if (trust == NULL &&
+	    (trust = sig_trust_load_paths(NULL, 0, NULL, 0, NULL, 0, 0,
+					  NULL)) == NULL)
+		abort();
 	if (aw_mime_extract((const char *) data, size, &lim, types, &an) != 0)
 		abort();
+	aw_detached_pair(trust, &an);
+	for (size_t i = 0; i < an.nsigfiles; i++)
+		if (an.sigfiles[i].signs >= an.ndocs)
+			abort();
+	for (size_t i = 0; i < an.ndocs; i++)
+		for (size_t k = 0; k < an.docs[i].nsigs; k++)
+			if (an.docs[i].sigs[k].detached &&
+			    (an.docs[i].sigs[k].file >= an.nsigfiles ||
+			     an.sigfiles[an.docs[i].sigs[k].file].signs != i))
+				abort();
 	for (size_t i = 0; i < an.ndocs; i++) {
 		check_utf8(an.docs[i].name);
 		check_utf8(an.docs[i].origin_detail);

@@ -6,12 +6,14 @@
  * (aw_sig.c), so that its text can come from the revision the last
  * signature covers; then its text and facts (aw_doc.c).  Reading an edXML
  * packet adds its attachments as documents, which get their real type
- * here and are read in their turn, up to AW_MAX_DOCS in all.  Last, the
- * message's own S/MIME signature.
+ * here and are read in their turn, up to AW_MAX_DOCS in all.  Then each
+ * detached signature file is paired with the document it signs
+ * (aw_detached.c), and last comes the message's own S/MIME signature.
  */
 #include <stdlib.h>
 #include <string.h>
 
+#include "aw_detached.h"
 #include "aw_mime.h"
 #include "aw_names.h"
 #include "aw_pipeline.h"
@@ -119,6 +121,7 @@ aw_analyse(struct aw_context *ctx, const char *msg, size_t len,
 			log_debug("worker: document %zu: %s", i, why);
 	}
 	free(subject);
+	aw_detached_pair(ctx->trust, a);
 	aw_sig_smime(ctx->trust, a, q->header_from);
 	return 0;
 }

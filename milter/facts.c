@@ -180,6 +180,13 @@ analysis_clear(struct analysis *a)
 	for (size_t i = 0; i < a->ndocs; i++)
 		document_clear(&a->docs[i]);
 	free(a->docs);
+	for (size_t i = 0; a->sigfile_fds != NULL && i < a->nsigfiles; i++)
+		if (a->sigfile_fds[i] >= 0)
+			close(a->sigfile_fds[i]);
+	free(a->sigfile_fds);
+	for (size_t i = 0; i < a->nsigfiles; i++)
+		document_clear(&a->sigfiles[i]);
+	free(a->sigfiles);
 	for (size_t i = 0; i < a->nskipped; i++) {
 		free(a->skipped[i].part);
 		free(a->skipped[i].name);

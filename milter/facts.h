@@ -87,6 +87,12 @@ struct signature {
 	char   *digest;
 	int     covers_whole_file;
 	char   *reason;			/* why, when not valid */
+
+	/* Set for a signature that came as a file of its own (.p7s) rather
+	 * than inside the document: that file is analysis.sigfiles[file]
+	 * (aw_detached.c). */
+	int     detached;
+	size_t  file;
 };
 
 /* Where in the message a document came from. */
@@ -126,6 +132,10 @@ struct document {
 	 * xls, ods, rtf, image, edxml, signature, or program (a program or
 	 * script, kept so that the rules can refuse it) (aw_type.c). */
 	char   *kind;
+
+	/* In analysis.sigfiles only: the index in docs of the document this
+	 * detached signature file signs. */
+	size_t  signs;
 };
 
 struct skipped {
@@ -168,6 +178,15 @@ struct analysis {
 	 * are in document.data instead; NULL when no document came.
 	 */
 	int    *doc_fds;
+
+	/*
+	 * Detached signature files paired with the document each signs
+	 * (aw_detached.h): not documents of their own, but kept with theirs.
+	 * sigfile_fds is to them what doc_fds is to docs.
+	 */
+	struct document *sigfiles;
+	size_t  nsigfiles;
+	int    *sigfile_fds;
 };
 
 /* Direction of a message, from the agency's point of view. */

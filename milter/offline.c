@@ -141,6 +141,15 @@ print_text(const struct message *m, const struct outcome *o)
 		       (unsigned long long) d->size, d->sha256,
 		       d->part ? d->part : "?", sig_verdict_names[d->sig_verdict]);
 	}
+	for (size_t i = 0; i < o->analysis.nsigfiles; i++) {
+		const struct document *f = &o->analysis.sigfiles[i];
+		const struct document *d = &o->analysis.docs[f->signs];
+
+		printf("signature file: %s  %llu bytes  %s  part %s  signs %s\n",
+		       f->name ? f->name : "(no name)",
+		       (unsigned long long) f->size, f->sha256,
+		       f->part ? f->part : "?", d->name ? d->name : "(no name)");
+	}
 	for (size_t i = 0; i < o->analysis.nskipped; i++)
 		printf("skipped: part %s %s: %s\n",
 		       o->analysis.skipped[i].part ? o->analysis.skipped[i].part : "?",

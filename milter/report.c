@@ -31,8 +31,25 @@ report_facts(const struct doc_facts *df)
 	return facts;
 }
 
+/* Where a detached signature came from: the file beside its document. */
 static struct json_object *
-report_signature(const struct signature *s)
+report_sigfile_ref(const struct analysis *a, const struct signature *s)
+{
+	struct json_object *o;
+	const struct document *f;
+
+	if (!s->detached)
+		return NULL;
+	o = json_object_new_object();
+	f = a && s->file < a->nsigfiles ? &a->sigfiles[s->file] : NULL;
+	json_object_object_add(o, "name", f ? jstr(f->name) : NULL);
+	json_object_object_add(o, "sha256", f ? jstr(f->sha256) : NULL);
+	json_object_object_add(o, "part", f ? jstr(f->part) : NULL);
+	return o;
+}
+
+static struct json_object *
+report_signature(const struct analysis *a, const struct signature *s)
 {
 	struct json_object *o = json_object_new_object();
 
@@ -48,11 +65,12 @@ report_signature(const struct signature *s)
 	json_object_object_add(o, "digest", jstr(s->digest));
 	json_object_object_add(o, "covers_whole_file", json_object_new_boolean(s->covers_whole_file));
 	json_object_object_add(o, "reason", jstr(s->reason));
+	json_object_object_add(o, "file", report_sigfile_ref(a, s));
 	return o;
 }
 
 struct json_object *
-report_document(const struct document *d)
+report_document(const struct analysis *a, const struct document *d)
 {
 	struct json_object *o = json_object_new_object();
 	struct json_object *sigs = json_object_new_array();
@@ -71,7 +89,7 @@ report_document(const struct document *d)
 			       json_object_new_boolean(d->text_from_signed_revision));
 	json_object_object_add(o, "facts", report_facts(&d->facts));
 	for (size_t i = 0; i < d->nsigs; i++)
-		json_object_array_add(sigs, report_signature(&d->sigs[i]));
+		json_object_array_add(sigs, report_signature(a, &d->sigs[i]));
 	json_object_object_add(o, "signatures", sigs);
 	json_object_object_add(o, "signature_verdict",
 			       json_object_new_string(sig_verdict_names[d->sig_verdict]));
@@ -82,11 +100,27 @@ struct json_object *
 report_analysis_into(struct json_object *top, const struct analysis *a)
 {
 	struct json_object *docs = json_object_new_array();
+	struct json_object *sigfiles = json_object_new_array();
 	struct json_object *skipped = json_object_new_array();
 	struct json_object *smime = json_object_new_object();
 
 	for (size_t i = 0; i < a->ndocs; i++)
-		json_object_array_add(docs, report_document(&a->docs[i]));
+		json_object_array_add(docs, report_document(a, &a->docs[i]));
+	for (size_t i = 0; i < a->nsigfiles; i++) {
+		const struct document *f = &a->sigfiles[i];
+		struct json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "name", jstr(f->name));
+		json_object_object_add(o, "sha256", jstr(f->sha256));
+		json_object_object_add(o, "size", json_object_new_uint64(f->size));
+		json_object_object_add(o, "type", jstr(f->type));
+		json_object_object_add(o, "declared_type", jstr(f->declared_type));
+		json_object_object_add(o, "part", jstr(f->part));
+		json_object_object_add(o, "origin", json_object_new_string(doc_origin_names[f->origin]));
+		json_object_object_add(o, "origin_detail", jstr(f->origin_detail));
+		json_object_object_add(o, "signs", json_object_new_uint64(f->signs));
+		json_object_array_add(sigfiles, o);
+	}
 	for (size_t i = 0; i < a->nskipped; i++) {
 		struct json_object *s = json_object_new_object();
 
@@ -101,6 +135,7 @@ report_analysis_into(struct json_object *top, const struct analysis *a)
 	json_object_object_add(smime, "from_matches", json_object_new_boolean(a->smime.from_matches));
 	json_object_object_add(smime, "reason", jstr(a->smime.reason));
 	json_object_object_add(top, "documents", docs);
+	json_object_object_add(top, "signature_files", sigfiles);
 	json_object_object_add(top, "skipped", skipped);
 	json_object_object_add(top, "smime", smime);
 	return top;

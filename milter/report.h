@@ -12,7 +12,8 @@
 #include "facts.h"
 #include "message.h"
 
-struct json_object *report_document(const struct document *);
+/* a, when not NULL, names the files of the document's detached signatures. */
+struct json_object *report_document(const struct analysis *a, const struct document *);
 struct json_object *report_analysis_into(struct json_object *top, const struct analysis *);
 struct json_object *report_message(const struct msg_info *, const struct outcome *);
 

@@ -175,6 +175,8 @@ put_signature(struct wbuf *w, const struct signature *s)
 	wbuf_str(w, s->digest);
 	wbuf_u8(w, s->covers_whole_file != 0);
 	wbuf_str(w, s->reason);
+	wbuf_u8(w, s->detached != 0);
+	wbuf_u32(w, (uint32_t) s->file);
 }
 
 static void
@@ -200,6 +202,7 @@ put_document(struct wbuf *w, const struct document *d)
 	for (size_t i = 0; i < d->nsigs; i++)
 		put_signature(w, &d->sigs[i]);
 	wbuf_u32(w, d->sig_verdict);
+	wbuf_u32(w, (uint32_t) d->signs);
 	wbuf_u64(w, d->data ? d->len : 0);	/* the bytes follow the frame */
 }
 
@@ -217,6 +220,9 @@ wproto_send_reply(int sock, const struct wreply *r)
 	wbuf_u32(&w, (uint32_t) a->ndocs);
 	for (size_t i = 0; i < a->ndocs; i++)
 		put_document(&w, &a->docs[i]);
+	wbuf_u32(&w, (uint32_t) a->nsigfiles);
+	for (size_t i = 0; i < a->nsigfiles; i++)
+		put_document(&w, &a->sigfiles[i]);
 	wbuf_u32(&w, (uint32_t) a->nskipped);
 	for (size_t i = 0; i < a->nskipped; i++) {
 		wbuf_str(&w, a->skipped[i].part);
@@ -235,6 +241,11 @@ wproto_send_reply(int sock, const struct wreply *r)
 	for (size_t i = 0; i < a->ndocs; i++)
 		if (a->docs[i].data != NULL && a->docs[i].len > 0 &&
 		    write_all(sock, a->docs[i].data, a->docs[i].len, NULL) < 0)
+			return -1;
+	for (size_t i = 0; i < a->nsigfiles; i++)
+		if (a->sigfiles[i].data != NULL && a->sigfiles[i].len > 0 &&
+		    write_all(sock, a->sigfiles[i].data, a->sigfiles[i].len,
+			      NULL) < 0)
 			return -1;
 	return 0;
 }
@@ -258,6 +269,8 @@ get_signature(struct rbuf *r, struct signature *s)
 	s->digest = rbuf_str(r, SMALL_MAX);
 	s->covers_whole_file = rbuf_u8(r);
 	s->reason = rbuf_str(r, SMALL_MAX);
+	s->detached = rbuf_u8(r);
+	s->file = rbuf_u32(r);
 }
 
 static void
@@ -300,9 +313,30 @@ get_document(struct rbuf *r, struct document *d)
 	if (v >= SIG__COUNT)
 		r->failed = 1;
 	d->sig_verdict = r->failed ? SIG_MALFORMED : (enum sig_verdict) v;
+	d->signs = rbuf_u32(r);
 	d->len = rbuf_u64(r);
 	if (!r->failed && d->len != d->size)
 		r->failed = 1;
+}
+
+/* Whether a signature file or a detached signature points nowhere: each
+ * file signs a document, and each detached signature names a file that
+ * signs its own document. */
+static int
+sigfiles_astray(const struct analysis *a)
+{
+	for (size_t i = 0; i < a->nsigfiles; i++)
+		if (a->sigfiles[i].signs >= a->ndocs || a->sigfiles[i].nsigs > 0)
+			return 1;
+	for (size_t i = 0; i < a->ndocs; i++)
+		for (size_t k = 0; k < a->docs[i].nsigs; k++) {
+			const struct signature *s = &a->docs[i].sigs[k];
+
+			if (s->detached && (s->file >= a->nsigfiles ||
+					    a->sigfiles[s->file].signs != i))
+				return 1;
+		}
+	return 0;
 }
 
 int
@@ -328,6 +362,15 @@ wproto_decode_reply(const unsigned char *p, size_t len, struct wreply *rep)
 		r.failed = 1;
 	for (uint32_t i = 0; i < n && !r.failed; i++)
 		get_document(&r, analysis_add_document(a));
+	n = rbuf_u32(&r);
+	if (n > (size_t) (r.end - r.p) / 150)
+		r.failed = 1;
+	if (!r.failed && n > 0)
+		a->sigfiles = xcalloc(n, sizeof(*a->sigfiles));
+	for (uint32_t i = 0; i < n && !r.failed; i++, a->nsigfiles++)
+		get_document(&r, &a->sigfiles[i]);
+	if (!r.failed && sigfiles_astray(a))
+		r.failed = 1;
 
 	n = rbuf_u32(&r);
 	if (n > (size_t) (r.end - r.p) / 12)
@@ -487,6 +530,17 @@ recv_document(int sock, const struct timespec *until, const char *doc_dir,
 	return 0;
 }
 
+/* n descriptors, none open yet; NULL for none. */
+static int *
+new_fds(size_t n)
+{
+	int    *fds = n ? xcalloc(n, sizeof(*fds)) : NULL;
+
+	for (size_t i = 0; i < n; i++)
+		fds[i] = -1;
+	return fds;
+}
+
 int
 wproto_recv_reply(int sock, const struct timespec *until, size_t max,
 		  const char *doc_dir, struct wreply *rep, const char **why)
@@ -507,23 +561,32 @@ wproto_recv_reply(int sock, const struct timespec *until, size_t max,
 		return -3;
 	}
 	total = len;
-	for (size_t i = 0; i < a->ndocs; i++) {
-		if (a->docs[i].len > max - total) {
+	for (size_t i = 0; i < a->ndocs + a->nsigfiles; i++) {
+		size_t  n = i < a->ndocs ? a->docs[i].len :
+		    a->sigfiles[i - a->ndocs].len;
+
+		if (n > max - total) {
 			*why = "documents too large";
 			wreply_clear(rep);
 			return -3;
 		}
-		total += a->docs[i].len;
+		total += n;
 	}
 	if (a->ndocs == 0)
 		return 0;
-	a->doc_fds = xcalloc(a->ndocs, sizeof(*a->doc_fds));
-	for (size_t i = 0; i < a->ndocs; i++)
-		a->doc_fds[i] = -1;
+	a->doc_fds = new_fds(a->ndocs);
+	a->sigfile_fds = new_fds(a->nsigfiles);
 	buf = xmalloc(RECV_CHUNK);
-	for (size_t i = 0; i < a->ndocs; i++) {
-		r = recv_document(sock, until, doc_dir, &a->docs[i],
-				  &a->doc_fds[i], buf, RECV_CHUNK, &failed, why);
+	for (size_t i = 0; i < a->ndocs + a->nsigfiles; i++) {
+		if (i < a->ndocs)
+			r = recv_document(sock, until, doc_dir, &a->docs[i],
+					  &a->doc_fds[i], buf, RECV_CHUNK,
+					  &failed, why);
+		else
+			r = recv_document(sock, until, doc_dir,
+					  &a->sigfiles[i - a->ndocs],
+					  &a->sigfile_fds[i - a->ndocs], buf,
+					  RECV_CHUNK, &failed, why);
 		if (r < 0) {
 			free(buf);
 			wreply_clear(rep);

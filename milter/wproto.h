@@ -9,6 +9,7 @@
  *	          size(u64), then, after the frame, the message's size bytes
  *	reply   = id(u64) status(u32) error(str) analysis
  *	          then, after the frame, each document's bytes in turn
+ *	          and each detached signature file's (analysis.sigfiles)
  *
  * Integers are big-endian; a str is a u32 length (0xFFFFFFFF for NULL) and
  * that many bytes.  The analysis carries every field of struct analysis

@@ -3,9 +3,10 @@
  *
  * A message goes through the workers' MIME extraction (aw_mime.c), which
  * finds the message's S/MIME layer and every attached document; the
- * S/MIME signature and every PDF are then verified as in the milter.  A
- * message stored with bare LF line ends (no CR anywhere) is first turned
- * back into the CRLF form it was signed in.
+ * S/MIME signature, every PDF and every detached signature file (.p7s)
+ * are then verified as in the milter.  A message stored with bare LF line
+ * ends (no CR anywhere) is first turned back into the CRLF form it was
+ * signed in.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -16,6 +17,7 @@
 
 #include <json-c/json.h>
 
+#include "aw_detached.h"
 #include "aw_mime.h"
 #include "aw_names.h"
 #include "aw_sig.h"
@@ -120,12 +122,12 @@ field(const char *name, const char *v)
 /* The document as `vanthu-milter -t --json` shows it, less what only the
  * analysis of a message knows. */
 static json_object *
-pdf_json(const char *path, const struct document *d)
+pdf_json(const struct analysis *a, const char *path, const struct document *d)
 {
 	static const char *const drop[] = {"declared_type", "part",
 	"origin", "origin_detail", "needs_ocr", "text_from_signed_revision",
 	"facts", "kind"};
-	json_object *o = report_document(d);
+	json_object *o = report_document(a, d);
 
 	for (size_t i = 0; i < sizeof(drop) / sizeof(drop[0]); i++)
 		json_object_object_del(o, drop[i]);
@@ -136,10 +138,11 @@ pdf_json(const char *path, const struct document *d)
 }
 
 static void
-print_pdf(const char *path, const struct document *d, int json)
+print_pdf(const struct analysis *a, const char *path, const struct document *d,
+	  int json)
 {
 	if (json) {
-		json_object *o = pdf_json(path, d);
+		json_object *o = pdf_json(a, path, d);
 
 		printf("%s\n", json_object_to_json_string_ext(o,
 		    JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
@@ -165,6 +168,8 @@ print_pdf(const char *path, const struct document *d, int json)
 		printf("  %-18s %s\n", "covers whole file:",
 		       s->covers_whole_file ? "yes" : "no");
 		field("reason:", s->reason);
+		if (s->detached && a && s->file < a->nsigfiles)
+			field("file:", a->sigfiles[s->file].name);
 	}
 }
 
@@ -198,7 +203,8 @@ is_pdf_doc(const struct document *d)
 }
 
 /*
- * A message: its S/MIME signature and the signatures of every PDF in it.
+ * A message: its S/MIME signature and the signatures of every PDF in it,
+ * and of every document a detached signature file beside it signs.
  * 0 when there is at least one signature and every one is valid.
  */
 static int
@@ -244,19 +250,22 @@ verify_message(const struct sig_trust *trust, const char *path,
 	} else {
 		print_smime(path, &a.smime);
 	}
+	for (size_t i = 0; i < a.ndocs; i++)
+		if (is_pdf_doc(&a.docs[i]))
+			aw_sig_pdf(trust, &a.docs[i]);
+	aw_detached_pair(trust, &a);
 	for (size_t i = 0; i < a.ndocs; i++) {
 		struct document *d = &a.docs[i];
 
-		if (!is_pdf_doc(d))
+		if (!is_pdf_doc(d) && d->nsigs == 0)
 			continue;
-		aw_sig_pdf(trust, d);
 		any |= d->nsigs > 0;
 		if (d->nsigs > 0 && d->sig_verdict != SIG_VALID)
 			all_valid = 0;
 		if (json)
-			json_object_array_add(docs, pdf_json(d->name, d));
+			json_object_array_add(docs, pdf_json(&a, d->name, d));
 		else
-			print_pdf(d->name ? d->name : "(attachment)", d, 0);
+			print_pdf(&a, d->name ? d->name : "(attachment)", d, 0);
 	}
 	if (json) {
 		printf("%s\n", json_object_to_json_string_ext(top,
@@ -410,7 +419,7 @@ verify_main(int argc, char **argv)
 		d.type = xstrdup("application/pdf");
 		sha256_hex(buf, len, d.sha256);
 		aw_sig_pdf(trust, &d);
-		print_pdf(argv[optind], &d, json);
+		print_pdf(NULL, argv[optind], &d, json);
 		rc = d.sig_verdict == SIG_VALID ? 0 : 1;
 		document_clear(&d);	/* frees buf */
 	} else {

@@ -445,3 +445,131 @@ check "a message saved with bare LF line ends still verifies" \
     "valid clerk@so.example.gov.vn yes rc=0" "$(sm m6.eml)"
 check "a message without S/MIME has no signature" \
     "absent rc=1" "$(printf 'From: a@b\r\n\r\nhi\r\n' >m7.eml; sm m7.eml)"
+
+# ---- detached signature files (.p7s beside the document) ----
+# The agency's seal may come as a file of its own: openssl cms -sign makes
+# it, openssl cms -verify -content is the oracle on each pair, and the
+# daemon's analysis (-t --json) must fold it into the document it signs.
+printf 'Rules %s/rules\nSpool %s/spool\nTrustAnchors %s/K/anchors\nIntermediates %s/K/inter.pem\n' \
+    "$T" "$T" "$T" "$T" >detached.conf
+p7s() {		# p7s CONTENT OUT SIGNER [openssl cms options]
+	in=$1 out=$2 who=$3
+	shift 3
+	openssl cms -sign -binary -in "$in" -signer K/$who.pem -inkey K/$who.key \
+	    -certfile K/inter.pem -outform DER -out "$out" "$@" 2>/dev/null
+}
+cmsd() {	# cmsd CONTENT SIGNATURE [inform]: openssl's verdict on the pair
+	if openssl cms -verify -binary -inform "${3:-DER}" -in "$2" -content "$1" \
+	    -CAfile K/root.pem -certfile K/inter.pem -purpose any \
+	    -out /dev/null >/dev/null 2>&1; then
+		echo good
+	else
+		echo bad
+	fi
+}
+attach() {	# attach OUT NAME=FILE...: an official message with these files
+	python3 - "$@" <<'PY'
+import sys, zipfile, io
+from email.message import EmailMessage
+m = EmailMessage()
+m["From"] = "vanthu@so.example.gov.vn"
+m["To"] = "a@example.gov.vn"
+m["Subject"] = "CV 15"
+m.set_content("Kinh gui.")
+for arg in sys.argv[2:]:
+    name, path = arg.split("=", 1)
+    if name.endswith(".zip"):
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w") as z:
+            for one in path.split(","):
+                n, p = one.split(":", 1)
+                z.write(p, n)
+        m.add_attachment(buf.getvalue(), maintype="application",
+                         subtype="zip", filename=name)
+        continue
+    data = open(path, "rb").read()
+    sub = "pkcs7-signature" if name.endswith((".p7s", ".sig")) else "pdf"
+    m.add_attachment(data, maintype="application", subtype=sub, filename=name)
+open(sys.argv[1], "wb").write(bytes(m))
+PY
+}
+dj() {		# dj MESSAGE: each document, its verdict and its signatures
+		# (verdict/file), then each signature file and what it signs
+	"$build/vanthu-milter" -c detached.conf -t "$1" --json 2>/dev/null |
+	    python3 -c 'import json, sys
+d = json.load(sys.stdin)
+docs = [x["name"] + ":" + x["signature_verdict"] + ":" + ",".join(
+    s["verdict"] + "/" + (s["file"]["name"] if s["file"] else "-")
+    for s in x["signatures"]) for x in d["documents"]]
+files = [f["name"] + ">" + d["documents"][f["signs"]]["name"] + "@" + f["part"]
+         for f in d["signature_files"]]
+print(" ".join(docs) + " | " + " ".join(files))'
+}
+python3 -c 'import sys; d=open("base.pdf","rb").read(); open("other.pdf","wb").write(d.replace(b"15/QD", b"16/QD"))'
+p7s base.pdf base.p7s person
+p7s other.pdf other.p7s agency
+check "openssl cms -verify calls both detached signatures good" \
+    "good good" "$(cmsd base.pdf base.p7s) $(cmsd other.pdf other.p7s)"
+attach d1.eml cv.pdf=base.pdf cv.pdf.p7s=base.p7s
+check "a .p7s named for its PDF is the PDF's signature, not a document" \
+    "cv.pdf:valid:valid/cv.pdf.p7s | cv.pdf.p7s>cv.pdf@3" "$(dj d1.eml)"
+"$build/vanthu-milter" -c detached.conf -t d1.eml --json 2>/dev/null |
+    python3 -c 'import json, sys, hashlib
+d = json.load(sys.stdin)
+s = d["documents"][0]["signatures"][0]
+want = hashlib.sha256(open("base.p7s", "rb").read()).hexdigest()
+print(s["signer"], s["covers_whole_file"], s["subfilter"], s["file"]["sha256"] == want,
+      d["signature_files"][0]["size"], d["headers_added"][-1]["value"])' >d1.out
+check "its signer, whole-file cover, the file's SHA-256 and size; one document counted" \
+    "Nguyen Van A True None True $(wc -c <base.p7s) direction=inbound official=yes documents=1" \
+    "$(cat d1.out)"
+attach d2.eml qd.pdf=base.pdf phu-luc.pdf=other.pdf chuky.p7s=other.p7s cv.p7s=base.p7s
+check "the bytes pair each file with what it signs, whatever the names" \
+    "qd.pdf:valid:valid/cv.p7s phu-luc.pdf:valid:valid/chuky.p7s | chuky.p7s>phu-luc.pdf@4 cv.p7s>qd.pdf@5" \
+    "$(dj d2.eml)"
+python3 -c 'import sys; d=open("base.pdf","rb").read(); open("changed.pdf","wb").write(d.replace(b"15/QD", b"17/QD"))'
+attach d3.eml cv.pdf=changed.pdf cv.pdf.p7s=base.p7s
+check "a PDF changed after signing is invalid under the file named for it" \
+    "cv.pdf:invalid:invalid/cv.pdf.p7s | cv.pdf.p7s>cv.pdf@3|bad" \
+    "$(dj d3.eml)|$(cmsd changed.pdf base.p7s)"
+p7s base.pdf stranger.p7s stranger -certfile K/other.pem
+attach d4.eml cv.pdf=base.pdf cv.pdf.p7s=stranger.p7s
+check "a signer outside the trust anchors is untrusted, as openssl says" \
+    "cv.pdf:untrusted:untrusted/cv.pdf.p7s | cv.pdf.p7s>cv.pdf@3|bad" \
+    "$(dj d4.eml)|$(cmsd base.pdf stranger.p7s)"
+p7s c2.pdf c2.p7s agency
+attach d5.eml qd.pdf=c2.pdf qd.pdf.p7s=c2.p7s
+check "a PDF signed inside keeps its signatures, the file's comes last" \
+    "qd.pdf:valid:valid/-,valid/-,valid/qd.pdf.p7s | qd.pdf.p7s>qd.pdf@3" "$(dj d5.eml)"
+p7s other.pdf other-bad.p7s stranger -certfile K/other.pem
+attach d6.eml qd.pdf=c2.pdf qd.pdf.p7s=c2.p7s phu-luc.pdf.p7s=other-bad.p7s phu-luc.pdf=other.pdf
+check "each document takes the weakest verdict of its own signatures only" \
+    "qd.pdf:valid:valid/-,valid/-,valid/qd.pdf.p7s phu-luc.pdf:untrusted:untrusted/phu-luc.pdf.p7s | qd.pdf.p7s>qd.pdf@3 phu-luc.pdf.p7s>phu-luc.pdf@4" \
+    "$(dj d6.eml)"
+attach d7.eml qd.pdf=c2.pdf cv.pdf.p7s=base.p7s
+check "a signature file that signs nothing in the message stays a document" \
+    "qd.pdf:valid:valid/-,valid/- cv.pdf.p7s:absent: | " "$(dj d7.eml)"
+p7s base.pdf base.pem person -outform PEM
+attach d8.eml cv.pdf=base.pdf cv.pdf.p7s=base.pem
+check "a PEM signature file is paired and verified as well" \
+    "cv.pdf:valid:valid/cv.pdf.p7s | cv.pdf.p7s>cv.pdf@3|good" \
+    "$(dj d8.eml)|$(cmsd base.pdf base.pem PEM)"
+p7s base.pdf mail.p7s mail
+attach d9.eml cv.pdf=base.pdf cv.pdf.p7s=mail.p7s
+check "an e-mail-only certificate does not sign documents" \
+    "cv.pdf:untrusted:untrusted/cv.pdf.p7s | cv.pdf.p7s>cv.pdf@3" "$(dj d9.eml)"
+attach d10.eml vb.zip=cv.pdf:base.pdf,cv.pdf.p7s:base.p7s
+check "inside one archive the file pairs with its neighbour" \
+    "cv.pdf:valid:valid/cv.pdf.p7s | cv.pdf.p7s>cv.pdf@2" "$(dj d10.eml)"
+attach d11.eml cv.pdf=base.pdf vb.zip=cv.pdf.p7s:base.p7s
+check "but not across an archive's edge" \
+    "cv.pdf:absent: cv.pdf.p7s:absent: | " "$(dj d11.eml)"
+openssl cms -sign -binary -nodetach -in base.pdf -signer K/person.pem \
+    -inkey K/person.key -outform DER -out whole.p7s 2>/dev/null
+attach d12.eml cv.pdf=base.pdf cv.pdf.p7s=whole.p7s
+check "a signature that holds its own content is no detached signature" \
+    "cv.pdf:absent: cv.pdf.p7s:absent: | " "$(dj d12.eml)"
+out=$("$V" $TRUST d2.eml)
+check "vanthu verify pairs them too and names each file" \
+    "0|valid valid|cv.p7s chuky.p7s" \
+    "$?|$(echo $(echo "$out" | sed -n 's/^signature [0-9]*: //p'))|$(echo $(echo "$out" | sed -n 's/^  file: *//p'))"

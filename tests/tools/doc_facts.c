@@ -52,7 +52,7 @@ doc_json(struct document *d, const char *why, int with_text)
 	/* As the daemon does when the bytes reach it (wproto.c). */
 	if (d->sha256[0] == 0 && d->data != NULL)
 		sha256_hex(d->data, d->len, d->sha256);
-	o = report_document(d);
+	o = report_document(NULL, d);
 	json_object_object_add(o, "error", why ? json_object_new_string(why) : NULL);
 	if (with_text)
 		json_object_object_add(o, "text", d->text ?

@@ -235,6 +235,66 @@ documents_arrive_in_files_or_memory(void **state)
 	wreply_clear(&in);
 }
 
+/* A detached signature file travels after the documents, its bytes after
+ * theirs, and must point at a document and back. */
+static void
+signature_files_travel_with_their_document(void **state)
+{
+	struct wreply in, out;
+	struct document *f;
+	struct signature *g;
+	const char *why = NULL;
+	unsigned char *body;
+	size_t  len;
+
+	(void) state;
+	sample_reply(&in);
+	in.analysis.sigfiles = xcalloc(1, sizeof(*in.analysis.sigfiles));
+	in.analysis.nsigfiles = 1;
+	f = &in.analysis.sigfiles[0];
+	f->name = xstrdup("cv.pdf.p7s");
+	f->data = (unsigned char *) xstrdup("0\x82sig");
+	f->len = f->size = 5;
+	f->part = xstrdup("3");
+	f->kind = xstrdup("signature");
+	f->sig_verdict = SIG_ABSENT;
+	f->signs = 0;
+	in.analysis.docs[0].sigs = xreallocarray(in.analysis.docs[0].sigs, 2,
+						 sizeof(*g));
+	g = &in.analysis.docs[0].sigs[1];
+	memset(g, 0, sizeof(*g));
+	g->verdict = SIG_VALID;
+	g->detached = 1;
+	g->file = 0;
+	in.analysis.docs[0].nsigs = 2;
+
+	assert_int_equal(round_trip(&in, NULL, &out, &why), 0);
+	assert_int_equal(out.analysis.ndocs, 1);
+	assert_int_equal(out.analysis.nsigfiles, 1);
+	assert_string_equal(out.analysis.sigfiles[0].name, "cv.pdf.p7s");
+	assert_int_equal(out.analysis.sigfiles[0].signs, 0);
+	assert_memory_equal(out.analysis.docs[0].data, "%PDF-1.4 data", 13);
+	assert_memory_equal(out.analysis.sigfiles[0].data, "0\x82sig", 5);
+	assert_int_equal(out.analysis.sigfile_fds[0], -1);
+	assert_int_equal(out.analysis.docs[0].sigs[1].detached, 1);
+	assert_int_equal(out.analysis.docs[0].sigs[1].file, 0);
+	assert_int_equal(out.analysis.docs[0].sigs[0].detached, 0);
+	wreply_clear(&out);
+
+	/* A file that signs no document, and a signature naming no file,
+	 * are a malformed reply. */
+	f->signs = 1;
+	body = encode(&in, &len);
+	assert_int_equal(wproto_decode_reply(body, len, &out), -1);
+	free(body);
+	f->signs = 0;
+	g->file = 1;
+	body = encode(&in, &len);
+	assert_int_equal(wproto_decode_reply(body, len, &out), -1);
+	free(body);
+	wreply_clear(&in);
+}
+
 /* Documents the daemon cannot keep (here a directory that is gone; a
  * full spool in production) are read to their end all the same: -4,
  * errno saying why, and the next reply on the stream arrives whole. */
@@ -379,6 +439,7 @@ main(void)
 		cmocka_unit_test(reply_round_trip),
 		cmocka_unit_test(hostile_replies_are_refused),
 		cmocka_unit_test(documents_arrive_in_files_or_memory),
+		cmocka_unit_test(signature_files_travel_with_their_document),
 		cmocka_unit_test(documents_not_kept_leave_the_stream_in_step),
 		cmocka_unit_test(reader_never_runs_past_the_end),
 		cmocka_unit_test(request_carries_the_message_bytes),
