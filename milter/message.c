@@ -332,11 +332,22 @@ give_back_space(struct message *m)
 	spool_release();
 }
 
+/* Make a document's bytes durable in the spool: from its unnamed file
+ * fds[i] when it has one, else from memory. */
+static int
+store_document(const struct config *cfg, const struct document *d,
+	       const int *fds, size_t i, char *err, size_t errlen)
+{
+	if (fds != NULL && fds[i] >= 0)
+		return docstore_link(cfg->spool, fds[i], d->sha256, err, errlen);
+	return docstore_put(cfg->spool, d->data, d->len, d->sha256, err, errlen);
+}
+
 /*
  * Register the documents of an inbound or outbound message: each one
- * to be numbered is first made durable in the spool, then all are
- * numbered in one transaction.  Secret documents never enter the
- * document store.
+ * to be numbered is first made durable in the spool, with the files of
+ * its detached signatures, then all are numbered in one transaction.
+ * Secret documents never enter the document store.
  * The headers naming each registration go into the outcome.
  */
 static void
@@ -370,14 +381,23 @@ register_documents(struct message *m, struct store *store, struct outcome *o)
 		dr[i].skip = dr[i].skip_reason != NULL;
 		if (dr[i].skip)
 			continue;
-		if ((o->analysis.doc_fds != NULL && o->analysis.doc_fds[i] >= 0 ?
-		     docstore_link(cfg->spool, o->analysis.doc_fds[i], d->sha256,
-				   err, sizeof(err)) :
-		     docstore_put(cfg->spool, d->data, d->len, d->sha256, err,
-				  sizeof(err))) < 0) {
+		if (store_document(cfg, d, o->analysis.doc_fds, i, err,
+				   sizeof(err)) < 0) {
 			policy_failure(cfg, FAILURE_STORE, err, o);
 			give_back_space(m);
 			goto out;
+		}
+		/* The files of its detached signatures go with it. */
+		for (size_t k = 0; k < o->analysis.nsigfiles; k++) {
+			if (o->analysis.sigfiles[k].signs != i)
+				continue;
+			if (store_document(cfg, &o->analysis.sigfiles[k],
+					   o->analysis.sigfile_fds, k, err,
+					   sizeof(err)) < 0) {
+				policy_failure(cfg, FAILURE_STORE, err, o);
+				give_back_space(m);
+				goto out;
+			}
 		}
 	}
 	stats_time_step(STEP_DOCUMENT_STORE, &step);

@@ -4,7 +4,8 @@
  *
  * DIR receives register.sqlite, the whole register as of one commit
  * (store_backup()), and, in the spool's own layout (ab/cd/<sha256>), the
- * file of every document a registration in that copy points to.  The
+ * file of every document a registration in that copy points to, and of
+ * the detached signatures (.p7s) registered with it.  The
  * register goes first: a document's file is on disk before its number
  * is committed, so every file the copy names is in the spool to take.
  * Each file is hashed as it is copied, and one whose bytes no longer

@@ -1,5 +1,6 @@
 /*
- * cmd_get.c - `vanthu get ID -o DIR`: the original file of a registration.
+ * cmd_get.c - `vanthu get ID -o DIR`: the original file of a registration,
+ * and the files of its detached signatures (.p7s) beside it.
  *
  * The file is read from the spool (<Spool>/ab/cd/<sha256>), checked
  * against its SHA-256, and written into DIR under its decoded name made
@@ -126,6 +127,30 @@ copy_out(const char *from, const char *to, const char *sha256, char *err,
 	return rc;
 }
 
+/* One file of the spool into dir under its name made safe; prints the
+ * path written.  0, or 1 after saying why. */
+static int
+get_file(struct tool *t, const char *dir, const char *doc_name,
+	 const char *sha256)
+{
+	char	err[512];
+	char   *name = tool_safe_name(doc_name, sha256);
+	char   *from = store_spool_path(t->spool, sha256);
+	char   *to = xasprintf("%s/%s", dir, name);
+	int	rc = 1;
+
+	if (copy_out(from, to, sha256, err, sizeof(err)) != 0)
+		tool_fail("get", "%s", err);
+	else {
+		printf("%s\n", to);
+		rc = 0;
+	}
+	free(name);
+	free(from);
+	free(to);
+	return rc;
+}
+
 int
 cmd_get(struct tool *t, int argc, char **argv)
 {
@@ -135,8 +160,8 @@ cmd_get(struct tool *t, int argc, char **argv)
 	};
 	struct reg_entry e;
 	const char *dir = NULL;
-	char	err[512], *name = NULL, *from = NULL, *to = NULL;
-	int	ch, rc = 1;
+	char	err[512];
+	int	ch, rc;
 
 	while ((ch = getopt_long(argc, argv, "o:", opts, NULL)) != -1) {
 		if (ch != 'o')
@@ -157,18 +182,11 @@ cmd_get(struct tool *t, int argc, char **argv)
 		tool_fail("get", "%s", err);
 		return 1;
 	}
-	name = tool_safe_name(e.doc_name, e.sha256);
-	from = store_spool_path(t->spool, e.sha256);
-	to = xasprintf("%s/%s", dir, name);
-	if (copy_out(from, to, e.sha256, err, sizeof(err)) != 0)
-		tool_fail("get", "%s", err);
-	else {
-		printf("%s\n", to);
-		rc = 0;
-	}
-	free(name);
-	free(from);
-	free(to);
+	rc = get_file(t, dir, e.doc_name, e.sha256);
+	/* A detached signature belongs with its document: without it the
+	 * copy would not carry the issuing body's signature. */
+	for (size_t i = 0; rc == 0 && i < e.nsig_files; i++)
+		rc = get_file(t, dir, e.sig_files[i].name, e.sig_files[i].sha256);
 	reg_entry_clear(&e);
 	return rc;
 }

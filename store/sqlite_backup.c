@@ -61,10 +61,14 @@ read_copy(sqlite3 *d, const char *part, char ***sha256, size_t *n,
 	}
 	sqlite3_finalize(s);
 	/* Only numbered documents have a file in the document store:
-	 * secret, skipped and quarantined ones are recorded by digest. */
-	if (sqlite3_prepare_v2(d, "SELECT DISTINCT d.sha256 FROM documents d"
+	 * secret, skipped and quarantined ones are recorded by digest.  The
+	 * files of their detached signatures are kept beside them. */
+	if (sqlite3_prepare_v2(d, "SELECT d.sha256 FROM documents d"
 			       " JOIN registrations r ON r.document_id = d.id"
-			       " ORDER BY d.sha256", -1, &s, NULL) != SQLITE_OK) {
+			       " UNION SELECT g.file_sha256 FROM signatures g"
+			       " JOIN registrations r ON r.document_id = g.document_id"
+			       " WHERE g.file_sha256 IS NOT NULL"
+			       " ORDER BY 1", -1, &s, NULL) != SQLITE_OK) {
 		store_err(err, errlen, "%s: %s", part, sqlite3_errmsg(d));
 		return -1;
 	}

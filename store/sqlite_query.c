@@ -78,6 +78,11 @@ reg_entry_clear(struct reg_entry *e)
 
 	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)
 		free(*f[i]);
+	for (size_t i = 0; i < e->nsig_files; i++) {
+		free(e->sig_files[i].name);
+		free(e->sig_files[i].sha256);
+	}
+	free(e->sig_files);
 	memset(e, 0, sizeof(*e));
 }
 
@@ -247,11 +252,23 @@ rowid_of(struct sq *q, const char *id, char *err, size_t errlen)
 	return row;
 }
 
+/* Column i of s as text, or dflt when it is NULL. */
+static const char *
+col(sqlite3_stmt *s, int i, const char *dflt)
+{
+	return sqlite3_column_type(s, i) != SQLITE_NULL ?
+	    (const char *) sqlite3_column_text(s, i) : dflt;
+}
+
 int
 sq_get(struct store *st, const char *id, struct reg_entry *e, char *err,
        size_t errlen)
 {
 	static const char sql[] = ENTRY_COLUMNS " WHERE r.id = ?1";
+	static const char sql_files[] =
+	    "SELECT g.file_name, g.file_sha256 FROM signatures g"
+	    " JOIN registrations r ON r.document_id = g.document_id"
+	    " WHERE r.id = ?1 AND g.file_sha256 IS NOT NULL ORDER BY g.idx";
 	struct sq *q = st->conn;
 	sqlite3_stmt *s;
 	int64_t	row;
@@ -269,7 +286,29 @@ sq_get(struct store *st, const char *id, struct reg_entry *e, char *err,
 	else
 		store_err(err, errlen, "%s: %s", id, sqlite3_errmsg(q->db));
 	sqlite3_reset(s);
-	return rc == SQLITE_ROW ? 1 : -1;
+	if (rc != SQLITE_ROW)
+		return -1;
+	if ((s = sq_prep(q, sql_files, err, errlen)) == NULL) {
+		reg_entry_clear(e);
+		return -1;
+	}
+	sqlite3_bind_int64(s, 1, row);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct sig_file *f;
+
+		e->sig_files = xreallocarray(e->sig_files, e->nsig_files + 1,
+					     sizeof(*e->sig_files));
+		f = &e->sig_files[e->nsig_files++];
+		f->name = xstrdup(col(s, 0, ""));
+		f->sha256 = xstrdup(col(s, 1, ""));
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		store_err(err, errlen, "%s: %s", id, sqlite3_errmsg(q->db));
+		reg_entry_clear(e);
+		return -1;
+	}
+	return 1;
 }
 
 static void
@@ -296,14 +335,6 @@ field(FILE *out, const char *name, const char *value)
 	}
 }
 
-/* Column i of s as text, or dflt when it is NULL. */
-static const char *
-col(sqlite3_stmt *s, int i, const char *dflt)
-{
-	return sqlite3_column_type(s, i) != SQLITE_NULL ?
-	    (const char *) sqlite3_column_text(s, i) : dflt;
-}
-
 int
 sq_show(struct store *st, const char *id, FILE *out, char *err,
 	size_t errlen)
@@ -315,7 +346,7 @@ sq_show(struct store *st, const char *id, FILE *out, char *err,
 	static const char sql_sigs[] =
 	    "SELECT g.idx, g.verdict, g.signer, g.organization,"
 	    " g.signing_time, g.signing_time_source, g.covers_whole_file,"
-	    " g.reason FROM signatures g"
+	    " g.reason, g.file_name, g.file_sha256 FROM signatures g"
 	    " JOIN registrations r ON r.document_id = g.document_id"
 	    " WHERE r.id = ?1 ORDER BY g.idx";
 	static const char sql_arr[] =
@@ -393,6 +424,11 @@ sq_show(struct store *st, const char *id, FILE *out, char *err,
 				col(s, 5, "?"));
 		fprintf(out, ", %s", sqlite3_column_int(s, 6) ?
 			"covers the whole file" : "does not cover the whole file");
+		if (sqlite3_column_type(s, 9) != SQLITE_NULL) {
+			fputs(", in the file ", out);
+			text_put(out, col(s, 8, "?"), 0);
+			fprintf(out, " (SHA-256 %s)", col(s, 9, ""));
+		}
 		if (sqlite3_column_type(s, 7) != SQLITE_NULL) {
 			fputs(": ", out);
 			text_put(out, col(s, 7, ""), 0);

@@ -71,8 +71,10 @@ static const char sql_fact_insert[] =
 static const char sql_sig_insert[] =
     "INSERT OR IGNORE INTO signatures(document_id, idx, verdict, signer,"
     " organization, email, issuer, serial, signing_time,"
-    " signing_time_source, subfilter, digest, covers_whole_file, reason)"
-    " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)";
+    " signing_time_source, subfilter, digest, covers_whole_file, reason,"
+    " file_name, file_sha256)"
+    " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
+    " ?15, ?16)";
 static const char sql_dup_sha[] =
     "SELECT r.book, r.year, r.number, r.symbol, r.id FROM registrations r"
     " JOIN documents d ON d.id = r.document_id"
@@ -454,6 +456,10 @@ document_row(struct regctx *c, const struct document *d, int skip,
 		bind_opt(s, 12, g->digest);
 		sqlite3_bind_int(s, 13, g->covers_whole_file);
 		bind_opt(s, 14, g->reason);
+		if (g->detached && g->file < c->an->nsigfiles) {
+			bind_opt(s, 15, c->an->sigfiles[g->file].name);
+			bind_opt(s, 16, c->an->sigfiles[g->file].sha256);
+		}
 		if (step_done(c, s, "signature") != 0)
 			return -1;
 	}

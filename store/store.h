@@ -175,6 +175,14 @@ struct reg_entry {
 	int64_t	assigned_at;	/* 0: never */
 	char   *notes;
 	int64_t	arrivals;	/* times the document arrived, this one included */
+
+	/* store_get only: the files of the document's detached signatures
+	 * (.p7s), kept in the spool beside it. */
+	struct sig_file {
+		char   *name;
+		char   *sha256;
+	}      *sig_files;
+	size_t	nsig_files;
 };
 
 struct reg_list {

@@ -21,8 +21,8 @@
 
 #define BUSY_TIMEOUT_MS	10000
 
-/* Version 1: the whole register.  Add new versions at the end; never edit
- * one that has shipped. */
+/* Version 1: the whole register; 2: detached signature files.  Add new
+ * versions at the end; never edit one that has shipped. */
 static const char *const migrations[] = {
 	/* 0 -> 1 */
 	"CREATE TABLE books("
@@ -110,6 +110,10 @@ static const char *const migrations[] = {
 	"  SELECT RAISE(ABORT, 'a registration keeps its number'); END;"
 	"CREATE VIRTUAL TABLE reg_fts USING fts5(body, content='',"
 	"  tokenize='unicode61');",
+	/* 1 -> 2: a signature that came as a file beside its document
+	 * (.p7s) names that file; its bytes are in the spool too. */
+	"ALTER TABLE signatures ADD COLUMN file_name TEXT;"
+	"ALTER TABLE signatures ADD COLUMN file_sha256 TEXT;",
 };
 
 #define SCHEMA_VERSION	((int) (sizeof(migrations) / sizeof(migrations[0])))

@@ -49,6 +49,32 @@ start main "$tmp/main.conf" || exit 1
 year=$(TZ=Asia/Ho_Chi_Minh date +%Y)
 run_lua "$sock" "$here/register.lua" -D year="$year"
 
+# A PDF with its signature in a .p7s beside it: one number, and the clerk
+# gets both files back, which openssl cms -verify accepts as a pair.
+printf '%%PDF-1.4\n%%detached\n' >"$tmp/qd.pdf"
+openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=Ky -days 30 \
+	-keyout "$tmp/ky.key" -out "$tmp/ky.pem" 2>/dev/null
+openssl cms -sign -binary -in "$tmp/qd.pdf" -signer "$tmp/ky.pem" \
+	-inkey "$tmp/ky.key" -outform DER -out "$tmp/qd.p7s" 2>/dev/null
+run_lua "$sock" "$here/detached.lua" -D year="$year" -D number=4 \
+	-D pdf="$(base64 -w0 "$tmp/qd.pdf")" -D p7s="$(base64 -w0 "$tmp/qd.p7s")"
+p7s_sha=$(sha256sum <"$tmp/qd.p7s" | cut -d' ' -f1)
+"$build/vanthu" -c "$tmp/main.conf" show "den/$year/4" >"$tmp/show.out" 2>&1
+grep -qx "  1. untrusted: Ky, signed .* (claimed), covers the whole file, in the file qd.pdf.p7s (SHA-256 $p7s_sha): no chain to a trust anchor: self-signed certificate" \
+	"$tmp/show.out"
+tap $? "vanthu show names the signature's file and its SHA-256" ||
+	sed 's/^/# /' "$tmp/show.out"
+mkdir -p "$tmp/got"
+"$build/vanthu" -c "$tmp/main.conf" get "den/$year/4" -o "$tmp/got" >"$tmp/get.out" 2>&1 &&
+	[ "$(cat "$tmp/get.out")" = "$(printf '%s\n%s' "$tmp/got/qd.pdf" "$tmp/got/qd.pdf.p7s")" ] &&
+	cmp -s "$tmp/got/qd.pdf" "$tmp/qd.pdf" && cmp -s "$tmp/got/qd.pdf.p7s" "$tmp/qd.p7s" &&
+	openssl cms -verify -binary -inform DER -in "$tmp/got/qd.pdf.p7s" \
+		-content "$tmp/got/qd.pdf" -noverify -out /dev/null 2>/dev/null
+tap $? "vanthu get writes the PDF and its .p7s, the same bytes, a pair openssl verifies"
+"$build/vanthu" -c "$tmp/main.conf" backup "$tmp/backup" >/dev/null 2>&1 &&
+	cmp -s "$tmp/backup/${p7s_sha:0:2}/${p7s_sha:2:2}/$p7s_sha" "$tmp/qd.p7s"
+tap $? "vanthu backup copies the .p7s with the document"
+
 for s in plain attachment forged direction abort large; do
 	run_lua "$sock" "$here/$s.lua"
 done
