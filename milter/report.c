@@ -69,21 +69,31 @@ report_signature(const struct analysis *a, const struct signature *s)
 	return o;
 }
 
-struct json_object *
-report_document(const struct analysis *a, const struct document *d)
+/* What a document and a detached signature file both have: the file
+ * itself and where in the message it came from. */
+static struct json_object *
+report_file(const struct document *d)
 {
 	struct json_object *o = json_object_new_object();
-	struct json_object *sigs = json_object_new_array();
 
 	json_object_object_add(o, "name", jstr(d->name));
 	json_object_object_add(o, "sha256", jstr(d->sha256));
 	json_object_object_add(o, "size", json_object_new_uint64(d->size));
 	json_object_object_add(o, "type", jstr(d->type));
 	json_object_object_add(o, "declared_type", jstr(d->declared_type));
-	json_object_object_add(o, "kind", jstr(d->kind));
 	json_object_object_add(o, "part", jstr(d->part));
 	json_object_object_add(o, "origin", json_object_new_string(doc_origin_names[d->origin]));
 	json_object_object_add(o, "origin_detail", jstr(d->origin_detail));
+	return o;
+}
+
+struct json_object *
+report_document(const struct analysis *a, const struct document *d)
+{
+	struct json_object *o = report_file(d);
+	struct json_object *sigs = json_object_new_array();
+
+	json_object_object_add(o, "kind", jstr(d->kind));
 	json_object_object_add(o, "needs_ocr", json_object_new_boolean(d->needs_ocr));
 	json_object_object_add(o, "text_from_signed_revision",
 			       json_object_new_boolean(d->text_from_signed_revision));
@@ -107,18 +117,10 @@ report_analysis_into(struct json_object *top, const struct analysis *a)
 	for (size_t i = 0; i < a->ndocs; i++)
 		json_object_array_add(docs, report_document(a, &a->docs[i]));
 	for (size_t i = 0; i < a->nsigfiles; i++) {
-		const struct document *f = &a->sigfiles[i];
-		struct json_object *o = json_object_new_object();
+		struct json_object *o = report_file(&a->sigfiles[i]);
 
-		json_object_object_add(o, "name", jstr(f->name));
-		json_object_object_add(o, "sha256", jstr(f->sha256));
-		json_object_object_add(o, "size", json_object_new_uint64(f->size));
-		json_object_object_add(o, "type", jstr(f->type));
-		json_object_object_add(o, "declared_type", jstr(f->declared_type));
-		json_object_object_add(o, "part", jstr(f->part));
-		json_object_object_add(o, "origin", json_object_new_string(doc_origin_names[f->origin]));
-		json_object_object_add(o, "origin_detail", jstr(f->origin_detail));
-		json_object_object_add(o, "signs", json_object_new_uint64(f->signs));
+		json_object_object_add(o, "signs",
+				       json_object_new_uint64(a->sigfiles[i].signs));
 		json_object_array_add(sigfiles, o);
 	}
 	for (size_t i = 0; i < a->nskipped; i++) {

@@ -238,15 +238,14 @@ wproto_send_reply(int sock, const struct wreply *r)
 		return -1;
 	/* Each document's bytes, straight from where they are: the daemon
 	 * writes them to a file as they come and never holds them whole. */
-	for (size_t i = 0; i < a->ndocs; i++)
-		if (a->docs[i].data != NULL && a->docs[i].len > 0 &&
-		    write_all(sock, a->docs[i].data, a->docs[i].len, NULL) < 0)
+	for (size_t i = 0; i < a->ndocs + a->nsigfiles; i++) {
+		const struct document *d = i < a->ndocs ? &a->docs[i] :
+		    &a->sigfiles[i - a->ndocs];
+
+		if (d->data != NULL && d->len > 0 &&
+		    write_all(sock, d->data, d->len, NULL) < 0)
 			return -1;
-	for (size_t i = 0; i < a->nsigfiles; i++)
-		if (a->sigfiles[i].data != NULL && a->sigfiles[i].len > 0 &&
-		    write_all(sock, a->sigfiles[i].data, a->sigfiles[i].len,
-			      NULL) < 0)
-			return -1;
+	}
 	return 0;
 }
 
@@ -530,6 +529,21 @@ recv_document(int sock, const struct timespec *until, const char *doc_dir,
 	return 0;
 }
 
+/* The i-th file whose bytes follow a reply: the documents, then the
+ * detached signature files; *fd (when fd is not NULL) its descriptor. */
+static struct document *
+nth_file(struct analysis *a, size_t i, int **fd)
+{
+	if (i < a->ndocs) {
+		if (fd)
+			*fd = &a->doc_fds[i];
+		return &a->docs[i];
+	}
+	if (fd)
+		*fd = &a->sigfile_fds[i - a->ndocs];
+	return &a->sigfiles[i - a->ndocs];
+}
+
 /* n descriptors, none open yet; NULL for none. */
 static int *
 new_fds(size_t n)
@@ -562,8 +576,7 @@ wproto_recv_reply(int sock, const struct timespec *until, size_t max,
 	}
 	total = len;
 	for (size_t i = 0; i < a->ndocs + a->nsigfiles; i++) {
-		size_t  n = i < a->ndocs ? a->docs[i].len :
-		    a->sigfiles[i - a->ndocs].len;
+		size_t  n = nth_file(a, i, NULL)->len;
 
 		if (n > max - total) {
 			*why = "documents too large";
@@ -578,15 +591,11 @@ wproto_recv_reply(int sock, const struct timespec *until, size_t max,
 	a->sigfile_fds = new_fds(a->nsigfiles);
 	buf = xmalloc(RECV_CHUNK);
 	for (size_t i = 0; i < a->ndocs + a->nsigfiles; i++) {
-		if (i < a->ndocs)
-			r = recv_document(sock, until, doc_dir, &a->docs[i],
-					  &a->doc_fds[i], buf, RECV_CHUNK,
-					  &failed, why);
-		else
-			r = recv_document(sock, until, doc_dir,
-					  &a->sigfiles[i - a->ndocs],
-					  &a->sigfile_fds[i - a->ndocs], buf,
-					  RECV_CHUNK, &failed, why);
+		int    *fd;
+		struct document *d = nth_file(a, i, &fd);
+
+		r = recv_document(sock, until, doc_dir, d, fd, buf, RECV_CHUNK,
+				  &failed, why);
 		if (r < 0) {
 			free(buf);
 			wreply_clear(rep);
