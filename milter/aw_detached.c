@@ -24,30 +24,43 @@
 #include "sig_cms.h"
 #include "xmalloc.h"
 
-#define MAX_MD		EVP_MAX_MD_SIZE
-
 /* What one signature file says it signs. */
 struct claim {
 	unsigned char *der;	/* the CMS, DER (converted when PEM) */
 	size_t  der_len;
 	const EVP_MD *md;	/* NULL: no messageDigest to compare */
-	unsigned char digest[MAX_MD];
+	unsigned char digest[EVP_MAX_MD_SIZE];
 	unsigned int digest_len;
 };
 
 /* A digest of one document, kept for the next signature file. */
 struct memo {
 	const EVP_MD *md;
-	unsigned char digest[MAX_MD];
+	unsigned char digest[EVP_MAX_MD_SIZE];
 	unsigned int len;
 };
 
 static int
-is_pem(const unsigned char *p, size_t len)
+is_signature_kind(const struct document *d)
 {
-	while (len > 0 && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n'))
-		p++, len--;
-	return len >= 10 && memcmp(p, "-----BEGIN", 10) == 0;
+	return d->kind != NULL && strcmp(d->kind, "signature") == 0;
+}
+
+/* The CMS of a signature file, DER or (what aw_type.c also accepts as a
+ * signature) PEM, whatever text comes before its BEGIN line. */
+static CMS_ContentInfo *
+parse_cms(const unsigned char *data, size_t len)
+{
+	const unsigned char *p = data;
+	CMS_ContentInfo *cms = d2i_CMS_ContentInfo(NULL, &p, (long) len);
+	BIO    *b;
+
+	if (cms != NULL || len > INT_MAX)
+		return cms;
+	if ((b = BIO_new_mem_buf(data, (int) len)) != NULL)
+		cms = PEM_read_bio_CMS(b, NULL, NULL, NULL);
+	BIO_free(b);
+	return cms;
 }
 
 /* The claim of a signature file: 0, or -1 when it is not a detached
@@ -66,17 +79,7 @@ read_claim(const struct document *s, struct claim *c)
 	memset(c, 0, sizeof(*c));
 	if (s->data == NULL || s->len == 0 || s->len > LONG_MAX)
 		return -1;
-	if (is_pem(s->data, s->len)) {
-		BIO    *b = BIO_new_mem_buf(s->data, (int) (s->len > INT_MAX ?
-							  INT_MAX : s->len));
-
-		cms = b ? PEM_read_bio_CMS(b, NULL, NULL, NULL) : NULL;
-		BIO_free(b);
-	} else {
-		const unsigned char *p = s->data;
-
-		cms = d2i_CMS_ContentInfo(NULL, &p, (long) s->len);
-	}
+	cms = parse_cms(s->data, s->len);
 	if (cms == NULL || OBJ_obj2nid(CMS_get0_type(cms)) != NID_pkcs7_signed)
 		goto fail;
 	/* A SignedData that carries its content signs nothing outside. */
@@ -203,7 +206,7 @@ find_signed(const struct analysis *a, size_t si, const struct claim *c,
 		int     by_name;
 
 		if (i == si || d->data == NULL || !same_container(s, d) ||
-		    (d->kind && strcmp(d->kind, "signature") == 0))
+		    is_signature_kind(d))
 			continue;
 		by_name = named_for(s->name, d->name);
 		if (by_name) {
@@ -260,8 +263,7 @@ aw_detached_pair(const struct sig_trust *t, struct analysis *a)
 	size_t  kept = 0, nfound = 0, nsig = 0;
 
 	for (size_t i = 0; i < a->ndocs; i++)
-		if (a->docs[i].kind && strcmp(a->docs[i].kind, "signature") == 0)
-			nsig++;
+		nsig += is_signature_kind(&a->docs[i]);
 	if (nsig == 0)
 		return;
 
@@ -273,8 +275,7 @@ aw_detached_pair(const struct sig_trust *t, struct analysis *a)
 		struct claim c;
 
 		target[i] = -1;
-		if (s->kind == NULL || strcmp(s->kind, "signature") != 0 ||
-		    read_claim(s, &c) < 0)
+		if (!is_signature_kind(s) || read_claim(s, &c) < 0)
 			continue;
 		target[i] = find_signed(a, i, &c, memo);
 		if (target[i] >= 0)
