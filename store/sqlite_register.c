@@ -17,6 +17,8 @@
  *   - the same SHA-256, or the same number + symbol + issuer (compared
  *     folded, punctuation ignored), as a registration still in force makes
  *     a duplicate: no number, an arrival pointing at the existing entry;
+ *     signatures the document's row lacks (a .p7s sent with it this
+ *     time) are added, and its verdict is again the weakest of all;
  *   - otherwise an incoming book gives the next number of (book, local
  *     year), and an outgoing book takes the document's own number and
  *     symbol (none: "unnumbered", not registered).
@@ -75,6 +77,19 @@ static const char sql_sig_insert[] =
     " file_name, file_sha256)"
     " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
     " ?15, ?16)";
+/* A signature a document's row already has: a detached one by its file,
+ * one inside the document by its place (the same bytes hold the same). */
+static const char sql_sig_known[] =
+    "SELECT 1 FROM signatures WHERE document_id = ?1 AND (file_sha256 = ?2"
+    " OR (?2 IS NULL AND file_sha256 IS NULL AND idx = ?3))";
+static const char sql_sig_next[] =
+    "SELECT coalesce(max(idx) + 1, 0) FROM signatures WHERE document_id = ?1";
+static const char sql_sig_verdicts[] =
+    "SELECT verdict FROM signatures WHERE document_id = ?1";
+static const char sql_doc_verdict[] =
+    "SELECT sig_verdict FROM documents WHERE id = ?1";
+static const char sql_doc_set_verdict[] =
+    "UPDATE documents SET sig_verdict = ?2 WHERE id = ?1";
 static const char sql_dup_sha[] =
     "SELECT r.book, r.year, r.number, r.symbol, r.id FROM registrations r"
     " JOIN documents d ON d.id = r.document_id"
@@ -366,11 +381,176 @@ arrival(struct regctx *c, const struct document *d, int copy, int64_t doc,
 	return step_done(c, s, "arrival");
 }
 
+/* What a document's verdict became when a later arrival brought it a
+ * signature its row did not have yet. */
+struct verdict_change {
+	int	changed;
+	char	from[16], to[16];
+};
+
+/* Whether the document's row holds this signature already: 1, 0, or -1
+ * on error. */
+static int
+signature_known(struct regctx *c, int64_t doc, const char *file_sha,
+		size_t i)
+{
+	sqlite3_stmt *s;
+	int	rc;
+
+	if ((s = sq_prep(c->q, sql_sig_known, c->err, c->errlen)) == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, doc);
+	bind_opt(s, 2, file_sha);
+	sqlite3_bind_int64(s, 3, (sqlite3_int64) i);
+	rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+		return rc == SQLITE_ROW;
+	store_err(c->err, c->errlen, "signature: %s", sqlite3_errmsg(c->q->db));
+	return -1;
+}
+
+/* The first free place among the document's signature rows; -1 on error. */
+static int64_t
+signature_next(struct regctx *c, int64_t doc)
+{
+	sqlite3_stmt *s;
+	int64_t	idx = -1;
+
+	if ((s = sq_prep(c->q, sql_sig_next, c->err, c->errlen)) == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, doc);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		idx = sqlite3_column_int64(s, 0);
+	else
+		store_err(c->err, c->errlen, "signature: %s",
+			  sqlite3_errmsg(c->q->db));
+	sqlite3_reset(s);
+	return idx;
+}
+
+static int
+signature_insert(struct regctx *c, int64_t doc, int64_t idx,
+		 const struct signature *g)
+{
+	sqlite3_stmt *s;
+
+	if ((s = sq_prep(c->q, sql_sig_insert, c->err, c->errlen)) == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, doc);
+	sqlite3_bind_int64(s, 2, idx);
+	sqlite3_bind_text(s, 3, g->verdict < SIG__COUNT ?
+			  sig_verdict_names[g->verdict] : "malformed",
+			  -1, SQLITE_STATIC);
+	bind_opt(s, 4, g->signer);
+	bind_opt(s, 5, g->organization);
+	bind_opt(s, 6, g->email);
+	bind_opt(s, 7, g->issuer);
+	bind_opt(s, 8, g->serial);
+	bind_opt(s, 9, g->signing_time);
+	bind_opt(s, 10, g->signing_time_source);
+	bind_opt(s, 11, g->subfilter);
+	bind_opt(s, 12, g->digest);
+	sqlite3_bind_int(s, 13, g->covers_whole_file);
+	bind_opt(s, 14, g->reason);
+	if (g->detached && g->file < c->an->nsigfiles) {
+		bind_opt(s, 15, c->an->sigfiles[g->file].name);
+		bind_opt(s, 16, c->an->sigfiles[g->file].sha256);
+	}
+	return step_done(c, s, "signature");
+}
+
+/*
+ * After a later arrival added signatures to a document's row, its
+ * verdict is again the weakest of all the row holds, as for one message:
+ * a document first sent without its .p7s is valid once the file comes,
+ * one sent again with a file that does not verify is invalid.  vc says
+ * what changed, for the audit log.
+ */
+static int
+verdict_recompute(struct regctx *c, int64_t doc, struct verdict_change *vc)
+{
+	enum sig_verdict v = SIG_VALID;
+	sqlite3_stmt *s;
+	const char *old;
+	int	rc, k;
+
+	if ((s = sq_prep(c->q, sql_sig_verdicts, c->err, c->errlen)) == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, doc);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		old = (const char *) sqlite3_column_text(s, 0);
+		k = old != NULL ? sig_verdict_by_name(old) : -1;
+		v = sig_verdict_weakest(v, k < 0 ? SIG_MALFORMED :
+					(enum sig_verdict) k);
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		store_err(c->err, c->errlen, "signature: %s",
+			  sqlite3_errmsg(c->q->db));
+		return -1;
+	}
+	if ((s = sq_prep(c->q, sql_doc_verdict, c->err, c->errlen)) == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, doc);
+	rc = sqlite3_step(s);
+	old = rc == SQLITE_ROW ? (const char *) sqlite3_column_text(s, 0) : NULL;
+	snprintf(vc->from, sizeof(vc->from), "%s", old != NULL ? old : "none");
+	sqlite3_reset(s);
+	if (rc != SQLITE_ROW) {
+		store_err(c->err, c->errlen, "document %" PRId64 " vanished", doc);
+		return -1;
+	}
+	if (strcmp(vc->from, sig_verdict_names[v]) == 0)
+		return 0;
+	if ((s = sq_prep(c->q, sql_doc_set_verdict, c->err, c->errlen)) == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, doc);
+	sqlite3_bind_text(s, 2, sig_verdict_names[v], -1, SQLITE_STATIC);
+	if (step_done(c, s, "document") != 0)
+		return -1;
+	vc->changed = 1;
+	snprintf(vc->to, sizeof(vc->to), "%s", sig_verdict_names[v]);
+	return 0;
+}
+
+/* The document's signatures: all of them for a new row; for one seen
+ * before, those it does not hold yet, after the others. */
+static int
+signature_rows(struct regctx *c, const struct document *d, int64_t doc,
+	       int fresh, struct verdict_change *vc)
+{
+	size_t	added = 0;
+
+	for (size_t i = 0; i < d->nsigs; i++) {
+		const struct signature *g = &d->sigs[i];
+		const char *file_sha = g->detached &&
+		    g->file < c->an->nsigfiles ?
+		    c->an->sigfiles[g->file].sha256 : NULL;
+		int64_t	idx = (int64_t) i;
+
+		if (!fresh) {
+			int	known = signature_known(c, doc, file_sha, i);
+
+			if (known < 0)
+				return -1;
+			if (known)
+				continue;
+			if ((idx = signature_next(c, doc)) < 0)
+				return -1;
+		}
+		if (signature_insert(c, doc, idx, g) != 0)
+			return -1;
+		added++;
+	}
+	return !fresh && added > 0 ? verdict_recompute(c, doc, vc) : 0;
+}
+
 /* The document's row (created when new); facts and signatures are kept
  * unless the document is skipped. */
 static int
 document_row(struct regctx *c, const struct document *d, int skip,
-	     int64_t *id)
+	     int64_t *id, struct verdict_change *vc)
 {
 	sqlite3_stmt *s;
 	int	rc, fresh;
@@ -435,35 +615,7 @@ document_row(struct regctx *c, const struct document *d, int skip,
 		if (step_done(c, s, "fact") != 0)
 			return -1;
 	}
-	for (size_t i = 0; i < d->nsigs; i++) {
-		const struct signature *g = &d->sigs[i];
-
-		if ((s = sq_prep(c->q, sql_sig_insert, c->err, c->errlen)) == NULL)
-			return -1;
-		sqlite3_bind_int64(s, 1, *id);
-		sqlite3_bind_int(s, 2, (int) i);
-		sqlite3_bind_text(s, 3, g->verdict < SIG__COUNT ?
-				  sig_verdict_names[g->verdict] : "malformed",
-				  -1, SQLITE_STATIC);
-		bind_opt(s, 4, g->signer);
-		bind_opt(s, 5, g->organization);
-		bind_opt(s, 6, g->email);
-		bind_opt(s, 7, g->issuer);
-		bind_opt(s, 8, g->serial);
-		bind_opt(s, 9, g->signing_time);
-		bind_opt(s, 10, g->signing_time_source);
-		bind_opt(s, 11, g->subfilter);
-		bind_opt(s, 12, g->digest);
-		sqlite3_bind_int(s, 13, g->covers_whole_file);
-		bind_opt(s, 14, g->reason);
-		if (g->detached && g->file < c->an->nsigfiles) {
-			bind_opt(s, 15, c->an->sigfiles[g->file].name);
-			bind_opt(s, 16, c->an->sigfiles[g->file].sha256);
-		}
-		if (step_done(c, s, "signature") != 0)
-			return -1;
-	}
-	return 0;
+	return signature_rows(c, d, *id, fresh, vc);
 }
 
 /* An existing registration in force that this document repeats: 1 and
@@ -491,6 +643,28 @@ find_duplicate(struct regctx *c, const char *sql, const char *key,
 		return -1;
 	}
 	return rc == SQLITE_ROW;
+}
+
+/* The audit line of a verdict a later arrival changed, on the entry that
+ * registered the document when there is one. */
+static int
+verdict_audit(struct regctx *c, const struct document *d,
+	      const struct verdict_change *vc)
+{
+	struct doc_result scratch;
+	int64_t	reg = 0;
+	char   *detail;
+	int	rc;
+
+	if (find_duplicate(c, sql_dup_sha, d->sha256, &scratch, &reg) < 0)
+		return -1;
+	detail = xasprintf("%s: signature verdict %s -> %s", c->msg->message_id ?
+			   c->msg->message_id : "(no Message-ID)", vc->from,
+			   vc->to);
+	rc = audit_append(c->q, c->now, c->actor, "signature-added", reg,
+			  detail, c->err, c->errlen);
+	free(detail);
+	return rc;
 }
 
 /* 'in' or 'out' for a book code; -1 with err when no such book. */
@@ -574,6 +748,7 @@ register_one(struct regctx *c, size_t i, int copy, struct doc_result *r)
 	    &c->req->docs[i] : NULL;
 	const char *book;
 	char   *key = NULL, *rcpts = NULL;
+	struct verdict_change vc = {0};
 	int64_t	doc, reg = 0, number;
 	int	outgoing, year, found;
 	sqlite3_stmt *s;
@@ -589,7 +764,7 @@ register_one(struct regctx *c, size_t i, int copy, struct doc_result *r)
 	}
 	if (dr != NULL && dr->skip) {
 		r->status = REG_SKIPPED;
-		if (document_row(c, d, 1, &doc) != 0)
+		if (document_row(c, d, 1, &doc, &vc) != 0)
 			return -1;
 		return arrival(c, d, copy, doc, REG_SKIPPED, 0,
 			       dr->skip_reason);
@@ -598,7 +773,9 @@ register_one(struct regctx *c, size_t i, int copy, struct doc_result *r)
 	    c->msg->direction == DIR_OUTBOUND ? "di" : "den";
 	if ((outgoing = book_outgoing(c, book)) < 0)
 		return -1;
-	if (document_row(c, d, 0, &doc) != 0)
+	if (document_row(c, d, 0, &doc, &vc) != 0)
+		return -1;
+	if (vc.changed && verdict_audit(c, d, &vc) != 0)
 		return -1;
 	key = ref_key(d);
 	found = find_duplicate(c, sql_dup_sha, d->sha256, r, &reg);

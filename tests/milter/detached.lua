@@ -1,24 +1,35 @@
 -- A PDF with its signature in a file beside it (qd.pdf.p7s) is one
 -- document: one number, flagged by the verdict of that signature; the
--- signature file gets neither number nor flag.
+-- signature file gets neither number nor flag.  A PDF first sent alone and
+-- then again with its .p7s keeps its number.
 -- -D pdf=BASE64 -D p7s=BASE64 -D year=YYYY -D number=N
+-- -D pdf2=BASE64 -D p7s2=BASE64 -D number2=N
 dofile(lib)
 
-run("a detached signature file is its document's signature", function()
-	local conn = open_message({qid = "d1"})
-	local body = "--b1\r\nContent-Type: text/plain\r\n\r\nKinh gui.\r\n" ..
-		"--b1\r\nContent-Type: application/pdf; name=\"qd.pdf\"\r\n" ..
-		"Content-Disposition: attachment; filename=\"qd.pdf\"\r\n" ..
-		"Content-Transfer-Encoding: base64\r\n\r\n" .. pdf .. "\r\n" ..
-		"--b1\r\nContent-Type: application/pkcs7-signature; name=\"qd.pdf.p7s\"\r\n" ..
-		"Content-Disposition: attachment; filename=\"qd.pdf.p7s\"\r\n" ..
-		"Content-Transfer-Encoding: base64\r\n\r\n" .. p7s .. "\r\n--b1--\r\n"
+-- One official message from sonoi.gov.vn carrying these files, each
+-- {name, type, base64}; the connection, its end of message sent.
+local function send_files(qid, files)
+	local conn = open_message({qid = qid})
+	local body = "--b1\r\nContent-Type: text/plain\r\n\r\nKinh gui.\r\n"
+	for _, f in ipairs(files) do
+		body = body .. "--b1\r\nContent-Type: " .. f[2] .. "; name=\"" ..
+			f[1] .. "\"\r\nContent-Disposition: attachment; filename=\"" ..
+			f[1] .. "\"\r\nContent-Transfer-Encoding: base64\r\n\r\n" ..
+			f[3] .. "\r\n"
+	end
 	send_content(conn, {{"From", "vanthu@sonoi.gov.vn"},
-			    {"Message-ID", "<d1@sonoi.gov.vn>"},
+			    {"Message-ID", "<" .. qid .. "@sonoi.gov.vn>"},
 			    {"Subject", "Quyet dinh"},
 			    {"MIME-Version", "1.0"},
-			    {"Content-Type", "multipart/mixed; boundary=\"b1\""}}, body)
+			    {"Content-Type", "multipart/mixed; boundary=\"b1\""}},
+		     body .. "--b1--\r\n")
 	mt.eom(conn)
+	return conn
+end
+
+run("a detached signature file is its document's signature", function()
+	local conn = send_files("d1", {{"qd.pdf", "application/pdf", pdf},
+		{"qd.pdf.p7s", "application/pkcs7-signature", p7s}})
 	local reg = "den/" .. year .. "/" .. number
 	local next = "den/" .. year .. "/" .. (number + 1)
 	check(mt.getreply(conn) == SMFIR_ACCEPT and
@@ -31,5 +42,23 @@ run("a detached signature file is its document's signature", function()
 	check(mt.eom_check(conn, MT_HDRADD, "X-Vanthu-Status",
 			   "direction=inbound official=yes documents=1"),
 	      "the status header counts one document")
+	mt.disconnect(conn)
+end)
+
+run("a signature file sent after its document", function()
+	local reg = "den/" .. year .. "/" .. number2
+	local conn = send_files("d2", {{"qd2.pdf", "application/pdf", pdf2}})
+	check(mt.getreply(conn) == SMFIR_ACCEPT and
+	      mt.eom_check(conn, MT_HDRADD, "X-Vanthu-Register", reg) and
+	      mt.eom_check(conn, MT_HDRADD, "X-Vanthu-Flag", "2 qd2.pdf: signature-absent"),
+	      "the PDF alone is " .. reg .. ", flagged unsigned")
+	mt.disconnect(conn)
+	conn = send_files("d3", {{"qd2.pdf", "application/pdf", pdf2},
+		{"qd2.pdf.p7s", "application/pkcs7-signature", p7s2}})
+	check(mt.getreply(conn) == SMFIR_ACCEPT and
+	      mt.eom_check(conn, MT_HDRADD, "X-Vanthu-Register", reg .. " (duplicate)") and
+	      mt.eom_check(conn, MT_HDRADD, "X-Vanthu-Flag", "2 qd2.pdf: signature-untrusted"),
+	      "sent again with its .p7s, it is a duplicate of " .. reg ..
+	      ", flagged by the file's signature")
 	mt.disconnect(conn)
 end)

@@ -56,8 +56,14 @@ openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=Ky -days 30 \
 	-keyout "$tmp/ky.key" -out "$tmp/ky.pem" 2>/dev/null
 openssl cms -sign -binary -in "$tmp/qd.pdf" -signer "$tmp/ky.pem" \
 	-inkey "$tmp/ky.key" -outform DER -out "$tmp/qd.p7s" 2>/dev/null
+# A second PDF is sent alone (den/YEAR/5), then again with its .p7s.
+printf '%%PDF-1.4\n%%sent twice\n' >"$tmp/qd2.pdf"
+openssl cms -sign -binary -in "$tmp/qd2.pdf" -signer "$tmp/ky.pem" \
+	-inkey "$tmp/ky.key" -outform DER -out "$tmp/qd2.p7s" 2>/dev/null
 run_lua "$sock" "$here/detached.lua" -D year="$year" -D number=4 \
-	-D pdf="$(base64 -w0 "$tmp/qd.pdf")" -D p7s="$(base64 -w0 "$tmp/qd.p7s")"
+	-D pdf="$(base64 -w0 "$tmp/qd.pdf")" -D p7s="$(base64 -w0 "$tmp/qd.p7s")" \
+	-D number2=5 -D pdf2="$(base64 -w0 "$tmp/qd2.pdf")" \
+	-D p7s2="$(base64 -w0 "$tmp/qd2.p7s")"
 p7s_sha=$(sha256sum <"$tmp/qd.p7s" | cut -d' ' -f1)
 "$build/vanthu" -c "$tmp/main.conf" show "den/$year/4" >"$tmp/show.out" 2>&1
 grep -qx "  1. untrusted: Ky, signed .* (claimed), covers the whole file, in the file qd.pdf.p7s (SHA-256 $p7s_sha): no chain to a trust anchor: self-signed certificate" \
@@ -74,6 +80,12 @@ tap $? "vanthu get writes the PDF and its .p7s, the same bytes, a pair openssl v
 "$build/vanthu" -c "$tmp/main.conf" backup "$tmp/backup" >/dev/null 2>&1 &&
 	cmp -s "$tmp/backup/${p7s_sha:0:2}/${p7s_sha:2:2}/$p7s_sha" "$tmp/qd.p7s"
 tap $? "vanthu backup copies the .p7s with the document"
+"$build/vanthu" -c "$tmp/main.conf" show "den/$year/5" >"$tmp/show5.out" 2>&1
+grep -qx "Signature:  *untrusted" "$tmp/show5.out" &&
+	grep -q "  1\. untrusted: Ky, .* in the file qd2.pdf.p7s " "$tmp/show5.out" &&
+	grep -q " milter signature-added: <d3@sonoi.gov.vn>: signature verdict absent -> untrusted$" "$tmp/show5.out"
+tap $? "a .p7s sent after its PDF gives the register's entry the file's verdict, and the audit says so" ||
+	sed 's/^/# /' "$tmp/show5.out"
 
 for s in plain attachment forged direction abort large; do
 	run_lua "$sock" "$here/$s.lua"

@@ -501,6 +501,160 @@ a_read_only_register_refuses_writes(void **state)
 	fx_free(fx);
 }
 
+/* Register the document content once more in a message of its own: a
+ * signature inside it when emb says so, and a .p7s beside it whose bytes
+ * are p7s (none when NULL), with these verdicts. */
+static int
+register_signed(struct fixture *fx, const char *mid, const char *content,
+		int emb, enum sig_verdict emb_v, const char *p7s,
+		enum sig_verdict p7s_v, char id[STORE_ID_MAX])
+{
+	struct msg_info m;
+	struct analysis an = {0};
+	struct register_result res = {0};
+	struct document *d;
+	int	status;
+
+	fx_msg(&m, mid, DIR_INBOUND);
+	d = fx_doc(&an, content, NULL, NULL, NULL, NULL);
+	d->sig_verdict = SIG_ABSENT;
+	d->sigs = xcalloc(2, sizeof(*d->sigs));
+	if (emb) {
+		d->sigs[d->nsigs].verdict = emb_v;
+		d->sigs[d->nsigs++].signer = xstrdup("Nguyễn Văn A");
+		d->sig_verdict = emb_v;
+	}
+	if (p7s != NULL) {
+		struct signature *g = &d->sigs[d->nsigs++];
+
+		g->verdict = p7s_v;
+		g->signer = xstrdup("Bộ Nội vụ");
+		g->detached = 1;
+		g->file = 0;
+		an.sigfiles = xcalloc(1, sizeof(*an.sigfiles));
+		an.nsigfiles = 1;
+		an.sigfiles[0].name = xstrdup("qd.pdf.p7s");
+		fx_sha(p7s, an.sigfiles[0].sha256);
+		d->sig_verdict = emb ? sig_verdict_weakest(emb_v, p7s_v) : p7s_v;
+	}
+	status = store_register(fx->st, &m, &an, NULL, &res) == 0 ?
+	    (int) res.docs[0].status : -1;
+	if (status >= 0)
+		strcpy(id, res.docs[0].id);
+	register_result_clear(&res);
+	analysis_clear(&an);
+	msg_info_clear(&m);
+	return status;
+}
+
+/* The first row of a query on the register, its columns joined by '|'. */
+static void
+query(struct fixture *fx, const char *sql, char *out, size_t len)
+{
+	char	cmd[600];
+	FILE   *p;
+	size_t	n;
+
+	snprintf(cmd, sizeof(cmd), "sqlite3 -readonly %s \"%s\"", fx->db, sql);
+	p = popen(cmd, "r");
+	assert_non_null(p);
+	n = fread(out, 1, len - 1, p);
+	out[n] = 0;
+	if (n > 0 && out[n - 1] == '\n')
+		out[n - 1] = 0;
+	pclose(p);
+}
+
+static const char SIGROWS[] = "SELECT group_concat(idx || ':' || verdict ||"
+    " ':' || coalesce(file_name, '-'), ',') FROM (SELECT * FROM signatures"
+    " ORDER BY idx)";
+
+static void
+a_signature_file_sent_later_sets_the_verdict(void **state)
+{
+	struct fixture *fx = fx_new(FX_T0);
+	struct reg_entry e;
+	char	id[STORE_ID_MAX], err[256], out[512];
+
+	(void) state;
+	assert_int_equal(register_signed(fx, "<a@x>", "doc a", 0, 0, NULL, 0,
+					 id), REG_NEW);
+	assert_string_equal(id, "den/2026/1");
+	/* The same PDF again, now with its .p7s: no number, but the
+	 * register's verdict is the signature's, and the audit says why. */
+	fx->now += 60;
+	assert_int_equal(register_signed(fx, "<b@x>", "doc a", 0, 0,
+					 "p7s one", SIG_VALID, id),
+			 REG_DUPLICATE);
+	assert_string_equal(id, "den/2026/1");
+	assert_int_equal(store_get(fx->st, "den/2026/1", &e, err, sizeof(err)), 1);
+	assert_string_equal(e.signature_verdict, "valid");
+	assert_int_equal(e.nsig_files, 1);
+	assert_string_equal(e.sig_files[0].name, "qd.pdf.p7s");
+	reg_entry_clear(&e);
+	query(fx, SIGROWS, out, sizeof(out));
+	assert_string_equal(out, "0:valid:qd.pdf.p7s");
+	query(fx, "SELECT registration_id, detail FROM audit WHERE action ="
+	      " 'signature-added'", out, sizeof(out));
+	assert_string_equal(out, "1|<b@x>: signature verdict absent -> valid");
+
+	/* The same file a third time adds nothing. */
+	assert_int_equal(register_signed(fx, "<c@x>", "doc a", 0, 0,
+					 "p7s one", SIG_VALID, id),
+			 REG_DUPLICATE);
+	query(fx, SIGROWS, out, sizeof(out));
+	assert_string_equal(out, "0:valid:qd.pdf.p7s");
+	query(fx, "SELECT count(*) FROM audit WHERE action = 'signature-added'",
+	      out, sizeof(out));
+	assert_string_equal(out, "1");
+
+	/* Another file that does not verify is kept beside the first, and
+	 * the verdict is the weakest of the two. */
+	assert_int_equal(register_signed(fx, "<d@x>", "doc a", 0, 0,
+					 "p7s two", SIG_INVALID, id),
+			 REG_DUPLICATE);
+	query(fx, SIGROWS, out, sizeof(out));
+	assert_string_equal(out, "0:valid:qd.pdf.p7s,1:invalid:qd.pdf.p7s");
+	assert_int_equal(store_get(fx->st, "den/2026/1", &e, err, sizeof(err)), 1);
+	assert_string_equal(e.signature_verdict, "invalid");
+	assert_int_equal(e.nsig_files, 2);
+	assert_int_equal(e.arrivals, 4);
+	reg_entry_clear(&e);
+	query(fx, "SELECT group_concat(detail, ',') FROM audit WHERE action ="
+	      " 'signature-added'", out, sizeof(out));
+	assert_string_equal(out, "<b@x>: signature verdict absent -> valid,"
+			    "<d@x>: signature verdict valid -> invalid");
+	fx_free(fx);
+}
+
+static void
+a_signature_inside_is_not_kept_twice(void **state)
+{
+	struct fixture *fx = fx_new(FX_T0);
+	struct reg_entry e;
+	char	id[STORE_ID_MAX], err[256], out[512];
+
+	(void) state;
+	assert_int_equal(register_signed(fx, "<a@x>", "doc e", 1, SIG_VALID,
+					 NULL, 0, id), REG_NEW);
+	assert_int_equal(register_signed(fx, "<b@x>", "doc e", 1, SIG_VALID,
+					 NULL, 0, id), REG_DUPLICATE);
+	query(fx, SIGROWS, out, sizeof(out));
+	assert_string_equal(out, "0:valid:-");
+	query(fx, "SELECT count(*) FROM audit WHERE action = 'signature-added'",
+	      out, sizeof(out));
+	assert_string_equal(out, "0");
+	assert_int_equal(register_signed(fx, "<c@x>", "doc e", 1, SIG_VALID,
+					 "p7s three", SIG_UNTRUSTED, id),
+			 REG_DUPLICATE);
+	query(fx, SIGROWS, out, sizeof(out));
+	assert_string_equal(out, "0:valid:-,1:untrusted:qd.pdf.p7s");
+	assert_int_equal(store_get(fx->st, "den/2026/1", &e, err, sizeof(err)), 1);
+	assert_string_equal(e.signature_verdict, "untrusted");
+	reg_entry_clear(&e);
+	fx_free(fx);
+}
+
 int
 main(void)
 {
@@ -519,6 +673,8 @@ main(void)
 		cmocka_unit_test(a_failing_message_does_not_fail_its_batch),
 		cmocka_unit_test(a_read_only_register_refuses_writes),
 		cmocka_unit_test(a_batch_makes_no_temporary_file),
+		cmocka_unit_test(a_signature_file_sent_later_sets_the_verdict),
+		cmocka_unit_test(a_signature_inside_is_not_kept_twice),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
