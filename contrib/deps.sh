@@ -9,7 +9,7 @@ libssl-dev openssl libmagic-dev libarchive-dev libunistring-dev libutf8proc-dev
 libytnef0-dev tnef
 libpoppler-glib-dev poppler-utils libxml2-dev libzip-dev libjson-c-dev
 libxlsxwriter-dev libcmocka-dev libseccomp-dev postfix libpodofo-utils libnss3-tools
-zlib1g-dev mupdf-tools
+zlib1g-dev mupdf-tools lzip lz4 ncompress
 python3 python3-reportlab fonts-dejavu-core unzip zip m4 gdb bindfs"
 
 missing=""

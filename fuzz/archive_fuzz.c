@@ -17,6 +17,8 @@ static const char *const types[] = {
 	"application/zip", "application/x-rar", "application/x-7z-compressed",
 	"application/x-tar", "application/gzip", "application/x-bzip2",
 	"application/x-xz", "application/zstd", "application/vnd.ms-tnef",
+	"application/x-lzma", "application/x-lzip", "application/x-lz4",
+	"application/x-compress",
 };
 
 static int

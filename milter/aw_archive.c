@@ -36,7 +36,8 @@ static const char *const containers[] = {
 };
 static const char *const compressed[] = {
 	"application/gzip", "application/x-gzip", "application/x-bzip2",
-	"application/x-xz", "application/zstd",
+	"application/x-xz", "application/zstd", "application/x-lzma",
+	"application/x-lzip", "application/x-lz4", "application/x-compress",
 };
 
 static int
@@ -60,6 +61,29 @@ aw_archive_type(const char *type)
 {
 	return is_compressed(type) ||
 	    listed(type, containers, sizeof(containers) / sizeof(containers[0]));
+}
+
+/*
+ * The decompressors.  Without its library a filter would run an external
+ * program, which the worker's sandbox forbids (the worker would die on
+ * every such file): those are offered only when libarchive has the
+ * library.  gzip, bzip2 and compress are its own code or always linked.
+ */
+static void
+support_filters(struct archive *a)
+{
+	archive_read_support_filter_gzip(a);
+	archive_read_support_filter_bzip2(a);
+	archive_read_support_filter_compress(a);
+	if (archive_liblzma_version() != NULL) {
+		archive_read_support_filter_xz(a);
+		archive_read_support_filter_lzma(a);
+		archive_read_support_filter_lzip(a);
+	}
+	if (archive_libzstd_version() != NULL)
+		archive_read_support_filter_zstd(a);
+	if (archive_liblz4_version() != NULL)
+		archive_read_support_filter_lz4(a);
 }
 
 /*
@@ -146,10 +170,7 @@ aw_archive_each(const char *type, const unsigned char *data, size_t len,
 		 * and the limits below weigh what comes out of the last
 		 * against the bytes that went into the first.
 		 */
-		archive_read_support_filter_gzip(a);
-		archive_read_support_filter_bzip2(a);
-		archive_read_support_filter_xz(a);
-		archive_read_support_filter_zstd(a);
+		support_filters(a);
 		archive_read_support_format_tar(a);
 		archive_read_support_format_raw(a);
 	} else {

@@ -2,7 +2,8 @@
  * aw_archive.h - expand one level of an archive held in memory.
  *
  * aw_archive_each() opens ZIP, RAR (4 and 5), 7z and tar data, and files
- * compressed with gzip, bzip2, xz or zstd, with libarchive, and calls fn
+ * compressed with gzip, bzip2, xz, lzma, lzip, zstd, lz4 or compress
+ * (.Z), with libarchive, and calls fn
  * once for every regular file in it, in archive order, with the entry's
  * raw path name (UTF-8 when the archive says so, else as stored; may be
  * NULL) and its bytes.  A compressed tar is one archive; a compressed

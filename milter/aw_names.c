@@ -500,7 +500,9 @@ aw_name_safe(const char *utf8)
 char   *
 aw_name_uncompressed(const char *name)
 {
-	static const char *const endings[] = {".gz", ".bz2", ".xz", ".zst"};
+	static const char *const endings[] = {
+		".gz", ".bz2", ".xz", ".zst", ".lzma", ".lz", ".lz4", ".z",
+	};
 	size_t  len = name ? strlen(name) : 0;
 
 	for (size_t i = 0; i < sizeof(endings) / sizeof(endings[0]); i++) {

@@ -45,8 +45,8 @@ char   *aw_name_from_params(const struct aw_param *, size_t n,
 char   *aw_name_safe(const char *utf8);
 
 /* The name of what a compressed file holds: name (a safe name) without
- * its ".gz", ".bz2", ".xz" or ".zst" (any case), or NULL when it has no
- * such ending or nothing is left. */
+ * its ".gz", ".bz2", ".xz", ".zst", ".lzma", ".lz", ".lz4" or ".Z" (any
+ * case), or NULL when it has no such ending or nothing is left. */
 char   *aw_name_uncompressed(const char *name);
 
 /* Make libetpan's own charset conversion (mailmime_encoded_phrase_parse

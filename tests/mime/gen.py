@@ -609,6 +609,27 @@ def gen_archives():
          [D(PDF, "qd.pdf", "2", "pdf", None, "archive", "qd.pdf.xz"),
           D(PDF2, "cv.pdf", "3", "pdf", None, "archive", "cv.pdf.bz2"),
           D(PDF, "qd.pdf", "4", "pdf", None, "archive", "qd.pdf.zst")])
+    m = multipart("lz", [
+        TEXT,
+        attach(lzma.compress(PDF, format=lzma.FORMAT_ALONE),
+               "application/x-lzma", 'filename="qd.pdf.lzma"'),
+        attach(by_tool(["lzip", "-c"], PDF2), "application/octet-stream",
+               'filename="cv.pdf.lz"'),
+        attach(by_tool(["lz4", "-c"], PDF), "application/octet-stream",
+               'filename="qd.pdf.lz4"'),
+        attach(by_tool(["compress", "-c"], PDF2), "application/octet-stream",
+               'filename="CV.PDF.Z"')])
+    case("lzma_lzip_lz4_compress",
+         "lzma, lzip, lz4 and compress (.Z) files are expanded", m,
+         [D(PDF, "qd.pdf", "2", "pdf", None, "archive", "qd.pdf.lzma"),
+          D(PDF2, "cv.pdf", "3", "pdf", None, "archive", "cv.pdf.lz"),
+          D(PDF, "qd.pdf", "4", "pdf", None, "archive", "qd.pdf.lz4"),
+          D(PDF2, "CV.PDF", "5", "pdf", None, "archive", "CV.PDF.Z")])
+    bomb = by_tool(["lz4", "-c"], b"%PDF-1.4\n" + b"\0" * (50 * 1024 * 1024))
+    m = multipart("lz", [TEXT, attach(bomb, "application/octet-stream",
+                                      'filename="bomb.pdf.lz4"')])
+    case("lz4_bomb", "an lz4 bomb stops at the compression ratio limit", m,
+         [], [S("2", "bomb.pdf.lz4", "limit: archive ratio")], max_seconds=10)
     text = "Kính gửi: Văn thư.\n".encode() * 10
     m = multipart("gz", [TEXT, attach(gzip_named(text, None),
                                       "application/gzip",
@@ -630,6 +651,12 @@ def gen_archives():
                                       'filename="qd.pdf.gz"')])
     case("gzip_truncated", "a truncated gzip'd file is reported as malformed",
          m, [], [S("2", "qd.pdf.gz", "malformed: archive")], reason_prefix=True)
+
+
+def by_tool(argv, data):
+    """data compressed by a Debian tool (lzip, lz4, compress) on a pipe."""
+    return subprocess.run(argv, input=data, stdout=subprocess.PIPE,
+                          check=True).stdout
 
 
 def gzip_named(data, name):
