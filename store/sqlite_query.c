@@ -349,9 +349,15 @@ sq_show(struct store *st, const char *id, FILE *out, char *err,
 	    " g.reason, g.file_name, g.file_sha256 FROM signatures g"
 	    " JOIN registrations r ON r.document_id = g.document_id"
 	    " WHERE r.id = ?1 ORDER BY g.idx";
+	/* A copy with other bytes (the same number, symbol and issuer) is
+	 * named with its file and verdict: the entry's are those of the
+	 * first. */
 	static const char sql_arr[] =
-	    "SELECT a.at, a.disposition, m.message_id, m.env_from, a.name"
+	    "SELECT a.at, a.disposition, m.message_id, m.env_from, a.name,"
+	    " a.document_id IS NOT r.document_id, a.sha256, d.sig_verdict"
 	    " FROM arrivals a JOIN messages m ON m.id = a.message_id"
+	    " JOIN registrations r ON r.id = a.registration_id"
+	    " LEFT JOIN documents d ON d.id = a.document_id"
 	    " WHERE a.registration_id = ?1 ORDER BY a.at, m.id";
 	static const char sql_audit[] =
 	    "SELECT at, actor, action, detail FROM audit"
@@ -446,6 +452,12 @@ sq_show(struct store *st, const char *id, FILE *out, char *err,
 		text_put(out, col(s, 2, "(no Message-ID)"), 0);
 		fputs(" from ", out);
 		text_put(out, col(s, 3, "<>"), 0);
+		if (sqlite3_column_int(s, 5)) {
+			fputs(": another file, ", out);
+			text_put(out, col(s, 4, "(no name)"), 0);
+			fprintf(out, " (SHA-256 %s), signature %s", col(s, 6, ""),
+				col(s, 7, "not recorded"));
+		}
 		putc('\n', out);
 	}
 	sqlite3_reset(s);

@@ -655,6 +655,39 @@ a_signature_inside_is_not_kept_twice(void **state)
 	fx_free(fx);
 }
 
+static void
+show_names_a_copy_with_other_bytes(void **state)
+{
+	struct fixture *fx = fx_new(FX_T0);
+	char	id[STORE_ID_MAX], err[256], sha[65], want[256];
+	char   *text = NULL;
+	size_t	len = 0;
+	FILE   *f;
+
+	(void) state;
+	fx_register1(fx, "<a@x>", DIR_INBOUND, "scan 1", "05", "QĐ-BNV", ISSUER,
+		     NULL, id, NULL);
+	fx_register1(fx, "<b@x>", DIR_INBOUND, "scan 1", NULL, NULL, NULL,
+		     NULL, id, NULL);
+	assert_int_equal(fx_register1(fx, "<c@x>", DIR_INBOUND, "signed 2",
+				      "5", "QĐ-BNV", ISSUER, NULL, id, NULL),
+			 REG_DUPLICATE);
+	f = open_memstream(&text, &len);
+	assert_non_null(f);
+	assert_int_equal(store_show(fx->st, "den/2026/1", f, err, sizeof(err)), 0);
+	fclose(f);
+	fx_sha("signed 2", sha);
+	snprintf(want, sizeof(want), " duplicate <c@x> from vanthu@bnv.gov.vn: "
+		 "another file, Quyết định 15.pdf (SHA-256 %s), signature "
+		 "valid\n", sha);
+	assert_non_null(strstr(text, want));
+	/* the first and the same bytes again are the entry's own file */
+	assert_non_null(strstr(text, " new <a@x> from vanthu@bnv.gov.vn\n"));
+	assert_non_null(strstr(text, " duplicate <b@x> from vanthu@bnv.gov.vn\n"));
+	free(text);
+	fx_free(fx);
+}
+
 int
 main(void)
 {
@@ -675,6 +708,7 @@ main(void)
 		cmocka_unit_test(a_batch_makes_no_temporary_file),
 		cmocka_unit_test(a_signature_file_sent_later_sets_the_verdict),
 		cmocka_unit_test(a_signature_inside_is_not_kept_twice),
+		cmocka_unit_test(show_names_a_copy_with_other_bytes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
