@@ -170,23 +170,24 @@ analysis_skip(struct analysis *a, const char *part, const char *name,
 	s->reason = xstrdup(reason);
 }
 
+/* Documents and their unnamed files (fds may be NULL, an entry -1). */
+static void
+documents_free(struct document *docs, int *fds, size_t n)
+{
+	for (size_t i = 0; fds != NULL && i < n; i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+	free(fds);
+	for (size_t i = 0; i < n; i++)
+		document_clear(&docs[i]);
+	free(docs);
+}
+
 void
 analysis_clear(struct analysis *a)
 {
-	for (size_t i = 0; a->doc_fds != NULL && i < a->ndocs; i++)
-		if (a->doc_fds[i] >= 0)
-			close(a->doc_fds[i]);
-	free(a->doc_fds);
-	for (size_t i = 0; i < a->ndocs; i++)
-		document_clear(&a->docs[i]);
-	free(a->docs);
-	for (size_t i = 0; a->sigfile_fds != NULL && i < a->nsigfiles; i++)
-		if (a->sigfile_fds[i] >= 0)
-			close(a->sigfile_fds[i]);
-	free(a->sigfile_fds);
-	for (size_t i = 0; i < a->nsigfiles; i++)
-		document_clear(&a->sigfiles[i]);
-	free(a->sigfiles);
+	documents_free(a->docs, a->doc_fds, a->ndocs);
+	documents_free(a->sigfiles, a->sigfile_fds, a->nsigfiles);
 	for (size_t i = 0; i < a->nskipped; i++) {
 		free(a->skipped[i].part);
 		free(a->skipped[i].name);
