@@ -35,6 +35,7 @@
 
 #include "sqlite_int.h"
 #include "textnorm.h"
+#include "wbuf.h"
 #include "xmalloc.h"
 
 static const char sql_msg_find[] =
@@ -90,6 +91,10 @@ static const char sql_doc_verdict[] =
     "SELECT sig_verdict FROM documents WHERE id = ?1";
 static const char sql_doc_set_verdict[] =
     "UPDATE documents SET sig_verdict = ?2 WHERE id = ?1";
+static const char sql_reg_notes[] =
+    "SELECT notes FROM registrations WHERE id = ?1";
+static const char sql_reg_set_notes[] =
+    "UPDATE registrations SET notes = ?2 WHERE id = ?1";
 static const char sql_dup_sha[] =
     "SELECT r.book, r.year, r.number, r.symbol, r.id FROM registrations r"
     " JOIN documents d ON d.id = r.document_id"
@@ -645,25 +650,127 @@ find_duplicate(struct regctx *c, const char *sql, const char *key,
 	return rc == SQLITE_ROW;
 }
 
-/* The audit line of a verdict a later arrival changed, on the entry that
- * registered the document when there is one. */
+/* Whether notes (rule flags, blank-separated) hold the word w, or with
+ * prefix set, a word starting with w. */
 static int
-verdict_audit(struct regctx *c, const struct document *d,
-	      const struct verdict_change *vc)
+has_word(const char *notes, const char *w, int prefix)
+{
+	size_t	n = strlen(w);
+
+	for (const char *p = notes; p != NULL && *p != 0;) {
+		size_t	len = strcspn(p, " ");
+
+		if ((prefix ? len >= n : len == n) && memcmp(p, w, n) == 0)
+			return 1;
+		p += len;
+		p += strspn(p, " ");
+	}
+	return 0;
+}
+
+/*
+ * The notes of an entry whose verdict went from one to another, or NULL
+ * when they stay as they are.  require-signature flags a document
+ * "signature-<verdict>": the old verdict's flag goes, and the new one's
+ * (none for valid) takes its place when the entry had the old one or
+ * this arrival was flagged too (now), i.e. when the rules tag documents
+ * like it.
+ */
+static char *
+notes_reflag(const char *notes, const char *from, const char *to,
+	     const char *now)
+{
+	char   *old = xasprintf("signature-%s", from);
+	char   *new = strcmp(to, "valid") != 0 ?
+	    xasprintf("signature-%s", to) : NULL;
+	int	had = has_word(notes, old, 0);
+	struct wbuf out;
+
+	if (!had && (new == NULL || !has_word(now, "signature-", 1) ||
+		     has_word(notes, new, 0))) {
+		free(old);
+		free(new);
+		return NULL;
+	}
+	wbuf_init(&out);
+	for (const char *p = notes != NULL ? notes : ""; *p != 0;) {
+		size_t	len = strcspn(p, " ");
+
+		if (len == strlen(old) && memcmp(p, old, len) == 0) {
+			if (new != NULL) {
+				if (out.len > 0)
+					wbuf_put(&out, " ", 1);
+				wbuf_put(&out, new, strlen(new));
+			}
+		} else if (len > 0) {
+			if (out.len > 0)
+				wbuf_put(&out, " ", 1);
+			wbuf_put(&out, p, len);
+		}
+		p += len;
+		p += strspn(p, " ");
+	}
+	if (!had) {
+		if (out.len > 0)
+			wbuf_put(&out, " ", 1);
+		wbuf_put(&out, new, strlen(new));
+	}
+	wbuf_put(&out, "", 1);
+	free(old);
+	free(new);
+	return (char *) out.data;
+}
+
+/*
+ * A verdict a later arrival changed: on the entry that registered the
+ * document, when there is one, the verdict's flag in its notes (which the
+ * export prints under Ghi chú) follows it; now is this arrival's flags.
+ * The audit log says what changed.
+ */
+static int
+verdict_changed(struct regctx *c, const struct document *d,
+		const struct verdict_change *vc, const char *now)
 {
 	struct doc_result scratch;
+	sqlite3_stmt *s;
 	int64_t	reg = 0;
-	char   *detail;
+	char   *detail, *notes = NULL;
 	int	rc;
 
 	if (find_duplicate(c, sql_dup_sha, d->sha256, &scratch, &reg) < 0)
 		return -1;
-	detail = xasprintf("%s: signature verdict %s -> %s", c->msg->message_id ?
-			   c->msg->message_id : "(no Message-ID)", vc->from,
-			   vc->to);
+	if (reg > 0) {
+		if ((s = sq_prep(c->q, sql_reg_notes, c->err, c->errlen)) == NULL)
+			return -1;
+		sqlite3_bind_int64(s, 1, reg);
+		if (sqlite3_step(s) == SQLITE_ROW)
+			notes = notes_reflag((const char *)
+					     sqlite3_column_text(s, 0),
+					     vc->from, vc->to, now);
+		sqlite3_reset(s);
+	}
+	if (notes != NULL) {
+		if ((s = sq_prep(c->q, sql_reg_set_notes, c->err,
+				 c->errlen)) == NULL) {
+			free(notes);
+			return -1;
+		}
+		sqlite3_bind_int64(s, 1, reg);
+		bind_opt(s, 2, notes[0] ? notes : NULL);
+		if (step_done(c, s, "registration") != 0) {
+			free(notes);
+			return -1;
+		}
+	}
+	detail = xasprintf("%s: signature verdict %s -> %s%s%s%s",
+			   c->msg->message_id ? c->msg->message_id :
+			   "(no Message-ID)", vc->from, vc->to,
+			   notes != NULL ? "; notes now \"" : "",
+			   notes != NULL ? notes : "", notes != NULL ? "\"" : "");
 	rc = audit_append(c->q, c->now, c->actor, "signature-added", reg,
 			  detail, c->err, c->errlen);
 	free(detail);
+	free(notes);
 	return rc;
 }
 
@@ -775,7 +882,8 @@ register_one(struct regctx *c, size_t i, int copy, struct doc_result *r)
 		return -1;
 	if (document_row(c, d, 0, &doc, &vc) != 0)
 		return -1;
-	if (vc.changed && verdict_audit(c, d, &vc) != 0)
+	if (vc.changed && verdict_changed(c, d, &vc,
+					   dr != NULL ? dr->notes : NULL) != 0)
 		return -1;
 	key = ref_key(d);
 	found = find_duplicate(c, sql_dup_sha, d->sha256, r, &reg);

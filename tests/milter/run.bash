@@ -82,9 +82,10 @@ tap $? "vanthu get writes the PDF and its .p7s, the same bytes, a pair openssl v
 tap $? "vanthu backup copies the .p7s with the document"
 "$build/vanthu" -c "$tmp/main.conf" show "den/$year/5" >"$tmp/show5.out" 2>&1
 grep -qx "Signature:  *untrusted" "$tmp/show5.out" &&
+	grep -qx "Notes: signature-untrusted" "$tmp/show5.out" &&
 	grep -q "  1\. untrusted: Ky, .* in the file qd2.pdf.p7s " "$tmp/show5.out" &&
-	grep -q " milter signature-added: <d3@sonoi.gov.vn>: signature verdict absent -> untrusted$" "$tmp/show5.out"
-tap $? "a .p7s sent after its PDF gives the register's entry the file's verdict, and the audit says so" ||
+	grep -q " milter signature-added: <d3@sonoi.gov.vn>: signature verdict absent -> untrusted; notes now \"signature-untrusted\"$" "$tmp/show5.out"
+tap $? "a .p7s sent after its PDF gives the register's entry the file's verdict and flag, and the audit says so" ||
 	sed 's/^/# /' "$tmp/show5.out"
 
 for s in plain attachment forged direction abort large; do

@@ -503,7 +503,8 @@ a_read_only_register_refuses_writes(void **state)
 
 /* Register the document content once more in a message of its own: a
  * signature inside it when emb says so, and a .p7s beside it whose bytes
- * are p7s (none when NULL), with these verdicts. */
+ * are p7s (none when NULL), with these verdicts; the notes as the default
+ * rules would flag it, with "urgent" from another rule. */
 static int
 register_signed(struct fixture *fx, const char *mid, const char *content,
 		int emb, enum sig_verdict emb_v, const char *p7s,
@@ -512,9 +513,13 @@ register_signed(struct fixture *fx, const char *mid, const char *content,
 	struct msg_info m;
 	struct analysis an = {0};
 	struct register_result res = {0};
+	struct doc_request dr = {0};
+	struct register_request req = {.docs = &dr};
 	struct document *d;
+	char	notes[64] = "urgent";
 	int	status;
 
+	dr.notes = notes;
 	fx_msg(&m, mid, DIR_INBOUND);
 	d = fx_doc(&an, content, NULL, NULL, NULL, NULL);
 	d->sig_verdict = SIG_ABSENT;
@@ -537,7 +542,11 @@ register_signed(struct fixture *fx, const char *mid, const char *content,
 		fx_sha(p7s, an.sigfiles[0].sha256);
 		d->sig_verdict = emb ? sig_verdict_weakest(emb_v, p7s_v) : p7s_v;
 	}
-	status = store_register(fx->st, &m, &an, NULL, &res) == 0 ?
+	/* the flag require-signature sets, with one of a rule's own */
+	if (d->sig_verdict != SIG_VALID)
+		snprintf(notes, sizeof(notes), "urgent signature-%s",
+			 sig_verdict_names[d->sig_verdict]);
+	status = store_register(fx->st, &m, &an, &req, &res) == 0 ?
 	    (int) res.docs[0].status : -1;
 	if (status >= 0)
 		strcpy(id, res.docs[0].id);
@@ -596,7 +605,10 @@ a_signature_file_sent_later_sets_the_verdict(void **state)
 	assert_string_equal(out, "0:valid:qd.pdf.p7s");
 	query(fx, "SELECT registration_id, detail FROM audit WHERE action ="
 	      " 'signature-added'", out, sizeof(out));
-	assert_string_equal(out, "1|<b@x>: signature verdict absent -> valid");
+	assert_string_equal(out, "1|<b@x>: signature verdict absent -> valid; "
+			    "notes now \"urgent\"");
+	query(fx, "SELECT notes FROM registrations", out, sizeof(out));
+	assert_string_equal(out, "urgent");
 
 	/* The same file a third time adds nothing. */
 	assert_int_equal(register_signed(fx, "<c@x>", "doc a", 0, 0,
@@ -622,8 +634,13 @@ a_signature_file_sent_later_sets_the_verdict(void **state)
 	reg_entry_clear(&e);
 	query(fx, "SELECT group_concat(detail, ',') FROM audit WHERE action ="
 	      " 'signature-added'", out, sizeof(out));
-	assert_string_equal(out, "<b@x>: signature verdict absent -> valid,"
-			    "<d@x>: signature verdict valid -> invalid");
+	assert_string_equal(out, "<b@x>: signature verdict absent -> valid; "
+			    "notes now \"urgent\",<d@x>: signature verdict "
+			    "valid -> invalid; notes now \"urgent "
+			    "signature-invalid\"");
+	/* flagged again, since the rules flagged this copy */
+	query(fx, "SELECT notes FROM registrations", out, sizeof(out));
+	assert_string_equal(out, "urgent signature-invalid");
 	fx_free(fx);
 }
 
@@ -652,6 +669,20 @@ a_signature_inside_is_not_kept_twice(void **state)
 	assert_int_equal(store_get(fx->st, "den/2026/1", &e, err, sizeof(err)), 1);
 	assert_string_equal(e.signature_verdict, "untrusted");
 	reg_entry_clear(&e);
+	fx_free(fx);
+
+	/* untrusted first, then a .p7s that is not valid either: the flag
+	 * follows the verdict */
+	fx = fx_new(FX_T0);
+	assert_int_equal(register_signed(fx, "<a@x>", "doc f", 1, SIG_UNTRUSTED,
+					 NULL, 0, id), REG_NEW);
+	query(fx, "SELECT notes FROM registrations", out, sizeof(out));
+	assert_string_equal(out, "urgent signature-untrusted");
+	assert_int_equal(register_signed(fx, "<b@x>", "doc f", 1, SIG_UNTRUSTED,
+					 "p7s four", SIG_EXPIRED, id),
+			 REG_DUPLICATE);
+	query(fx, "SELECT notes FROM registrations", out, sizeof(out));
+	assert_string_equal(out, "urgent signature-expired");
 	fx_free(fx);
 }
 
