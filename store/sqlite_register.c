@@ -526,6 +526,7 @@ signature_rows(struct regctx *c, const struct document *d, int64_t doc,
 	       int fresh, struct verdict_change *vc)
 {
 	size_t	added = 0;
+	int64_t	next = -1;	/* the first free place, once asked */
 
 	for (size_t i = 0; i < d->nsigs; i++) {
 		const struct signature *g = &d->sigs[i];
@@ -541,8 +542,9 @@ signature_rows(struct regctx *c, const struct document *d, int64_t doc,
 				return -1;
 			if (known)
 				continue;
-			if ((idx = signature_next(c, doc)) < 0)
+			if (next < 0 && (next = signature_next(c, doc)) < 0)
 				return -1;
+			idx = next++;
 		}
 		if (signature_insert(c, doc, idx, g) != 0)
 			return -1;
@@ -650,17 +652,24 @@ find_duplicate(struct regctx *c, const char *sql, const char *key,
 	return rc == SQLITE_ROW;
 }
 
-/* Whether notes (rule flags, blank-separated) hold the word w, or with
- * prefix set, a word starting with w. */
+/* Whether the word of len bytes at p is w, or with prefix set, starts
+ * with it. */
 static int
-has_word(const char *notes, const char *w, int prefix)
+word_is(const char *p, size_t len, const char *w, int prefix)
 {
 	size_t	n = strlen(w);
 
+	return (prefix ? len >= n : len == n) && memcmp(p, w, n) == 0;
+}
+
+/* Whether notes (rule flags, blank-separated) hold such a word. */
+static int
+has_word(const char *notes, const char *w, int prefix)
+{
 	for (const char *p = notes; p != NULL && *p != 0;) {
 		size_t	len = strcspn(p, " ");
 
-		if ((prefix ? len >= n : len == n) && memcmp(p, w, n) == 0)
+		if (word_is(p, len, w, prefix))
 			return 1;
 		p += len;
 		p += strspn(p, " ");
@@ -696,7 +705,7 @@ notes_reflag(const char *notes, const char *from, const char *to,
 	for (const char *p = notes != NULL ? notes : ""; *p != 0;) {
 		size_t	len = strcspn(p, " ");
 
-		if (len == strlen(old) && memcmp(p, old, len) == 0) {
+		if (word_is(p, len, old, 0)) {
 			if (new != NULL) {
 				if (out.len > 0)
 					wbuf_put(&out, " ", 1);
@@ -722,23 +731,19 @@ notes_reflag(const char *notes, const char *from, const char *to,
 }
 
 /*
- * A verdict a later arrival changed: on the entry that registered the
- * document, when there is one, the verdict's flag in its notes (which the
+ * A verdict a later arrival changed: on reg, the entry that registered
+ * the document (0: none), the verdict's flag in its notes (which the
  * export prints under Ghi chú) follows it; now is this arrival's flags.
  * The audit log says what changed.
  */
 static int
-verdict_changed(struct regctx *c, const struct document *d,
-		const struct verdict_change *vc, const char *now)
+verdict_changed(struct regctx *c, const struct verdict_change *vc,
+		int64_t reg, const char *now)
 {
-	struct doc_result scratch;
 	sqlite3_stmt *s;
-	int64_t	reg = 0;
 	char   *detail, *notes = NULL;
 	int	rc;
 
-	if (find_duplicate(c, sql_dup_sha, d->sha256, &scratch, &reg) < 0)
-		return -1;
 	if (reg > 0) {
 		if ((s = sq_prep(c->q, sql_reg_notes, c->err, c->errlen)) == NULL)
 			return -1;
@@ -882,11 +887,13 @@ register_one(struct regctx *c, size_t i, int copy, struct doc_result *r)
 		return -1;
 	if (document_row(c, d, 0, &doc, &vc) != 0)
 		return -1;
-	if (vc.changed && verdict_changed(c, d, &vc,
-					   dr != NULL ? dr->notes : NULL) != 0)
-		return -1;
 	key = ref_key(d);
 	found = find_duplicate(c, sql_dup_sha, d->sha256, r, &reg);
+	/* Found by its bytes, reg is the entry of this very document. */
+	if (found >= 0 && vc.changed &&
+	    verdict_changed(c, &vc, found ? reg : 0,
+			    dr != NULL ? dr->notes : NULL) != 0)
+		goto fail;
 	if (found == 0)
 		found = find_duplicate(c, sql_dup_ref, key, r, &reg);
 	if (found < 0)
