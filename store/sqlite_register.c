@@ -862,7 +862,7 @@ register_one(struct regctx *c, size_t i, int copy, struct doc_result *r)
 	char   *key = NULL, *rcpts = NULL;
 	struct verdict_change vc = {0};
 	int64_t	doc, reg = 0, number;
-	int	outgoing, year, found;
+	int	outgoing, year, found, by_sha;
 	sqlite3_stmt *s;
 
 	if (c->retry) {
@@ -888,12 +888,7 @@ register_one(struct regctx *c, size_t i, int copy, struct doc_result *r)
 	if (document_row(c, d, 0, &doc, &vc) != 0)
 		return -1;
 	key = ref_key(d);
-	found = find_duplicate(c, sql_dup_sha, d->sha256, r, &reg);
-	/* Found by its bytes, reg is the entry of this very document. */
-	if (found >= 0 && vc.changed &&
-	    verdict_changed(c, &vc, found ? reg : 0,
-			    dr != NULL ? dr->notes : NULL) != 0)
-		goto fail;
+	found = by_sha = find_duplicate(c, sql_dup_sha, d->sha256, r, &reg);
 	if (found == 0)
 		found = find_duplicate(c, sql_dup_ref, key, r, &reg);
 	if (found < 0)
@@ -901,11 +896,19 @@ register_one(struct regctx *c, size_t i, int copy, struct doc_result *r)
 	if (found) {
 		free(key);
 		r->status = REG_DUPLICATE;
+		/* The arrival first, then what it changed; found by its
+		 * bytes, reg is the entry of this very document. */
 		return arrival(c, d, copy, doc, REG_DUPLICATE, reg, NULL) != 0 ||
 		    audit_append(c->q, c->now, c->actor, "arrived-again", reg,
-				 c->msg->message_id, c->err, c->errlen) != 0 ?
-		    -1 : 0;
+				 c->msg->message_id, c->err, c->errlen) != 0 ||
+		    (vc.changed && verdict_changed(c, &vc, by_sha ? reg : 0,
+						   dr != NULL ? dr->notes :
+						   NULL) != 0) ? -1 : 0;
 	}
+	/* A document kept before without an entry (skipped, secret). */
+	if (vc.changed && verdict_changed(c, &vc, 0,
+					  dr != NULL ? dr->notes : NULL) != 0)
+		goto fail;
 	if (!spool_has(c, d))
 		goto fail;
 	snprintf(r->book, sizeof(r->book), "%s", book);

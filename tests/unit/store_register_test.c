@@ -609,6 +609,10 @@ a_signature_file_sent_later_sets_the_verdict(void **state)
 			    "notes now \"urgent\"");
 	query(fx, "SELECT notes FROM registrations", out, sizeof(out));
 	assert_string_equal(out, "urgent");
+	/* The arrival is logged before what it changed. */
+	query(fx, "SELECT group_concat(action, ',') FROM (SELECT action FROM"
+	      " audit WHERE registration_id = 1 ORDER BY id)", out, sizeof(out));
+	assert_string_equal(out, "register,arrived-again,signature-added");
 
 	/* The same file a third time adds nothing. */
 	assert_int_equal(register_signed(fx, "<c@x>", "doc a", 0, 0,
