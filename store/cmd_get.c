@@ -1,6 +1,7 @@
 /*
  * cmd_get.c - `vanthu get ID -o DIR`: the original file of a registration,
- * and the files of its detached signatures (.p7s) beside it.
+ * the files of its detached signatures (.p7s) beside it, and any copy
+ * with other bytes that arrived as the same entry.
  *
  * The file is read from the spool (<Spool>/ab/cd/<sha256>), checked
  * against its SHA-256, and written into DIR under its decoded name made
@@ -127,14 +128,13 @@ copy_out(const char *from, const char *to, const char *sha256, char *err,
 	return rc;
 }
 
-/* One file of the spool into dir under its name made safe; prints the
- * path written.  0, or 1 after saying why. */
+/* One file of the spool into dir as name; prints the path written.  0,
+ * or 1 after saying why. */
 static int
-get_file(struct tool *t, const char *dir, const char *doc_name,
+get_file(struct tool *t, const char *dir, const char *name,
 	 const char *sha256)
 {
 	char	err[512];
-	char   *name = tool_safe_name(doc_name, sha256);
 	char   *from = store_spool_path(t->spool, sha256);
 	char   *to = xasprintf("%s/%s", dir, name);
 	int	rc = 1;
@@ -145,9 +145,61 @@ get_file(struct tool *t, const char *dir, const char *doc_name,
 		printf("%s\n", to);
 		rc = 0;
 	}
-	free(name);
 	free(from);
 	free(to);
+	return rc;
+}
+
+/* name with "-tag" before its last extension ("qd-1a2b3c4d.pdf"), or
+ * after it when it has none. */
+static char *
+tagged(const char *name, const char *tag)
+{
+	const char *dot = strrchr(name, '.');
+
+	if (dot == NULL || dot == name)
+		return xasprintf("%s-%s", name, tag);
+	return xasprintf("%.*s-%s%s", (int) (dot - name), name, tag, dot);
+}
+
+/*
+ * The files of one document: its own, under its name made safe, then
+ * those of its detached signatures.  A copy with other bytes (tag not
+ * NULL) has the first eight digits of its SHA-256 in its names, so that
+ * it never meets the entry's file of the same name; a signature file
+ * named after its document ("qd.pdf.p7s") follows the document's name.
+ */
+static int
+get_document(struct tool *t, const char *dir, const char *doc_name,
+	     const char *sha256, const struct sig_file *sigs, size_t nsigs,
+	     int tag)
+{
+	char	prefix[9];
+	char   *safe = tool_safe_name(doc_name, sha256);
+	char   *name = safe;
+	int	rc;
+
+	snprintf(prefix, sizeof(prefix), "%.8s", sha256);
+	if (tag)
+		name = tagged(safe, prefix);
+	rc = get_file(t, dir, name, sha256);
+	for (size_t i = 0; rc == 0 && i < nsigs; i++) {
+		char   *sig = tool_safe_name(sigs[i].name, sigs[i].sha256);
+		char   *as = sig;
+		size_t	n = strlen(safe);
+
+		if (tag && strncmp(sig, safe, n) == 0 && sig[n] != 0)
+			as = xasprintf("%s%s", name, sig + n);
+		else if (tag)
+			as = tagged(sig, prefix);
+		rc = get_file(t, dir, as, sigs[i].sha256);
+		if (as != sig)
+			free(as);
+		free(sig);
+	}
+	if (name != safe)
+		free(name);
+	free(safe);
 	return rc;
 }
 
@@ -182,11 +234,15 @@ cmd_get(struct tool *t, int argc, char **argv)
 		tool_fail("get", "%s", err);
 		return 1;
 	}
-	rc = get_file(t, dir, e.doc_name, e.sha256);
 	/* A detached signature belongs with its document: without it the
-	 * copy would not carry the issuing body's signature. */
-	for (size_t i = 0; rc == 0 && i < e.nsig_files; i++)
-		rc = get_file(t, dir, e.sig_files[i].name, e.sig_files[i].sha256);
+	 * copy would not carry the issuing body's signature.  The other
+	 * copies are the entry's too: the signed one may be among them. */
+	rc = get_document(t, dir, e.doc_name, e.sha256, e.sig_files,
+			  e.nsig_files, 0);
+	for (size_t i = 0; rc == 0 && i < e.ncopies; i++)
+		rc = get_document(t, dir, e.copies[i].name, e.copies[i].sha256,
+				  e.copies[i].sig_files,
+				  e.copies[i].nsig_files, 1);
 	reg_entry_clear(&e);
 	return rc;
 }

@@ -60,13 +60,19 @@ read_copy(sqlite3 *d, const char *part, char ***sha256, size_t *n,
 		return -1;
 	}
 	sqlite3_finalize(s);
-	/* Only numbered documents have a file in the document store:
+	/* Only numbered documents have a file in the document store, and
+	 * the copies with other bytes that arrived as their entries:
 	 * secret, skipped and quarantined ones are recorded by digest.  The
 	 * files of their detached signatures are kept beside them. */
-	if (sqlite3_prepare_v2(d, "SELECT d.sha256 FROM documents d"
-			       " JOIN registrations r ON r.document_id = d.id"
+	if (sqlite3_prepare_v2(d, "WITH kept(id) AS ("
+			       " SELECT document_id FROM registrations"
+			       " UNION SELECT document_id FROM arrivals"
+			       " WHERE registration_id IS NOT NULL"
+			       " AND disposition = 'duplicate')"
+			       " SELECT d.sha256 FROM documents d"
+			       " JOIN kept k ON k.id = d.id"
 			       " UNION SELECT g.file_sha256 FROM signatures g"
-			       " JOIN registrations r ON r.document_id = g.document_id"
+			       " JOIN kept k ON k.id = g.document_id"
 			       " WHERE g.file_sha256 IS NOT NULL"
 			       " ORDER BY 1", -1, &s, NULL) != SQLITE_OK) {
 		store_err(err, errlen, "%s: %s", part, sqlite3_errmsg(d));

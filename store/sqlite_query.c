@@ -65,6 +65,16 @@ entry_read(sqlite3_stmt *s, struct reg_entry *e)
 	e->id = xstrdup(id);
 }
 
+static void
+sig_files_free(struct sig_file *f, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(f[i].name);
+		free(f[i].sha256);
+	}
+	free(f);
+}
+
 void
 reg_entry_clear(struct reg_entry *e)
 {
@@ -78,11 +88,13 @@ reg_entry_clear(struct reg_entry *e)
 
 	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)
 		free(*f[i]);
-	for (size_t i = 0; i < e->nsig_files; i++) {
-		free(e->sig_files[i].name);
-		free(e->sig_files[i].sha256);
+	sig_files_free(e->sig_files, e->nsig_files);
+	for (size_t i = 0; i < e->ncopies; i++) {
+		free(e->copies[i].name);
+		free(e->copies[i].sha256);
+		sig_files_free(e->copies[i].sig_files, e->copies[i].nsig_files);
 	}
-	free(e->sig_files);
+	free(e->copies);
 	memset(e, 0, sizeof(*e));
 }
 
@@ -260,18 +272,96 @@ col(sqlite3_stmt *s, int i, const char *dflt)
 	    (const char *) sqlite3_column_text(s, i) : dflt;
 }
 
+/*
+ * The signature files of document doc (a documents row) onto *files:
+ * 0, or -1 with err.
+ */
+static int
+read_sig_files(struct sq *q, int64_t doc, struct sig_file **files,
+	       size_t *n, char *err, size_t errlen)
+{
+	static const char sql[] =
+	    "SELECT file_name, file_sha256 FROM signatures"
+	    " WHERE document_id = ?1 AND file_sha256 IS NOT NULL ORDER BY idx";
+	sqlite3_stmt *s;
+	int	rc;
+
+	if ((s = sq_prep(q, sql, err, errlen)) == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, doc);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct sig_file *f;
+
+		*files = xreallocarray(*files, *n + 1, sizeof(**files));
+		f = &(*files)[(*n)++];
+		f->name = xstrdup(col(s, 0, ""));
+		f->sha256 = xstrdup(col(s, 1, ""));
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		store_err(err, errlen, "%s", sqlite3_errmsg(q->db));
+		return -1;
+	}
+	return 0;
+}
+
+/* The copies with other bytes that arrived as entry row, each once, in
+ * the order they came: 0, or -1 with err. */
+static int
+read_copies(struct sq *q, int64_t row, struct reg_entry *e, char *err,
+	    size_t errlen)
+{
+	static const char sql[] =
+	    "SELECT a.document_id, a.name, a.sha256 FROM arrivals a"
+	    " JOIN registrations r ON r.id = a.registration_id"
+	    " WHERE a.registration_id = ?1 AND a.document_id IS NOT NULL"
+	    " AND a.document_id IS NOT r.document_id"
+	    " GROUP BY a.document_id ORDER BY min(a.at), min(a.message_id)";
+	sqlite3_stmt *s;
+	int64_t	*docs = NULL;
+	int	rc;
+
+	if ((s = sq_prep(q, sql, err, errlen)) == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, row);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct copy_file *c;
+
+		docs = xreallocarray(docs, e->ncopies + 1, sizeof(*docs));
+		docs[e->ncopies] = sqlite3_column_int64(s, 0);
+		e->copies = xreallocarray(e->copies, e->ncopies + 1,
+					  sizeof(*e->copies));
+		c = &e->copies[e->ncopies++];
+		memset(c, 0, sizeof(*c));
+		c->name = xstrdup(col(s, 1, ""));
+		c->sha256 = xstrdup(col(s, 2, ""));
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		store_err(err, errlen, "%s", sqlite3_errmsg(q->db));
+		free(docs);
+		return -1;
+	}
+	for (size_t i = 0; i < e->ncopies; i++)
+		if (read_sig_files(q, docs[i], &e->copies[i].sig_files,
+				   &e->copies[i].nsig_files, err, errlen) < 0) {
+			free(docs);
+			return -1;
+		}
+	free(docs);
+	return 0;
+}
+
 int
 sq_get(struct store *st, const char *id, struct reg_entry *e, char *err,
        size_t errlen)
 {
 	static const char sql[] = ENTRY_COLUMNS " WHERE r.id = ?1";
-	static const char sql_files[] =
-	    "SELECT g.file_name, g.file_sha256 FROM signatures g"
-	    " JOIN registrations r ON r.document_id = g.document_id"
-	    " WHERE r.id = ?1 AND g.file_sha256 IS NOT NULL ORDER BY g.idx";
+	static const char sql_doc[] =
+	    "SELECT document_id FROM registrations WHERE id = ?1";
 	struct sq *q = st->conn;
 	sqlite3_stmt *s;
-	int64_t	row;
+	int64_t	row, doc = 0;
 	int	rc;
 
 	memset(e, 0, sizeof(*e));
@@ -288,23 +378,17 @@ sq_get(struct store *st, const char *id, struct reg_entry *e, char *err,
 	sqlite3_reset(s);
 	if (rc != SQLITE_ROW)
 		return -1;
-	if ((s = sq_prep(q, sql_files, err, errlen)) == NULL) {
+	if ((s = sq_prep(q, sql_doc, err, errlen)) == NULL) {
 		reg_entry_clear(e);
 		return -1;
 	}
 	sqlite3_bind_int64(s, 1, row);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		struct sig_file *f;
-
-		e->sig_files = xreallocarray(e->sig_files, e->nsig_files + 1,
-					     sizeof(*e->sig_files));
-		f = &e->sig_files[e->nsig_files++];
-		f->name = xstrdup(col(s, 0, ""));
-		f->sha256 = xstrdup(col(s, 1, ""));
-	}
+	if (sqlite3_step(s) == SQLITE_ROW)
+		doc = sqlite3_column_int64(s, 0);
 	sqlite3_reset(s);
-	if (rc != SQLITE_DONE) {
-		store_err(err, errlen, "%s: %s", id, sqlite3_errmsg(q->db));
+	if (read_sig_files(q, doc, &e->sig_files, &e->nsig_files, err,
+			   errlen) < 0 ||
+	    read_copies(q, row, e, err, errlen) < 0) {
 		reg_entry_clear(e);
 		return -1;
 	}

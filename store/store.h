@@ -183,6 +183,17 @@ struct reg_entry {
 		char   *sha256;
 	}      *sig_files;
 	size_t	nsig_files;
+
+	/* store_get only: copies with other bytes that arrived as this
+	 * entry (the same number, symbol and issuer: a signed PDF after a
+	 * scan), in the order they came, each with its signature files. */
+	struct copy_file {
+		char   *name;
+		char   *sha256;
+		struct sig_file *sig_files;
+		size_t	nsig_files;
+	}      *copies;
+	size_t	ncopies;
 };
 
 struct reg_list {

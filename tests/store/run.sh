@@ -524,5 +524,37 @@ vt -w 1 backup "$tmp/bk3" >"$tmp/act" 2>&1 &&
 ok "a backup runs while a writer holds the register, and copies only what is committed" $?
 wait $holder
 
+# 17: den/2026/1 again, other bytes: a PDF signed in a .p7s beside it
+"$LOAD" -d "$tmp/register.sqlite" -s "$tmp/spool" -L >"$tmp/act" 2>&1
+echo "<s7@bnv.gov.vn> duplicate den/2026/1" >"$tmp/exp"
+same "a copy with other bytes and the same number, symbol and issuer is an arrival of the entry" "$tmp/exp" "$tmp/act"
+c7=$(printf 'sample one, signed' | sha256sum | cut -c1-64)
+p7=$(printf 'sample one, its signature' | sha256sum | cut -c1-64)
+tag=$(echo "$c7" | cut -c1-8)
+vt show den/2026/1 >"$tmp/act" 2>&1
+grep -qxF "  2026-03-09 09:00:00 duplicate <s7@bnv.gov.vn> from vanthu@example.gov.vn: another file, Quyết định 15.pdf (SHA-256 $c7), signature valid" "$tmp/act" &&
+	grep -qx "SHA-256: e05b711b8438f1a9c13dfbbaddc24f6411fac2c00fa319d423f6b13fdc91e07c" "$tmp/act"
+ok "show names the copy on its arrival line; the entry's file stays the first" $?
+mkdir -p "$tmp/out7"
+vt get den/2026/1 -o "$tmp/out7" >"$tmp/act" 2>&1
+printf '%s\n' "$tmp/out7/Quyết định 15.signed.pdf" "$tmp/out7/Quyết định 15-$tag.pdf" \
+	"$tmp/out7/Quyết định 15-$tag.pdf.p7s" >"$tmp/exp"
+same "get writes the entry's file, then the copy and its .p7s, named with the copy's SHA-256" "$tmp/exp" "$tmp/act"
+t=0
+[ "$(cat "$tmp/out7/Quyết định 15.signed.pdf")" = "sample one" ] || t=1
+[ "$(cat "$tmp/out7/Quyết định 15-$tag.pdf")" = "sample one, signed" ] || t=1
+[ "$(cat "$tmp/out7/Quyết định 15-$tag.pdf.p7s")" = "sample one, its signature" ] || t=1
+[ "$(ls "$tmp/out7" | wc -l)" -eq 3 ] || t=1
+ok "each file holds its own bytes, and nothing else is written" $t
+vt backup "$tmp/bk" >"$tmp/act" 2>&1
+printf '%s/bk/register.sqlite: the register; 6 documents: 2 copied, 4 there already\n' "$tmp" >"$tmp/exp"
+same "backup takes the copy and its .p7s too" "$tmp/exp" "$tmp/act"
+t=0
+for h in "$c7" "$p7"; do
+	f=$tmp/bk/$(echo "$h" | cut -c1-2)/$(echo "$h" | cut -c3-4)/$h
+	[ "$(sha256sum <"$f" | cut -c1-64)" = "$h" ] || t=1
+done
+ok "the backup holds both under ab/cd/sha256, their bytes hashing to their names" $t
+
 echo "1..$n"
 [ $fails -eq 0 ]

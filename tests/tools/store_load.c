@@ -16,8 +16,10 @@
  *	numbers, no gap; every registration has its document, message and
  *	arrival rows, and its spool file when -s is given.  Prints one line
  *	per (book, year) and "check ok", or the first fault and exits 1.
- *   store_load -d DB -S
+ *   store_load -d DB [-s SPOOL] -S
  *	register the fixed sample documents the tool's tests expect.
+ *   store_load -d DB [-s SPOOL] -L
+ *	then, later, a copy with other bytes of the first of them.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -288,6 +290,7 @@ struct sample {
 	const char *type, *code, *summary, *signer;
 	enum sig_verdict verdict;
 	int	skip;
+	const char *p7s;	/* its signature in a file name.p7s, or NULL */
 };
 
 static const struct sample samples[] = {
@@ -321,14 +324,25 @@ static const struct sample samples[] = {
 	 SIG_VALID, 0},
 };
 
+/* -L, once the tests of the sample are done: den/2026/1 again, other
+ * bytes (a PDF signed in a .p7s beside it), from its issuer. */
+static const struct sample later_samples[] = {
+	/* 2026-03-09 09:00 +07 */
+	{1773021600, "<s7@bnv.gov.vn>", DIR_INBOUND, "sample one, signed",
+	 "Quyết định 15.pdf", "15", "QĐ-BNV", "BỘ NỘI VỤ", "2026-02-27",
+	 "Quyết định", "QĐ", "Về việc ban hành Quy chế công tác văn thư",
+	 "Nguyễn Văn A", SIG_VALID, 0, "sample one, its signature"},
+};
+
 static int
-sample(struct store *st, const char *spool)
+sample(struct store *st, const char *spool, const struct sample *list,
+       size_t n)
 {
 	time_t	now = 0;
 
 	store_test_set_clock(st, fixed_clock, &now);
-	for (size_t i = 0; i < sizeof(samples) / sizeof(samples[0]); i++) {
-		const struct sample *s = &samples[i];
+	for (size_t i = 0; i < n; i++) {
+		const struct sample *s = &list[i];
 		struct msg_info m = {0};
 		struct analysis an = {0};
 		struct register_result res = {0};
@@ -356,6 +370,23 @@ sample(struct store *st, const char *spool)
 			d->sigs[0].covers_whole_file = 1;
 			if (s->verdict != SIG_VALID)
 				d->sigs[0].reason = xstrdup("unknown issuer");
+		}
+		if (s->p7s != NULL) {
+			struct document *f;
+
+			an.sigfiles = xcalloc(1, sizeof(*an.sigfiles));
+			an.nsigfiles = 1;
+			f = &an.sigfiles[0];
+			f->name = xasprintf("%s.p7s", s->name);
+			sha_hex(s->p7s, strlen(s->p7s), f->sha256);
+			d->sigs[0].detached = 1;
+			d->sigs[0].file = 0;
+			if (spool != NULL && spool_put(spool, f->sha256, s->p7s,
+						       strlen(s->p7s)) != 0) {
+				fprintf(stderr, "store_load: spool: %s\n",
+					strerror(errno));
+				return 1;
+			}
 		}
 		fact_set(&d->facts, FACT_NUMBER, s->number, SRC_TEXT, 90);
 		fact_set(&d->facts, FACT_SYMBOL, s->symbol, SRC_TEXT, 90);
@@ -400,7 +431,7 @@ main(int argc, char **argv)
 	char	err[256], *colon;
 	int	ch, do_check = 0, do_sample = 0, rc = 0;
 
-	while ((ch = getopt(argc, argv, "d:s:t:n:p:f:k:T:CS")) != -1) {
+	while ((ch = getopt(argc, argv, "d:s:t:n:p:f:k:T:CSL")) != -1) {
 		switch (ch) {
 		case 'd': db = optarg; break;
 		case 's': ld.spool = optarg; break;
@@ -418,6 +449,7 @@ main(int argc, char **argv)
 		case 'T': ld.clock = (time_t) atol(optarg); break;
 		case 'C': do_check = 1; break;
 		case 'S': do_sample = 1; break;
+		case 'L': do_sample = 2; break;
 		default:
 			return 2;
 		}
@@ -433,7 +465,11 @@ main(int argc, char **argv)
 	}
 	store_set_busy_timeout(ld.st, 60000);
 	if (do_sample) {
-		rc = sample(ld.st, ld.spool);
+		rc = do_sample == 1 ?
+		    sample(ld.st, ld.spool, samples,
+			   sizeof(samples) / sizeof(samples[0])) :
+		    sample(ld.st, ld.spool, later_samples,
+			   sizeof(later_samples) / sizeof(later_samples[0]));
 		store_close(ld.st);
 		return rc;
 	}
