@@ -273,22 +273,23 @@ col(sqlite3_stmt *s, int i, const char *dflt)
 }
 
 /*
- * The signature files of document doc (a documents row) onto *files:
- * 0, or -1 with err.
+ * The signature files of the document whose bytes hash to sha256 onto
+ * *files: 0, or -1 with err.
  */
 static int
-read_sig_files(struct sq *q, int64_t doc, struct sig_file **files,
+read_sig_files(struct sq *q, const char *sha256, struct sig_file **files,
 	       size_t *n, char *err, size_t errlen)
 {
 	static const char sql[] =
-	    "SELECT file_name, file_sha256 FROM signatures"
-	    " WHERE document_id = ?1 AND file_sha256 IS NOT NULL ORDER BY idx";
+	    "SELECT g.file_name, g.file_sha256 FROM signatures g"
+	    " JOIN documents d ON d.id = g.document_id"
+	    " WHERE d.sha256 = ?1 AND g.file_sha256 IS NOT NULL ORDER BY g.idx";
 	sqlite3_stmt *s;
 	int	rc;
 
 	if ((s = sq_prep(q, sql, err, errlen)) == NULL)
 		return -1;
-	sqlite3_bind_int64(s, 1, doc);
+	sqlite3_bind_text(s, 1, sha256, -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		struct sig_file *f;
 
@@ -312,13 +313,12 @@ read_copies(struct sq *q, int64_t row, struct reg_entry *e, char *err,
 	    size_t errlen)
 {
 	static const char sql[] =
-	    "SELECT a.document_id, a.name, a.sha256 FROM arrivals a"
+	    "SELECT a.name, a.sha256 FROM arrivals a"
 	    " JOIN registrations r ON r.id = a.registration_id"
 	    " WHERE a.registration_id = ?1 AND a.document_id IS NOT NULL"
 	    " AND a.document_id IS NOT r.document_id"
-	    " GROUP BY a.document_id ORDER BY min(a.at), min(a.message_id)";
+	    " GROUP BY a.sha256 ORDER BY min(a.at), min(a.message_id)";
 	sqlite3_stmt *s;
-	int64_t	*docs = NULL;
 	int	rc;
 
 	if ((s = sq_prep(q, sql, err, errlen)) == NULL)
@@ -327,28 +327,23 @@ read_copies(struct sq *q, int64_t row, struct reg_entry *e, char *err,
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		struct copy_file *c;
 
-		docs = xreallocarray(docs, e->ncopies + 1, sizeof(*docs));
-		docs[e->ncopies] = sqlite3_column_int64(s, 0);
 		e->copies = xreallocarray(e->copies, e->ncopies + 1,
 					  sizeof(*e->copies));
 		c = &e->copies[e->ncopies++];
 		memset(c, 0, sizeof(*c));
-		c->name = xstrdup(col(s, 1, ""));
-		c->sha256 = xstrdup(col(s, 2, ""));
+		c->name = xstrdup(col(s, 0, ""));
+		c->sha256 = xstrdup(col(s, 1, ""));
 	}
 	sqlite3_reset(s);
 	if (rc != SQLITE_DONE) {
 		store_err(err, errlen, "%s", sqlite3_errmsg(q->db));
-		free(docs);
 		return -1;
 	}
 	for (size_t i = 0; i < e->ncopies; i++)
-		if (read_sig_files(q, docs[i], &e->copies[i].sig_files,
-				   &e->copies[i].nsig_files, err, errlen) < 0) {
-			free(docs);
+		if (read_sig_files(q, e->copies[i].sha256,
+				   &e->copies[i].sig_files,
+				   &e->copies[i].nsig_files, err, errlen) < 0)
 			return -1;
-		}
-	free(docs);
 	return 0;
 }
 
@@ -357,11 +352,9 @@ sq_get(struct store *st, const char *id, struct reg_entry *e, char *err,
        size_t errlen)
 {
 	static const char sql[] = ENTRY_COLUMNS " WHERE r.id = ?1";
-	static const char sql_doc[] =
-	    "SELECT document_id FROM registrations WHERE id = ?1";
 	struct sq *q = st->conn;
 	sqlite3_stmt *s;
-	int64_t	row, doc = 0;
+	int64_t	row;
 	int	rc;
 
 	memset(e, 0, sizeof(*e));
@@ -378,15 +371,7 @@ sq_get(struct store *st, const char *id, struct reg_entry *e, char *err,
 	sqlite3_reset(s);
 	if (rc != SQLITE_ROW)
 		return -1;
-	if ((s = sq_prep(q, sql_doc, err, errlen)) == NULL) {
-		reg_entry_clear(e);
-		return -1;
-	}
-	sqlite3_bind_int64(s, 1, row);
-	if (sqlite3_step(s) == SQLITE_ROW)
-		doc = sqlite3_column_int64(s, 0);
-	sqlite3_reset(s);
-	if (read_sig_files(q, doc, &e->sig_files, &e->nsig_files, err,
+	if (read_sig_files(q, e->sha256, &e->sig_files, &e->nsig_files, err,
 			   errlen) < 0 ||
 	    read_copies(q, row, e, err, errlen) < 0) {
 		reg_entry_clear(e);
