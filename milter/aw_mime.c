@@ -11,7 +11,7 @@
  * stack on 50,000 nested message/rfc822 parts, spends 30 s of CPU on
  * 20,000 nested multiparts and reports a bogus preamble for a multipart
  * without boundary.  Here a boundary is checked before use, nesting stops
- * at max_depth (never more than HARD_MAX_DEPTH), and each level scans its
+ * at max_depth (never more than MIME_MAX_DEPTH), and each level scans its
  * bytes once, so the cost is at most depth x message size.
  *
  * Failure behaviour: a damaged or refused part becomes a skipped[] entry
@@ -35,7 +35,6 @@
 #include "textnorm.h"
 #include "xmalloc.h"
 
-#define HARD_MAX_DEPTH	64
 #define SUBJECT_MAX	998
 
 struct walk {
@@ -660,8 +659,8 @@ aw_mime_extract(const char *msg, size_t len, const struct mime_limits *lim,
 	}
 	memset(&w, 0, sizeof(w));
 	w.lim = *lim;
-	if (w.lim.max_depth > HARD_MAX_DEPTH)
-		w.lim.max_depth = HARD_MAX_DEPTH;
+	if (w.lim.max_depth > MIME_MAX_DEPTH)
+		w.lim.max_depth = MIME_MAX_DEPTH;
 	w.types = types;
 	w.out = out;
 	walk_entity(&w, &c, msg, len);

@@ -42,6 +42,10 @@
 
 #include "facts.h"
 
+/* The deepest nesting ever walked, whatever the limits say: the walk
+ * recurses once a level, and MaxDepth is refused above this. */
+#define MIME_MAX_DEPTH	64
+
 struct mime_limits {
 	unsigned max_parts;		/* MIME entities visited, all levels */
 	unsigned max_depth;		/* nested multiparts and messages */

@@ -21,6 +21,7 @@
 #include <syslog.h>
 #include <unistd.h>
 
+#include "aw_mime.h"
 #include "conf.h"
 #include "fdio.h"
 #include "log.h"
@@ -94,7 +95,7 @@ static const struct conf_item items[] = {
 	{"AnalysisTimeout", T_SECONDS, AT(analysis_timeout), 1, 3600},
 	{"AnalysisMemory", T_SIZE, AT(analysis_memory), 32 << 20, (uint64_t) 64 << 30},
 	{"MaxParts", T_UINT, AT(max_parts), 1, 100000},
-	{"MaxDepth", T_UINT, AT(max_depth), 1, 100},
+	{"MaxDepth", T_UINT, AT(max_depth), 1, MIME_MAX_DEPTH},
 	{"MaxArchiveFiles", T_UINT, AT(max_archive_files), 0, 100000},
 	{"MaxArchiveSize", T_SIZE, AT(max_archive_size), 0, (uint64_t) 16 << 30},
 	{"MaxArchiveRatio", T_UINT, AT(max_archive_ratio), 1, 100000},

@@ -134,7 +134,8 @@ every_error_names_its_line(void **state)
 		"Spool /a\n"
 		"Spool /b\n"
 		"HeaderPrefix Bad:Prefix\n"
-		"SocketMode 999\n", &errs);
+		"SocketMode 999\n"
+		"MaxDepth 65\n", &errs);
 
 	(void) state;
 	assert_null(c);
@@ -151,7 +152,8 @@ every_error_names_its_line(void **state)
 		"F:11: Database needs a value\n"
 		"F:13: Spool already set on line 12\n"
 		"F:14: HeaderPrefix: \"Bad:Prefix\" cannot start a header name\n"
-		"F:15: \"999\" is not an octal file mode\n");
+		"F:15: \"999\" is not an octal file mode\n"
+		"F:16: MaxDepth: value out of range, expected 1 to 64\n");
 	free(errs);
 }
 
