@@ -11,6 +11,8 @@
 # relay instead: it delivers nothing itself, starts no sink and hands all
 # mail, binhdinh.gov.vn included, to that host, queueing and retrying
 # what it refuses with 4xx (MILTER may then be empty: no milter).
+# With PF_CHROOT=y smtpd and cleanup run chrooted in DIR/queue, as
+# Debian's master.cf has them.
 # pf_stop DIR stops that instance by its master's pid, and nothing else:
 # a system Postfix on the same machine is never touched.
 
@@ -74,9 +76,9 @@ coop@binhdinh.gov.vn coop/
 VM
 	for u in "$@"; do echo "$u@binhdinh.gov.vn $u/"; done >>"$dir/etc/vmailbox"
 	cat >"$dir/etc/master.cf" <<MC
-127.0.0.1:$port inet n - n - - smtpd
+127.0.0.1:$port inet n - ${PF_CHROOT:-n} - - smtpd
 pickup    unix n - n 60 1 pickup
-cleanup   unix n - n - 0 cleanup
+cleanup   unix n - ${PF_CHROOT:-n} - 0 cleanup
 qmgr      unix n - n 300 1 qmgr
 rewrite   unix - - n - - trivial-rewrite
 bounce    unix - - n - 0 bounce

@@ -76,3 +76,26 @@ send pdf.eml r.tcp
 f=$(mta_mail_for vanthu "Cong van")
 [ -n "$f" ] && grep -q '^X-Vanthu-Status: direction=inbound official=yes documents=1$' "$f"
 tap $? "over TCP the delivered message carries the status header"
+
+# The README's unix socket for Debian's chrooted smtpd and cleanup: the
+# socket inside the queue directory (group postfix), named in main.cf
+# relative to it.  Mail from the host itself goes through cleanup.
+pf_stop "$tmp/pf"
+stop_milter
+rm -rf "$tmp/pf"
+mkdir -p "$tmp/pf/queue/vanthu"
+chown root:postfix "$tmp/pf/queue/vanthu" && chmod 0750 "$tmp/pf/queue/vanthu"
+start_milter "unix:$tmp/pf/queue/vanthu/milter.sock"
+tap $? "the milter starts on a unix socket inside the queue directory"
+port=$(free_port_pair)
+PF_CHROOT=y pf_start "$tmp/pf" "$port" "unix:vanthu/milter.sock"
+tap $? "Postfix starts with smtpd and cleanup chrooted, the milter at unix:vanthu/milter.sock"
+send pdf.eml r.chroot
+f=$(mta_mail_for vanthu "Cong van")
+[ -n "$f" ] && grep -q '^X-Vanthu-Status: direction=inbound official=yes documents=1$' "$f"
+tap $? "through the chrooted smtpd the delivered message carries the status header"
+sendmail -C "$tmp/pf/etc" -f vanthu@sonoi.gov.vn vanthu@binhdinh.gov.vn <"$tmp/plain.eml"
+tap $? "sendmail(1) takes a message into the queue"
+f=$(mta_mail_for vanthu "Plain")
+[ -n "$f" ] && [ "$(grep '^X-Vanthu-Status:' "$f")" = "X-Vanthu-Status: direction=inbound official=yes documents=0" ]
+tap $? "through the chrooted cleanup it carries the milter's status header and not the forged one"
