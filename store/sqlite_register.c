@@ -23,19 +23,18 @@
  *     year), and an outgoing book takes the document's own number and
  *     symbol (none: "unnumbered", not registered).
  * With a spool configured, a document whose file is missing from the spool
- * is an error: a number must never exist without its file.
+ * is an error: a number must never exist without its file.  A document's
+ * own row, facts and signatures are written by sqlite_document.c.
  */
 #include <ctype.h>
-#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include <openssl/evp.h>
 
-#include "sqlite_int.h"
+#include "sqlite_reg.h"
 #include "textnorm.h"
-#include "wbuf.h"
 #include "xmalloc.h"
 
 static const char sql_msg_find[] =
@@ -54,47 +53,6 @@ static const char sql_arrival_insert[] =
     "INSERT INTO arrivals(message_id, sha256, copy, document_id, part, name,"
     " disposition, registration_id, reason, at)"
     " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
-static const char sql_doc_insert[] =
-    "INSERT INTO documents(sha256, name, type, declared_type, size,"
-    " sig_verdict, needs_ocr, text, first_seen)"
-    " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
-    " ON CONFLICT(sha256) DO NOTHING";
-static const char sql_doc_find[] =
-    "SELECT id FROM documents WHERE sha256 = ?1";
-/* A document first seen skipped (secret) keeps no name or text; when it
- * later comes to be registered, they are filled in. */
-static const char sql_doc_fill[] =
-    "UPDATE documents SET name = coalesce(name, ?2),"
-    " text = coalesce(text, ?3), sig_verdict = coalesce(sig_verdict, ?4)"
-    " WHERE id = ?1 AND (name IS NULL OR text IS NULL"
-    " OR sig_verdict IS NULL)";
-static const char sql_fact_insert[] =
-    "INSERT OR IGNORE INTO doc_facts(document_id, fact, value, source,"
-    " confidence) VALUES(?1, ?2, ?3, ?4, ?5)";
-static const char sql_sig_insert[] =
-    "INSERT OR IGNORE INTO signatures(document_id, idx, verdict, signer,"
-    " organization, email, issuer, serial, signing_time,"
-    " signing_time_source, subfilter, digest, covers_whole_file, reason,"
-    " file_name, file_sha256)"
-    " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
-    " ?15, ?16)";
-/* A signature a document's row already has: a detached one by its file,
- * one inside the document by its place (the same bytes hold the same). */
-static const char sql_sig_known[] =
-    "SELECT 1 FROM signatures WHERE document_id = ?1 AND (file_sha256 = ?2"
-    " OR (?2 IS NULL AND file_sha256 IS NULL AND idx = ?3))";
-static const char sql_sig_next[] =
-    "SELECT coalesce(max(idx) + 1, 0) FROM signatures WHERE document_id = ?1";
-static const char sql_sig_verdicts[] =
-    "SELECT verdict FROM signatures WHERE document_id = ?1";
-static const char sql_doc_verdict[] =
-    "SELECT sig_verdict FROM documents WHERE id = ?1";
-static const char sql_doc_set_verdict[] =
-    "UPDATE documents SET sig_verdict = ?2 WHERE id = ?1";
-static const char sql_reg_notes[] =
-    "SELECT notes FROM registrations WHERE id = ?1";
-static const char sql_reg_set_notes[] =
-    "UPDATE registrations SET notes = ?2 WHERE id = ?1";
 static const char sql_dup_sha[] =
     "SELECT r.book, r.year, r.number, r.symbol, r.id FROM registrations r"
     " JOIN documents d ON d.id = r.document_id"
@@ -114,22 +72,6 @@ static const char sql_reg_insert[] =
     " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
     " ?15, ?16, ?17, ?18)";
 
-/* Everything one call needs, so no state lives outside the call. */
-struct regctx {
-	struct store *st;
-	struct sq *q;
-	const struct msg_info *msg;
-	const struct analysis *an;
-	const struct register_request *req;
-	struct register_result *res;
-	const char *actor;
-	time_t	now;
-	int64_t	msg_row;
-	int	retry;
-	char   *err;
-	size_t	errlen;
-};
-
 static const char *
 fact(const struct document *d, enum fact_id id)
 {
@@ -138,8 +80,8 @@ fact(const struct document *d, enum fact_id id)
 	return v != NULL && v[0] != 0 ? v : NULL;
 }
 
-static void
-bind_opt(sqlite3_stmt *s, int i, const char *v)
+void
+reg_bind_opt(sqlite3_stmt *s, int i, const char *v)
 {
 	if (v != NULL)
 		sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
@@ -147,8 +89,8 @@ bind_opt(sqlite3_stmt *s, int i, const char *v)
 		sqlite3_bind_null(s, i);
 }
 
-static int
-step_done(struct regctx *c, sqlite3_stmt *s, const char *what)
+int
+reg_step_done(struct regctx *c, sqlite3_stmt *s, const char *what)
 {
 	int	rc = sqlite3_step(s);
 
@@ -284,8 +226,8 @@ message_row(struct regctx *c)
 		if ((s = sq_prep(c->q, sql_msg_retry, c->err, c->errlen)) == NULL)
 			goto fail;
 		sqlite3_bind_int64(s, 1, c->msg_row);
-		bind_opt(s, 2, outcome);
-		if (step_done(c, s, "message retry") != 0)
+		reg_bind_opt(s, 2, outcome);
+		if (reg_step_done(c, s, "message retry") != 0)
 			goto fail;
 		free(key);
 		return audit_append(c->q, c->now, c->actor, "retry", 0,
@@ -296,19 +238,19 @@ message_row(struct regctx *c)
 		goto fail;
 	rcpts = join_lines(m->rcpts, m->nrcpts);
 	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
-	bind_opt(s, 2, m->message_id);
-	bind_opt(s, 3, m->queue_id);
-	bind_opt(s, 4, m->from);
+	reg_bind_opt(s, 2, m->message_id);
+	reg_bind_opt(s, 3, m->queue_id);
+	reg_bind_opt(s, 4, m->from);
 	sqlite3_bind_text(s, 5, rcpts, -1, free);
-	bind_opt(s, 6, m->header_from);
-	bind_opt(s, 7, m->subject);
-	bind_opt(s, 8, m->client_addr);
-	bind_opt(s, 9, m->direction < DIR__COUNT ?
+	reg_bind_opt(s, 6, m->header_from);
+	reg_bind_opt(s, 7, m->subject);
+	reg_bind_opt(s, 8, m->client_addr);
+	reg_bind_opt(s, 9, m->direction < DIR__COUNT ?
 		 direction_names[m->direction] : NULL);
 	sqlite3_bind_int64(s, 10, (sqlite3_int64) m->size);
 	sqlite3_bind_int64(s, 11, (sqlite3_int64) c->now);
-	bind_opt(s, 12, outcome);
-	if (step_done(c, s, "message") != 0)
+	reg_bind_opt(s, 12, outcome);
+	if (reg_step_done(c, s, "message") != 0)
 		goto fail;
 	c->msg_row = sqlite3_last_insert_rowid(c->q->db);
 	free(key);
@@ -376,253 +318,14 @@ arrival(struct regctx *c, const struct document *d, int copy, int64_t doc,
 	sqlite3_bind_text(s, 2, d->sha256, -1, SQLITE_STATIC);
 	sqlite3_bind_int(s, 3, copy);
 	sqlite3_bind_int64(s, 4, doc);
-	bind_opt(s, 5, d->part);
-	bind_opt(s, 6, d->name);
+	reg_bind_opt(s, 5, d->part);
+	reg_bind_opt(s, 6, d->name);
 	sqlite3_bind_text(s, 7, reg_status_names[disp], -1, SQLITE_STATIC);
 	if (reg > 0)
 		sqlite3_bind_int64(s, 8, reg);
-	bind_opt(s, 9, reason);
+	reg_bind_opt(s, 9, reason);
 	sqlite3_bind_int64(s, 10, (sqlite3_int64) c->now);
-	return step_done(c, s, "arrival");
-}
-
-/* What a document's verdict became when a later arrival brought it a
- * signature its row did not have yet. */
-struct verdict_change {
-	int	changed;
-	char	from[16], to[16];
-};
-
-/* Whether the document's row holds this signature already: 1, 0, or -1
- * on error. */
-static int
-signature_known(struct regctx *c, int64_t doc, const char *file_sha,
-		size_t i)
-{
-	sqlite3_stmt *s;
-	int	rc;
-
-	if ((s = sq_prep(c->q, sql_sig_known, c->err, c->errlen)) == NULL)
-		return -1;
-	sqlite3_bind_int64(s, 1, doc);
-	bind_opt(s, 2, file_sha);
-	sqlite3_bind_int64(s, 3, (sqlite3_int64) i);
-	rc = sqlite3_step(s);
-	sqlite3_reset(s);
-	if (rc == SQLITE_ROW || rc == SQLITE_DONE)
-		return rc == SQLITE_ROW;
-	store_err(c->err, c->errlen, "signature: %s", sqlite3_errmsg(c->q->db));
-	return -1;
-}
-
-/* The first free place among the document's signature rows; -1 on error. */
-static int64_t
-signature_next(struct regctx *c, int64_t doc)
-{
-	sqlite3_stmt *s;
-	int64_t	idx = -1;
-
-	if ((s = sq_prep(c->q, sql_sig_next, c->err, c->errlen)) == NULL)
-		return -1;
-	sqlite3_bind_int64(s, 1, doc);
-	if (sqlite3_step(s) == SQLITE_ROW)
-		idx = sqlite3_column_int64(s, 0);
-	else
-		store_err(c->err, c->errlen, "signature: %s",
-			  sqlite3_errmsg(c->q->db));
-	sqlite3_reset(s);
-	return idx;
-}
-
-static int
-signature_insert(struct regctx *c, int64_t doc, int64_t idx,
-		 const struct signature *g)
-{
-	sqlite3_stmt *s;
-
-	if ((s = sq_prep(c->q, sql_sig_insert, c->err, c->errlen)) == NULL)
-		return -1;
-	sqlite3_bind_int64(s, 1, doc);
-	sqlite3_bind_int64(s, 2, idx);
-	sqlite3_bind_text(s, 3, g->verdict < SIG__COUNT ?
-			  sig_verdict_names[g->verdict] : "malformed",
-			  -1, SQLITE_STATIC);
-	bind_opt(s, 4, g->signer);
-	bind_opt(s, 5, g->organization);
-	bind_opt(s, 6, g->email);
-	bind_opt(s, 7, g->issuer);
-	bind_opt(s, 8, g->serial);
-	bind_opt(s, 9, g->signing_time);
-	bind_opt(s, 10, g->signing_time_source);
-	bind_opt(s, 11, g->subfilter);
-	bind_opt(s, 12, g->digest);
-	sqlite3_bind_int(s, 13, g->covers_whole_file);
-	bind_opt(s, 14, g->reason);
-	if (g->detached && g->file < c->an->nsigfiles) {
-		bind_opt(s, 15, c->an->sigfiles[g->file].name);
-		bind_opt(s, 16, c->an->sigfiles[g->file].sha256);
-	}
-	return step_done(c, s, "signature");
-}
-
-/*
- * After a later arrival added signatures to a document's row, its
- * verdict is again the weakest of all the row holds, as for one message:
- * a document first sent without its .p7s is valid once the file comes,
- * one sent again with a file that does not verify is invalid.  vc says
- * what changed, for the audit log.
- */
-static int
-verdict_recompute(struct regctx *c, int64_t doc, struct verdict_change *vc)
-{
-	enum sig_verdict v = SIG_VALID;
-	sqlite3_stmt *s;
-	const char *old;
-	int	rc, k;
-
-	if ((s = sq_prep(c->q, sql_sig_verdicts, c->err, c->errlen)) == NULL)
-		return -1;
-	sqlite3_bind_int64(s, 1, doc);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		old = (const char *) sqlite3_column_text(s, 0);
-		k = old != NULL ? sig_verdict_by_name(old) : -1;
-		v = sig_verdict_weakest(v, k < 0 ? SIG_MALFORMED :
-					(enum sig_verdict) k);
-	}
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE) {
-		store_err(c->err, c->errlen, "signature: %s",
-			  sqlite3_errmsg(c->q->db));
-		return -1;
-	}
-	if ((s = sq_prep(c->q, sql_doc_verdict, c->err, c->errlen)) == NULL)
-		return -1;
-	sqlite3_bind_int64(s, 1, doc);
-	rc = sqlite3_step(s);
-	old = rc == SQLITE_ROW ? (const char *) sqlite3_column_text(s, 0) : NULL;
-	snprintf(vc->from, sizeof(vc->from), "%s", old != NULL ? old : "none");
-	sqlite3_reset(s);
-	if (rc != SQLITE_ROW) {
-		store_err(c->err, c->errlen, "document %" PRId64 " vanished", doc);
-		return -1;
-	}
-	if (strcmp(vc->from, sig_verdict_names[v]) == 0)
-		return 0;
-	if ((s = sq_prep(c->q, sql_doc_set_verdict, c->err, c->errlen)) == NULL)
-		return -1;
-	sqlite3_bind_int64(s, 1, doc);
-	sqlite3_bind_text(s, 2, sig_verdict_names[v], -1, SQLITE_STATIC);
-	if (step_done(c, s, "document") != 0)
-		return -1;
-	vc->changed = 1;
-	snprintf(vc->to, sizeof(vc->to), "%s", sig_verdict_names[v]);
-	return 0;
-}
-
-/* The document's signatures: all of them for a new row; for one seen
- * before, those it does not hold yet, after the others. */
-static int
-signature_rows(struct regctx *c, const struct document *d, int64_t doc,
-	       int fresh, struct verdict_change *vc)
-{
-	size_t	added = 0;
-	int64_t	next = -1;	/* the first free place, once asked */
-
-	for (size_t i = 0; i < d->nsigs; i++) {
-		const struct signature *g = &d->sigs[i];
-		const char *file_sha = g->detached &&
-		    g->file < c->an->nsigfiles ?
-		    c->an->sigfiles[g->file].sha256 : NULL;
-		int64_t	idx = (int64_t) i;
-
-		if (!fresh) {
-			int	known = signature_known(c, doc, file_sha, i);
-
-			if (known < 0)
-				return -1;
-			if (known)
-				continue;
-			if (next < 0 && (next = signature_next(c, doc)) < 0)
-				return -1;
-			idx = next++;
-		}
-		if (signature_insert(c, doc, idx, g) != 0)
-			return -1;
-		added++;
-	}
-	return !fresh && added > 0 ? verdict_recompute(c, doc, vc) : 0;
-}
-
-/* The document's row (created when new); facts and signatures are kept
- * unless the document is skipped. */
-static int
-document_row(struct regctx *c, const struct document *d, int skip,
-	     int64_t *id, struct verdict_change *vc)
-{
-	sqlite3_stmt *s;
-	int	rc, fresh;
-
-	if ((s = sq_prep(c->q, sql_doc_insert, c->err, c->errlen)) == NULL)
-		return -1;
-	sqlite3_bind_text(s, 1, d->sha256, -1, SQLITE_STATIC);
-	bind_opt(s, 2, skip ? NULL : d->name);
-	bind_opt(s, 3, d->type);
-	bind_opt(s, 4, d->declared_type);
-	sqlite3_bind_int64(s, 5, (sqlite3_int64) d->size);
-	bind_opt(s, 6, skip || d->sig_verdict >= SIG__COUNT ? NULL :
-		 sig_verdict_names[d->sig_verdict]);
-	sqlite3_bind_int(s, 7, d->needs_ocr);
-	bind_opt(s, 8, skip ? NULL : d->text);
-	sqlite3_bind_int64(s, 9, (sqlite3_int64) c->now);
-	if (step_done(c, s, "document") != 0)
-		return -1;
-	fresh = sqlite3_changes(c->q->db) > 0;
-	if (fresh) {
-		*id = sqlite3_last_insert_rowid(c->q->db);
-	} else {
-		if ((s = sq_prep(c->q, sql_doc_find, c->err, c->errlen)) == NULL)
-			return -1;
-		sqlite3_bind_text(s, 1, d->sha256, -1, SQLITE_STATIC);
-		rc = sqlite3_step(s);
-		*id = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
-		sqlite3_reset(s);
-		if (*id == 0) {
-			store_err(c->err, c->errlen, "document %s vanished",
-				  d->sha256);
-			return -1;
-		}
-	}
-	if (skip)
-		return 0;
-	if (!fresh) {
-		if ((s = sq_prep(c->q, sql_doc_fill, c->err, c->errlen)) == NULL)
-			return -1;
-		sqlite3_bind_int64(s, 1, *id);
-		bind_opt(s, 2, d->name);
-		bind_opt(s, 3, d->text);
-		bind_opt(s, 4, d->sig_verdict < SIG__COUNT ?
-			 sig_verdict_names[d->sig_verdict] : NULL);
-		if (step_done(c, s, "document") != 0)
-			return -1;
-	}
-	for (int f = 0; f < FACT__COUNT; f++) {
-		const struct fact *fa = &d->facts.f[f];
-
-		if (fa->value == NULL)
-			continue;
-		if ((s = sq_prep(c->q, sql_fact_insert, c->err, c->errlen)) == NULL)
-			return -1;
-		sqlite3_bind_int64(s, 1, *id);
-		sqlite3_bind_text(s, 2, fact_names[f], -1, SQLITE_STATIC);
-		sqlite3_bind_text(s, 3, fa->value, -1, SQLITE_STATIC);
-		sqlite3_bind_text(s, 4, fa->source < SRC__COUNT ?
-				  fact_source_names[fa->source] : "none", -1,
-				  SQLITE_STATIC);
-		sqlite3_bind_int(s, 5, fa->confidence);
-		if (step_done(c, s, "fact") != 0)
-			return -1;
-	}
-	return signature_rows(c, d, *id, fresh, vc);
+	return reg_step_done(c, s, "arrival");
 }
 
 /* An existing registration in force that this document repeats: 1 and
@@ -650,133 +353,6 @@ find_duplicate(struct regctx *c, const char *sql, const char *key,
 		return -1;
 	}
 	return rc == SQLITE_ROW;
-}
-
-/* Whether the word of len bytes at p is w, or with prefix set, starts
- * with it. */
-static int
-word_is(const char *p, size_t len, const char *w, int prefix)
-{
-	size_t	n = strlen(w);
-
-	return (prefix ? len >= n : len == n) && memcmp(p, w, n) == 0;
-}
-
-/* Whether notes (rule flags, blank-separated) hold such a word. */
-static int
-has_word(const char *notes, const char *w, int prefix)
-{
-	for (const char *p = notes; p != NULL && *p != 0;) {
-		size_t	len = strcspn(p, " ");
-
-		if (word_is(p, len, w, prefix))
-			return 1;
-		p += len;
-		p += strspn(p, " ");
-	}
-	return 0;
-}
-
-/*
- * The notes of an entry whose verdict went from one to another, or NULL
- * when they stay as they are.  require-signature flags a document
- * "signature-<verdict>": the old verdict's flag goes, and the new one's
- * (none for valid) takes its place when the entry had the old one or
- * this arrival was flagged too (now), i.e. when the rules tag documents
- * like it.
- */
-static char *
-notes_reflag(const char *notes, const char *from, const char *to,
-	     const char *now)
-{
-	char   *old = xasprintf("signature-%s", from);
-	char   *new = strcmp(to, "valid") != 0 ?
-	    xasprintf("signature-%s", to) : NULL;
-	int	had = has_word(notes, old, 0);
-	struct wbuf out;
-
-	if (!had && (new == NULL || !has_word(now, "signature-", 1) ||
-		     has_word(notes, new, 0))) {
-		free(old);
-		free(new);
-		return NULL;
-	}
-	wbuf_init(&out);
-	for (const char *p = notes != NULL ? notes : ""; *p != 0;) {
-		size_t	len = strcspn(p, " ");
-
-		if (word_is(p, len, old, 0)) {
-			if (new != NULL) {
-				if (out.len > 0)
-					wbuf_put(&out, " ", 1);
-				wbuf_put(&out, new, strlen(new));
-			}
-		} else if (len > 0) {
-			if (out.len > 0)
-				wbuf_put(&out, " ", 1);
-			wbuf_put(&out, p, len);
-		}
-		p += len;
-		p += strspn(p, " ");
-	}
-	if (!had) {
-		if (out.len > 0)
-			wbuf_put(&out, " ", 1);
-		wbuf_put(&out, new, strlen(new));
-	}
-	wbuf_put(&out, "", 1);
-	free(old);
-	free(new);
-	return (char *) out.data;
-}
-
-/*
- * A verdict a later arrival changed: on reg, the entry that registered
- * the document (0: none), the verdict's flag in its notes (which the
- * export prints under Ghi chú) follows it; now is this arrival's flags.
- * The audit log says what changed.
- */
-static int
-verdict_changed(struct regctx *c, const struct verdict_change *vc,
-		int64_t reg, const char *now)
-{
-	sqlite3_stmt *s;
-	char   *detail, *notes = NULL;
-	int	rc;
-
-	if (reg > 0) {
-		if ((s = sq_prep(c->q, sql_reg_notes, c->err, c->errlen)) == NULL)
-			return -1;
-		sqlite3_bind_int64(s, 1, reg);
-		if (sqlite3_step(s) == SQLITE_ROW)
-			notes = notes_reflag((const char *)
-					     sqlite3_column_text(s, 0),
-					     vc->from, vc->to, now);
-		sqlite3_reset(s);
-	}
-	if (notes != NULL) {
-		if ((s = sq_prep(c->q, sql_reg_set_notes, c->err,
-				 c->errlen)) == NULL) {
-			free(notes);
-			return -1;
-		}
-		sqlite3_bind_int64(s, 1, reg);
-		bind_opt(s, 2, notes[0] ? notes : NULL);
-		if (step_done(c, s, "registration") != 0) {
-			free(notes);
-			return -1;
-		}
-	}
-	detail = xasprintf("%s: signature verdict %s -> %s%s%s%s",
-			   c->msg->message_id ? c->msg->message_id :
-			   "(no Message-ID)", vc->from, vc->to,
-			   notes != NULL ? "; notes now \"" : "",
-			   notes != NULL ? notes : "", notes != NULL ? "\"" : "");
-	rc = audit_append(c->q, c->now, c->actor, "signature-added", reg,
-			  detail, c->err, c->errlen);
-	free(detail);
-	free(notes);
-	return rc;
 }
 
 /* 'in' or 'out' for a book code; -1 with err when no such book. */
@@ -876,7 +452,7 @@ register_one(struct regctx *c, size_t i, int copy, struct doc_result *r)
 	}
 	if (dr != NULL && dr->skip) {
 		r->status = REG_SKIPPED;
-		if (document_row(c, d, 1, &doc, &vc) != 0)
+		if (reg_document_row(c, d, 1, &doc, &vc) != 0)
 			return -1;
 		return arrival(c, d, copy, doc, REG_SKIPPED, 0,
 			       dr->skip_reason);
@@ -885,7 +461,7 @@ register_one(struct regctx *c, size_t i, int copy, struct doc_result *r)
 	    c->msg->direction == DIR_OUTBOUND ? "di" : "den";
 	if ((outgoing = book_outgoing(c, book)) < 0)
 		return -1;
-	if (document_row(c, d, 0, &doc, &vc) != 0)
+	if (reg_document_row(c, d, 0, &doc, &vc) != 0)
 		return -1;
 	key = ref_key(d);
 	found = by_sha = find_duplicate(c, sql_dup_sha, d->sha256, r, &reg);
@@ -901,12 +477,12 @@ register_one(struct regctx *c, size_t i, int copy, struct doc_result *r)
 		return arrival(c, d, copy, doc, REG_DUPLICATE, reg, NULL) != 0 ||
 		    audit_append(c->q, c->now, c->actor, "arrived-again", reg,
 				 c->msg->message_id, c->err, c->errlen) != 0 ||
-		    (vc.changed && verdict_changed(c, &vc, by_sha ? reg : 0,
+		    (vc.changed && reg_verdict_changed(c, &vc, by_sha ? reg : 0,
 						   dr != NULL ? dr->notes :
 						   NULL) != 0) ? -1 : 0;
 	}
 	/* A document kept before without an entry (skipped, secret). */
-	if (vc.changed && verdict_changed(c, &vc, 0,
+	if (vc.changed && reg_verdict_changed(c, &vc, 0,
 					  dr != NULL ? dr->notes : NULL) != 0)
 		goto fail;
 	if (!spool_has(c, d))
@@ -963,18 +539,18 @@ register_one(struct regctx *c, size_t i, int copy, struct doc_result *r)
 	sqlite3_bind_int64(s, 5, (sqlite3_int64) c->now);
 	sqlite3_bind_int64(s, 6, doc);
 	sqlite3_bind_int64(s, 7, c->msg_row);
-	bind_opt(s, 8, fact(d, FACT_REFERENCE));
-	bind_opt(s, 9, key);
-	bind_opt(s, 10, fact(d, FACT_ISSUER));
-	bind_opt(s, 11, fact(d, FACT_DATE));
-	bind_opt(s, 12, fact(d, FACT_TYPE_NAME));
-	bind_opt(s, 13, fact(d, FACT_TYPE_CODE));
-	bind_opt(s, 14, fact(d, FACT_SUMMARY));
-	bind_opt(s, 15, fact(d, FACT_URGENCY));
-	bind_opt(s, 16, fact(d, FACT_SIGNER_NAME));
-	bind_opt(s, 17, rcpts != NULL ? rcpts : fact(d, FACT_RECIPIENTS));
-	bind_opt(s, 18, dr != NULL ? dr->notes : NULL);
-	if (step_done(c, s, "registration") != 0)
+	reg_bind_opt(s, 8, fact(d, FACT_REFERENCE));
+	reg_bind_opt(s, 9, key);
+	reg_bind_opt(s, 10, fact(d, FACT_ISSUER));
+	reg_bind_opt(s, 11, fact(d, FACT_DATE));
+	reg_bind_opt(s, 12, fact(d, FACT_TYPE_NAME));
+	reg_bind_opt(s, 13, fact(d, FACT_TYPE_CODE));
+	reg_bind_opt(s, 14, fact(d, FACT_SUMMARY));
+	reg_bind_opt(s, 15, fact(d, FACT_URGENCY));
+	reg_bind_opt(s, 16, fact(d, FACT_SIGNER_NAME));
+	reg_bind_opt(s, 17, rcpts != NULL ? rcpts : fact(d, FACT_RECIPIENTS));
+	reg_bind_opt(s, 18, dr != NULL ? dr->notes : NULL);
+	if (reg_step_done(c, s, "registration") != 0)
 		goto fail;
 	reg = sqlite3_last_insert_rowid(c->q->db);
 	{
