@@ -51,19 +51,24 @@ char   *search_match_expr(const char *words);
 /* The SQL function vanthu_fold(x), for diacritic-free comparisons. */
 int	search_register_fold(sqlite3 *);
 
-/* sqlite_query.c: the tool's side of the backend. */
+/* sqlite_query.c: what the tool reads. */
+/* Row id of a registration by its id (den/2026/123): >0, 0 when none
+ * (err says so), -1 on error. */
+int64_t	sq_rowid_of(struct sq *, const char *id, char *err, size_t errlen);
 int	sq_list(struct store *, const struct reg_filter *, struct reg_list *,
 		char *, size_t);
 int	sq_get(struct store *, const char *, struct reg_entry *, char *, size_t);
 int	sq_show(struct store *, const char *, FILE *, char *, size_t);
+int	sq_books(struct store *, struct book_list *, char *, size_t);
+int	sq_stats(struct store *, int, FILE *, char *, size_t);
+
+/* sqlite_change.c: what the tool changes, each with its audit line. */
 int	sq_assign(struct store *, const char *, const struct reg_assign *,
 		  const char *, const char *, char *, size_t);
 int	sq_cancel(struct store *, const char *, const char *, const char *,
 		  const char *, char *, size_t);
-int	sq_books(struct store *, struct book_list *, char *, size_t);
 int	sq_book_add(struct store *, const char *, const char *, const char *,
 		    const char *, const char *, char *, size_t);
-int	sq_stats(struct store *, int, FILE *, char *, size_t);
 
 /* sqlite_backup.c */
 int	sq_backup(struct store *, const char *, char ***, size_t *, char *,
