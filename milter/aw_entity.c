@@ -470,6 +470,32 @@ parse_encoding(struct entity *e, const struct value *v)
 	mailmime_mechanism_free(m);
 }
 
+/*
+ * A Content-ID as an HTML body names it after "cid:" (RFC 2392): the
+ * msg-id without its angle brackets and the blanks of folding; NULL when
+ * nothing is left.
+ */
+static char *
+content_id(const char *v)
+{
+	size_t  n = 0;
+	char   *id = xmalloc(strlen(v) + 1);
+
+	for (; *v; v++)
+		if (*v != ' ' && *v != '\t' && *v != '\r' && *v != '\n')
+			id[n++] = *v;
+	id[n] = 0;
+	if (n >= 2 && id[0] == '<' && id[n - 1] == '>') {
+		memmove(id, id + 1, n - 2);
+		id[n -= 2] = 0;
+	}
+	if (n == 0) {
+		free(id);
+		return NULL;
+	}
+	return id;
+}
+
 void
 aw_entity_parse(const char *p, size_t len, int in_digest, int skip_from,
 		struct entity *e)
@@ -492,8 +518,8 @@ aw_entity_parse(const char *p, size_t len, int in_digest, int skip_from,
 		parse_encoding(e, &v[H_ENC]);
 	if (v[H_SUBJECT].p)
 		e->subject = xstrdup(v[H_SUBJECT].p);
-	e->has_cid = v[H_CID].p != NULL && v[H_CID].p[strspn(v[H_CID].p,
-							   " \t\r\n")] != 0;
+	if (v[H_CID].p)
+		e->cid = content_id(v[H_CID].p);
 	for (int h = 0; h < H__COUNT; h++)
 		free(v[h].p);
 }
@@ -507,5 +533,6 @@ aw_entity_clear(struct entity *e)
 	free(e->smime_type);
 	free(e->subject);
 	free(e->enc_token);
+	free(e->cid);
 	memset(e, 0, sizeof(*e));
 }

@@ -39,7 +39,7 @@ struct entity {
 	char   *boundary;	/* raw parameter value, or NULL */
 	char   *smime_type;	/* smime-type parameter, or NULL */
 	char   *subject;	/* raw Subject value, or NULL */
-	int     has_cid;	/* a Content-ID, which a body may refer to */
+	char   *cid;		/* Content-ID without <> and blanks, or NULL */
 	enum entity_disp disp;
 	enum entity_enc enc;
 	char   *enc_token;

@@ -28,6 +28,7 @@
 #include <openssl/objects.h>
 
 #include "aw_archive.h"
+#include "aw_cid.h"
 #include "aw_entity.h"
 #include "aw_mime.h"
 #include "aw_names.h"
@@ -51,7 +52,8 @@ struct ctx {
 	int     msg_root;	/* the entity is the top of a message */
 	int     top;		/* not inside a forwarded message */
 	int     digest;		/* the parent is multipart/digest */
-	int     related;	/* the parent is multipart/related */
+	struct cid_refs *refs;	/* the parent is multipart/related: the IDs
+				 * its HTML names */
 	int     new_msg;	/* the entity opens a forwarded message */
 	unsigned depth;
 	const char *fwd;	/* subject of the forwarded message, if any */
@@ -286,12 +288,13 @@ walk_leaf(struct walk *w, const struct ctx *c, const struct entity *e,
 		why = xasprintf("unsupported: %s", type);
 		skip(w, label, e->name, why);
 		free(why);
-	} else if (strcmp(kind, "image") == 0 && c->related && e->has_cid &&
-		   e->disp != DISP_ATTACHMENT) {
+	} else if (strcmp(kind, "image") == 0 && e->disp != DISP_ATTACHMENT &&
+		   aw_cid_named(c->refs, e->cid)) {
 		/*
 		 * An image the HTML body shows (RFC 2387): a logo in a
 		 * signature, no document.  Numbered, every such mail would
-		 * put its sender's logo in the register.
+		 * put its sender's logo in the register.  One the HTML does
+		 * not show is a document, however it is labelled.
 		 */
 		skip(w, label, e->name, "body: inline image");
 	} else if (strcmp(kind, "message") == 0) {
@@ -373,6 +376,126 @@ delim_find(const char *b, size_t len, size_t from, const char *bnd,
 	return 0;
 }
 
+/* The parts of a multipart body, one after the other. */
+struct parts {
+	const char *b, *bnd;
+	size_t  len, blen;
+	size_t  dn;		/* where the next part starts */
+	int     close;		/* the closing delimiter was seen */
+	int     last;		/* the last part ran to the end of the body */
+};
+
+/* Start on e's parts (its boundary checked); 0 when it has none. */
+static int
+parts_first(struct parts *it, const struct entity *e)
+{
+	size_t  ds;
+
+	it->b = e->body;
+	it->len = e->body_len;
+	it->bnd = e->boundary;
+	it->blen = strlen(e->boundary);
+	it->last = 0;
+	return delim_find(it->b, it->len, 0, it->bnd, it->blen, &ds, &it->dn,
+			  &it->close) && !it->close;
+}
+
+/* The next part, b[*start..*end) without the line end before the
+ * delimiter; 0 when there is none. */
+static int
+parts_next(struct parts *it, size_t *start, size_t *end)
+{
+	size_t  ds, dn;
+	int     close;
+
+	if (it->close || it->last)
+		return 0;
+	*start = it->dn;
+	if (delim_find(it->b, it->len, it->dn, it->bnd, it->blen, &ds, &dn,
+		       &close)) {
+		*end = ds;
+		if (*end > *start && it->b[*end - 1] == '\n')
+			(*end)--;
+		if (*end > *start && it->b[*end - 1] == '\r')
+			(*end)--;
+		it->dn = dn;
+		it->close = close;
+	} else {
+		*end = it->len;	/* no closing delimiter */
+		it->last = 1;
+	}
+	return 1;
+}
+
+/*
+ * The IDs that the HTML bodies under multipart/related e name with
+ * "cid:", into refs.  The HTML is one of e's parts or one of theirs
+ * (Outlook puts a multipart/alternative first), never deeper: were every
+ * level of a deep tree of related parts to read all its levels again,
+ * the cost would grow with the square of the depth.  Attachments and
+ * forwarded messages are not the body.  Parts are bounded as for the walk.
+ */
+#define HTML_LEVELS	2
+
+static void
+html_refs(const struct walk *w, const struct entity *e, unsigned depth,
+	  unsigned levels, unsigned *visits, struct cid_refs *refs)
+{
+	struct parts it;
+	size_t  start, end;
+
+	if (depth >= w->lim.max_depth || e->boundary == NULL ||
+	    !boundary_ok(e->boundary) || !parts_first(&it, e))
+		return;
+	while (*visits < w->lim.max_parts && parts_next(&it, &start, &end)) {
+		struct entity c;
+		unsigned char *html;
+		size_t  len;
+		char    buf[256];
+
+		++*visits;
+		aw_entity_parse(it.b + start, end - start, 0, 0, &c);
+		if (strncmp(c.declared, "multipart/", 10) == 0) {
+			if (levels > 1)
+				html_refs(w, &c, depth + 1, levels - 1,
+					  visits, refs);
+		} else if (strcmp(c.declared, "text/html") == 0 &&
+			   c.name == NULL && c.disp != DISP_ATTACHMENT &&
+			   body_decode(w, &c, &html, &len, buf, sizeof(buf)) ==
+			   NULL) {
+			aw_cid_scan(refs, (const char *) html, len);
+			free(html);
+		}
+		aw_entity_clear(&c);
+	}
+}
+
+/*
+ * What the walk needs to know of multipart/related e before it reaches
+ * the parts: which of their Content-IDs its HTML names.
+ */
+static void
+related_refs(const struct walk *w, const struct entity *e, unsigned depth,
+	     struct cid_refs *refs)
+{
+	struct parts it;
+	size_t  start, end;
+	unsigned visits = 0;
+
+	if (!parts_first(&it, e))
+		return;
+	while (visits++ < w->lim.max_parts && parts_next(&it, &start, &end)) {
+		struct entity c;
+
+		aw_entity_parse(it.b + start, end - start, 0, 0, &c);
+		aw_cid_want(refs, c.cid);
+		aw_entity_clear(&c);
+	}
+	visits = 0;
+	if (refs->n > 0)
+		html_refs(w, e, depth, HTML_LEVELS, &visits, refs);
+}
+
 /* The second part of the message's own multipart/signed. */
 static void
 walk_signature(struct walk *w, const struct ctx *c, const char *p,
@@ -411,10 +534,10 @@ static void
 walk_multipart(struct walk *w, const struct ctx *c, const struct entity *e,
 	       const char *label)
 {
-	const char *b = e->body;
-	size_t  len = e->body_len, blen, ds, dn, ds2 = 0, dn2 = 0;
-	size_t  first_start = 0, first_len = 0;
-	int     close, close2 = 1, is_signed, last = 0;
+	struct parts it;
+	struct cid_refs refs = {0};
+	size_t  start, end, first_start = 0, first_len = 0;
+	int     is_signed, related;
 	unsigned idx = 0;
 
 	if (c->depth >= w->lim.max_depth) {
@@ -429,36 +552,25 @@ walk_multipart(struct walk *w, const struct ctx *c, const struct entity *e,
 		skip(w, label, NULL, "malformed: bad boundary");
 		return;
 	}
-	blen = strlen(e->boundary);
-	if (!delim_find(b, len, 0, e->boundary, blen, &ds, &dn, &close) ||
-	    close) {
+	if (!parts_first(&it, e)) {
 		skip(w, label, NULL, "malformed: multipart without parts");
 		return;
 	}
 	is_signed = strcmp(e->declared, "multipart/signed") == 0;
-	while (!close && !last && !w->full) {
-		size_t  start = dn, end;
+	related = strcmp(e->declared, "multipart/related") == 0;
+	if (related)
+		related_refs(w, e, c->depth, &refs);
+	while (!w->full && parts_next(&it, &start, &end)) {
 		struct ctx cc = *c;
 		char   *prefix;
 
-		if (delim_find(b, len, dn, e->boundary, blen, &ds2, &dn2,
-			       &close2)) {
-			end = ds2;
-			if (end > start && b[end - 1] == '\n')
-				end--;
-			if (end > start && b[end - 1] == '\r')
-				end--;
-		} else {
-			end = len;	/* no closing delimiter */
-			last = 1;
-		}
 		prefix = part_join(c->prefix, ++idx);
 		cc.prefix = prefix;
 		cc.msg_root = 0;
 		cc.new_msg = 0;
 		cc.depth = c->depth + 1;
 		cc.digest = strcmp(e->declared, "multipart/digest") == 0;
-		cc.related = strcmp(e->declared, "multipart/related") == 0;
+		cc.refs = related ? &refs : NULL;
 		if (is_signed && idx == 1) {
 			first_start = start;
 			first_len = end - start;
@@ -468,16 +580,16 @@ walk_multipart(struct walk *w, const struct ctx *c, const struct entity *e,
 				skip(w, prefix, NULL, "limit: max parts");
 				w->full = 1;
 			} else {
-				walk_signature(w, &cc, b + start, end - start,
-					       b + first_start, first_len);
+				walk_signature(w, &cc, it.b + start,
+					       end - start,
+					       it.b + first_start, first_len);
 			}
 		} else {
-			walk_entity(w, &cc, b + start, end - start);
+			walk_entity(w, &cc, it.b + start, end - start);
 		}
 		free(prefix);
-		dn = dn2;
-		close = close2;
 	}
+	aw_cid_free(&refs);
 }
 
 /* The bytes of a forwarded message: walk them as a message of their own. */
@@ -496,7 +608,7 @@ walk_forwarded(struct walk *w, const struct ctx *c, const char *label,
 	cc.top = 0;
 	cc.new_msg = 1;
 	cc.digest = 0;
-	cc.related = 0;
+	cc.refs = NULL;
 	cc.depth = c->depth + 1;
 	walk_entity(w, &cc, p, len);
 }
@@ -587,7 +699,7 @@ walk_pkcs7(struct walk *w, const struct ctx *c, const struct entity *e,
 	}
 	free(der);
 	cc.depth = c->depth + 1;
-	cc.related = 0;
+	cc.refs = NULL;
 	walk_entity(w, &cc, (const char *) inner, innerlen);
 	free(inner);
 }

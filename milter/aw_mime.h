@@ -13,9 +13,9 @@
  *   - every leaf that is not text is a candidate, attachment or inline;
  *   - a text leaf is a candidate only when it has a file name or an
  *     attachment disposition; other text leaves are the message body;
- *   - so is an image in multipart/related with a Content-ID and no
- *     attachment disposition (a logo the HTML shows): skipped as
- *     "body: inline image";
+ *   - so is an image in multipart/related with no attachment disposition
+ *     whose Content-ID the HTML there names (a logo the HTML shows,
+ *     aw_cid.h): skipped as "body: inline image";
  *   - a candidate's real type comes from its bytes (libmagic); it becomes
  *     a document when that type is of a known kind (aw_type_kind(),
  *     programs and scripts included, as kind "program", for the rules),

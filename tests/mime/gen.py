@@ -256,6 +256,41 @@ def gen_kinds():
           D(png, None, "1.4", "image", "image/png", "inline"),
           D(jpg, None, "2", "image", "image/jpeg", "inline")],
          [S("1.2", "image001.png", "body: inline image")])
+    # Body only when the HTML names it: the HTML sits in an alternative,
+    # quoted-printable with a soft break inside one reference, another in
+    # CSS, upper case and percent-encoded; a scan with a Content-ID the
+    # HTML never names is a document, and so is one only an attached
+    # HTML file names.
+    html = (b'<p><img src=3D"cid:image1@x=\r\n.vn"></p>\r\n'
+            b'<div style=3D"background:url(CID:Logo%40X.VN)">\r\n')
+    alt = multipart("alt", [
+        part("Content-Type: text/plain", b"Kinh gui"),
+        part("Content-Type: text/html; charset=utf-8\n"
+             "Content-Transfer-Encoding: quoted-printable", html)],
+        subtype="alternative", top=False)
+    scan = docs.jpeg() + b"scan"
+    rel = multipart("rel3", [
+        alt,
+        part("Content-Type: image/png\nContent-ID: <image1@x.vn>\n"
+             "Content-Transfer-Encoding: base64", b64(png)),
+        part("Content-Type: image/png\nContent-ID:\n < logo@x.vn >\n"
+             "Content-Transfer-Encoding: base64", b64(png)),
+        part("Content-Type: image/jpeg\nContent-ID: <scan@x.vn>\n"
+             "Content-Disposition: inline\n"
+             "Content-Transfer-Encoding: base64", b64(scan)),
+        attach(b'<!DOCTYPE html>\n<html><body><img src="cid:scan2@x.vn">'
+               b'</body></html>\n', "text/html",
+               'filename="trang.html"'),
+        part("Content-Type: image/jpeg\nContent-ID: <scan2@x.vn>\n"
+             "Content-Transfer-Encoding: base64", b64(jpg))],
+        subtype="related")
+    case("inline_image_refs", "a related image is body only when the "
+         "HTML names its Content-ID", rel,
+         [D(scan, None, "4", "image", "image/jpeg", "inline"),
+          D(jpg, None, "6", "image", "image/jpeg", "inline")],
+         [S("2", None, "body: inline image"),
+          S("3", None, "body: inline image"),
+          S("5", "trang.html", "unsupported: text/html")])
     # Hard line breaks decode to CRLF, soft ones (=CRLF) vanish.
     rtf = docs.rtf().replace(b"\n", b"\r\n")
     qp = rtf.replace(b"\\par", b"\\par=\r\n")

@@ -1,0 +1,163 @@
+/*
+ * aw_cid.c - the Content-IDs an HTML body names; see aw_cid.h.
+ *
+ * No HTML parser: a reference is "cid:" followed by the characters up to
+ * the first that ends a URL in HTML or CSS (blank, quote, angle bracket,
+ * parenthesis, backslash, ampersand, control).  A msg-id may hold some of
+ * those, but HTML escapes them, and a part the scan misses becomes a
+ * document: the register gains a logo, it never loses a document.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "aw_cid.h"
+#include "xmalloc.h"
+
+static int
+ends_url(unsigned char ch)
+{
+	return ch <= 0x20 || ch == 0x7f || strchr("\"'<>()\\&", ch) != NULL;
+}
+
+static int
+hexval(unsigned char ch)
+{
+	if (ch >= '0' && ch <= '9')
+		return ch - '0';
+	if (ch >= 'a' && ch <= 'f')
+		return ch - 'a' + 10;
+	if (ch >= 'A' && ch <= 'F')
+		return ch - 'A' + 10;
+	return -1;
+}
+
+/* p[0..n) folded to lower case and, for a URL, percent-decoded (never
+ * to a NUL). */
+static char *
+id_fold(const char *p, size_t n, int url)
+{
+	char   *id = xmalloc(n + 1);
+	size_t  k = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char) p[i];
+		int     hi, lo;
+
+		if (url && ch == '%' && i + 2 < n &&
+		    (hi = hexval((unsigned char) p[i + 1])) >= 0 &&
+		    (lo = hexval((unsigned char) p[i + 2])) >= 0 &&
+		    (hi | lo) != 0) {
+			ch = (unsigned char) (hi << 4 | lo);
+			i += 2;
+		}
+		if (ch >= 'A' && ch <= 'Z')
+			ch += 'a' - 'A';
+		id[k++] = (char) ch;
+	}
+	id[k] = 0;
+	return id;
+}
+
+static int
+want_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct cid_want *) a)->id,
+		      ((const struct cid_want *) b)->id);
+}
+
+/* Sorted and without repeats, for bsearch(). */
+static void
+wants_sort(struct cid_refs *r)
+{
+	size_t  k = 0;
+
+	if (r->sorted)
+		return;
+	qsort(r->v, r->n, sizeof(*r->v), want_cmp);
+	for (size_t i = 0; i < r->n; i++) {
+		if (k > 0 && strcmp(r->v[k - 1].id, r->v[i].id) == 0) {
+			r->v[k - 1].named |= r->v[i].named;
+			free(r->v[i].id);
+		} else {
+			r->v[k++] = r->v[i];
+		}
+	}
+	r->n = k;
+	r->sorted = 1;
+}
+
+static struct cid_want *
+want_find(struct cid_refs *r, const char *folded)
+{
+	struct cid_want key = {(char *) folded, 0};
+
+	wants_sort(r);
+	return bsearch(&key, r->v, r->n, sizeof(*r->v), want_cmp);
+}
+
+void
+aw_cid_want(struct cid_refs *r, const char *cid)
+{
+	if (cid == NULL || cid[0] == 0)
+		return;
+	if (r->n == r->cap) {
+		r->cap = r->cap ? 2 * r->cap : 8;
+		r->v = xreallocarray(r->v, r->cap, sizeof(*r->v));
+	}
+	r->v[r->n].id = id_fold(cid, strlen(cid), 0);
+	r->v[r->n].named = 0;
+	r->n++;
+	r->sorted = 0;
+}
+
+void
+aw_cid_scan(struct cid_refs *r, const char *html, size_t len)
+{
+	size_t  i = 0;
+
+	while (r->n > 0 && i < len) {
+		const char *c = memchr(html + i, ':', len - i);
+		struct cid_want *w;
+		size_t  at, end;
+		char   *id;
+
+		if (c == NULL)
+			break;
+		at = (size_t) (c - html);
+		i = at + 1;
+		if (at < 3 || strncasecmp(html + at - 3, "cid", 3) != 0)
+			continue;
+		for (end = i; end < len && !ends_url((unsigned char) html[end]);
+		     end++)
+			;
+		id = id_fold(html + i, end - i, 1);
+		if ((w = want_find(r, id)) != NULL)
+			w->named = 1;
+		free(id);
+		i = end;
+	}
+}
+
+int
+aw_cid_named(struct cid_refs *r, const char *cid)
+{
+	struct cid_want *w;
+	char   *id;
+
+	if (r == NULL || r->n == 0 || cid == NULL)
+		return 0;
+	id = id_fold(cid, strlen(cid), 0);
+	w = want_find(r, id);
+	free(id);
+	return w != NULL && w->named;
+}
+
+void
+aw_cid_free(struct cid_refs *r)
+{
+	for (size_t i = 0; i < r->n; i++)
+		free(r->v[i].id);
+	free(r->v);
+	memset(r, 0, sizeof(*r));
+}
