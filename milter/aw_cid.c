@@ -12,24 +12,13 @@
 #include <strings.h>
 
 #include "aw_cid.h"
+#include "base64.h"
 #include "xmalloc.h"
 
 static int
 ends_url(unsigned char ch)
 {
 	return ch <= 0x20 || ch == 0x7f || strchr("\"'<>()\\&", ch) != NULL;
-}
-
-static int
-hexval(unsigned char ch)
-{
-	if (ch >= '0' && ch <= '9')
-		return ch - '0';
-	if (ch >= 'a' && ch <= 'f')
-		return ch - 'a' + 10;
-	if (ch >= 'A' && ch <= 'F')
-		return ch - 'A' + 10;
-	return -1;
 }
 
 /* p[0..n) folded to lower case and, for a URL, percent-decoded (never
@@ -45,8 +34,8 @@ id_fold(const char *p, size_t n, int url)
 		int     hi, lo;
 
 		if (url && ch == '%' && i + 2 < n &&
-		    (hi = hexval((unsigned char) p[i + 1])) >= 0 &&
-		    (lo = hexval((unsigned char) p[i + 2])) >= 0 &&
+		    (hi = hex_digit((unsigned char) p[i + 1])) >= 0 &&
+		    (lo = hex_digit((unsigned char) p[i + 2])) >= 0 &&
 		    (hi | lo) != 0) {
 			ch = (unsigned char) (hi << 4 | lo);
 			i += 2;

@@ -51,18 +51,6 @@ bytes_add(struct bytes *b, const void *data, size_t n)
 	b->p[b->len] = 0;
 }
 
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Whether a charset name from mail may be handed to iconv_open(). */
 static int
 charset_plausible(const char *cs)
@@ -201,8 +189,8 @@ q_append(struct bytes *b, const char *s, size_t len)
 		if (c == '_')
 			c = ' ';
 		else if (c == '=' && i + 2 < len &&
-			 (h = hexval(s[i + 1])) >= 0 &&
-			 (l = hexval(s[i + 2])) >= 0) {
+			 (h = hex_digit(s[i + 1])) >= 0 &&
+			 (l = hex_digit(s[i + 2])) >= 0) {
 			c = (unsigned char) (h << 4 | l);
 			i += 2;
 		}
@@ -316,8 +304,8 @@ pct_append(struct bytes *b, const char *s)
 		unsigned char c = s[i];
 		int     h, l;
 
-		if (c == '%' && (h = hexval(s[i + 1])) >= 0 &&
-		    (l = hexval(s[i + 2])) >= 0) {
+		if (c == '%' && (h = hex_digit(s[i + 1])) >= 0 &&
+		    (l = hex_digit(s[i + 2])) >= 0) {
 			c = (unsigned char) (h << 4 | l);
 			i += 2;
 		}

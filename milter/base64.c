@@ -111,3 +111,15 @@ base64_decode(const char *s, size_t len, unsigned char *out, size_t *quanta)
 		*quanta = count;
 	return (size_t) (o - out);
 }
+
+int
+hex_digit(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}

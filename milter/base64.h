@@ -1,5 +1,6 @@
 /*
- * base64.h - lenient base64 decoding for MIME bodies and encoded words.
+ * base64.h - lenient base64 decoding for MIME bodies and encoded words,
+ * and the hex digits of quoted-printable, RFC 2231 and URLs.
  */
 #ifndef VANTHU_BASE64_H
 #define VANTHU_BASE64_H
@@ -22,5 +23,8 @@ base64_decoded_max(size_t len)
 {
 	return len / 4 * 3 + 3;
 }
+
+/* The value of hex digit c, either case, or -1. */
+int     hex_digit(int c);
 
 #endif

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base64.h"
 #include "pdf_lex.h"
 #include "pdf_sigloc.h"
 #include "xmalloc.h"
@@ -113,18 +114,6 @@ pdf_sigloc_check_range(const struct pdf_sigdict *s, size_t len)
 	return NULL;
 }
 
-static int
-hexval(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Decode the /Contents hex string; NULL on a non-hex byte. */
 static unsigned char *
 hex_decode(const unsigned char *s, const unsigned char *e, size_t *outlen)
@@ -138,7 +127,7 @@ hex_decode(const unsigned char *s, const unsigned char *e, size_t *outlen)
 
 		if (pdf_is_space(*s))
 			continue;
-		if ((v = hexval(*s)) < 0) {
+		if ((v = hex_digit(*s)) < 0) {
 			free(out);
 			return NULL;
 		}
