@@ -101,11 +101,24 @@ aw_cid_want(struct cid_refs *r, const char *cid)
 }
 
 void
-aw_cid_scan(struct cid_refs *r, const char *html, size_t len)
+aw_cid_html(struct cid_refs *r, unsigned char *html, size_t len)
+{
+	if (r->nhtml == r->caphtml) {
+		r->caphtml = r->caphtml ? 2 * r->caphtml : 4;
+		r->html = xreallocarray(r->html, r->caphtml, sizeof(*r->html));
+	}
+	r->html[r->nhtml].p = html;
+	r->html[r->nhtml].len = len;
+	r->nhtml++;
+}
+
+/* Mark the wanted IDs that html[0..len) names. */
+static void
+scan(struct cid_refs *r, const char *html, size_t len)
 {
 	size_t  i = 0;
 
-	while (r->n > 0 && i < len) {
+	while (i < len) {
 		const char *c = memchr(html + i, ':', len - i);
 		struct cid_want *w;
 		size_t  at, end;
@@ -128,13 +141,28 @@ aw_cid_scan(struct cid_refs *r, const char *html, size_t len)
 	}
 }
 
+/* Read the bodies handed over since the last question, then free them. */
+static void
+scan_pending(struct cid_refs *r)
+{
+	for (size_t i = 0; i < r->nhtml; i++) {
+		if (r->n > 0)
+			scan(r, (const char *) r->html[i].p, r->html[i].len);
+		free(r->html[i].p);
+	}
+	r->nhtml = 0;
+}
+
 int
 aw_cid_named(struct cid_refs *r, const char *cid)
 {
 	struct cid_want *w;
 	char   *id;
 
-	if (r == NULL || r->n == 0 || cid == NULL)
+	if (r == NULL)
+		return 0;
+	scan_pending(r);
+	if (r->n == 0 || cid == NULL)
 		return 0;
 	id = id_fold(cid, strlen(cid), 0);
 	w = want_find(r, id);
@@ -148,5 +176,8 @@ aw_cid_free(struct cid_refs *r)
 	for (size_t i = 0; i < r->n; i++)
 		free(r->v[i].id);
 	free(r->v);
+	for (size_t i = 0; i < r->nhtml; i++)
+		free(r->html[i].p);
+	free(r->html);
 	memset(r, 0, sizeof(*r));
 }

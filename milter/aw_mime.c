@@ -428,18 +428,19 @@ parts_next(struct parts *it, size_t *start, size_t *end)
 }
 
 /*
- * The IDs that the HTML bodies under multipart/related e name with
- * "cid:", into refs.  The HTML is one of e's parts or one of theirs
- * (Outlook puts a multipart/alternative first), never deeper: were every
- * level of a deep tree of related parts to read all its levels again,
- * the cost would grow with the square of the depth.  Attachments and
- * forwarded messages are not the body.  Parts are bounded as for the walk.
+ * What the walk needs to know of multipart/related e before it reaches
+ * its parts: their Content-IDs, and the HTML that may name them.  The
+ * HTML is one of e's parts or one of theirs (Outlook puts a
+ * multipart/alternative first), never deeper: were every level of a deep
+ * tree of related parts to read all the levels below it again, the cost
+ * would grow with the square of the depth.  Attachments and forwarded
+ * messages are not the body.  Parts are bounded as for the walk.
  */
 #define HTML_LEVELS	2
 
 static void
-html_refs(const struct walk *w, const struct entity *e, unsigned depth,
-	  unsigned levels, unsigned *visits, struct cid_refs *refs)
+related_refs(const struct walk *w, const struct entity *e, unsigned depth,
+	     unsigned level, unsigned *visits, struct cid_refs *refs)
 {
 	struct parts it;
 	size_t  start, end;
@@ -455,45 +456,20 @@ html_refs(const struct walk *w, const struct entity *e, unsigned depth,
 
 		++*visits;
 		aw_entity_parse(it.b + start, end - start, 0, 0, &c);
+		if (level == 1)		/* only e's own parts can be body */
+			aw_cid_want(refs, c.cid);
 		if (strncmp(c.declared, "multipart/", 10) == 0) {
-			if (levels > 1)
-				html_refs(w, &c, depth + 1, levels - 1,
-					  visits, refs);
+			if (level < HTML_LEVELS)
+				related_refs(w, &c, depth + 1, level + 1,
+					     visits, refs);
 		} else if (strcmp(c.declared, "text/html") == 0 &&
 			   c.name == NULL && c.disp != DISP_ATTACHMENT &&
 			   body_decode(w, &c, &html, &len, buf, sizeof(buf)) ==
 			   NULL) {
-			aw_cid_scan(refs, (const char *) html, len);
-			free(html);
+			aw_cid_html(refs, html, len);
 		}
 		aw_entity_clear(&c);
 	}
-}
-
-/*
- * What the walk needs to know of multipart/related e before it reaches
- * the parts: which of their Content-IDs its HTML names.
- */
-static void
-related_refs(const struct walk *w, const struct entity *e, unsigned depth,
-	     struct cid_refs *refs)
-{
-	struct parts it;
-	size_t  start, end;
-	unsigned visits = 0;
-
-	if (!parts_first(&it, e))
-		return;
-	while (visits++ < w->lim.max_parts && parts_next(&it, &start, &end)) {
-		struct entity c;
-
-		aw_entity_parse(it.b + start, end - start, 0, 0, &c);
-		aw_cid_want(refs, c.cid);
-		aw_entity_clear(&c);
-	}
-	visits = 0;
-	if (refs->n > 0)
-		html_refs(w, e, depth, HTML_LEVELS, &visits, refs);
 }
 
 /* The second part of the message's own multipart/signed. */
@@ -538,7 +514,7 @@ walk_multipart(struct walk *w, const struct ctx *c, const struct entity *e,
 	struct cid_refs refs = {0};
 	size_t  start, end, first_start = 0, first_len = 0;
 	int     is_signed, related;
-	unsigned idx = 0;
+	unsigned idx = 0, visits = 0;
 
 	if (c->depth >= w->lim.max_depth) {
 		skip(w, label, NULL, "limit: max depth");
@@ -559,7 +535,7 @@ walk_multipart(struct walk *w, const struct ctx *c, const struct entity *e,
 	is_signed = strcmp(e->declared, "multipart/signed") == 0;
 	related = strcmp(e->declared, "multipart/related") == 0;
 	if (related)
-		related_refs(w, e, c->depth, &refs);
+		related_refs(w, e, c->depth, 1, &visits, &refs);
 	while (!w->full && parts_next(&it, &start, &end)) {
 		struct ctx cc = *c;
 		char   *prefix;

@@ -43,7 +43,8 @@ references(void **state)
 		struct cid_refs r = {0};
 
 		aw_cid_want(&r, cases[i].cid);
-		aw_cid_scan(&r, cases[i].html, strlen(cases[i].html));
+		aw_cid_html(&r, (unsigned char *) strdup(cases[i].html),
+			    strlen(cases[i].html));
 		if (aw_cid_named(&r, cases[i].cid) != cases[i].named)
 			fail_msg("%s against %s: want %d", cases[i].html,
 				 cases[i].cid, cases[i].named);
@@ -51,41 +52,52 @@ references(void **state)
 	}
 }
 
-/* Many wants and many bodies; repeats; NULLs answer 0. */
+static void
+html(struct cid_refs *r, const char *s)
+{
+	aw_cid_html(r, (unsigned char *) strdup(s), strlen(s));
+}
+
+/* Bodies before and after the wants, repeats, a body with nothing
+ * wanted, NULLs. */
 static void
 several_bodies(void **state)
 {
 	struct cid_refs r = {0};
-	char    html[64], id[16];
+	char    body[64], id[16];
 
 	(void) state;
 	assert_int_equal(aw_cid_named(NULL, "x"), 0);
 	assert_int_equal(aw_cid_named(&r, "x"), 0);
-	aw_cid_scan(&r, "cid:x", 5);	/* nothing wanted: nothing kept */
+	html(&r, "cid:x");		/* nothing wanted: read for nothing */
 	assert_int_equal(aw_cid_named(&r, "x"), 0);
+	assert_int_equal(r.nhtml, 0);
+	for (int i = 0; i < 100; i += 2) {
+		snprintf(body, sizeof(body), "<img src=cid:p%d>", i);
+		html(&r, body);
+	}
 	for (int i = 0; i < 100; i++) {
 		snprintf(id, sizeof(id), "P%d", i);
 		aw_cid_want(&r, id);
 	}
 	aw_cid_want(&r, "p7");
-	aw_cid_want(&r, NULL);
-	for (int i = 0; i < 100; i += 2) {
-		int     n = snprintf(html, sizeof(html), "<img src=cid:p%d>", i);
-
-		aw_cid_scan(&r, html, (size_t) n);
-	}
 	aw_cid_want(&r, "P98");
-	aw_cid_scan(&r, "cid:p7", 6);
-	assert_int_equal(r.n, 100);
+	aw_cid_want(&r, NULL);
+	aw_cid_want(&r, "");
+	html(&r, "cid:p7");
 	assert_int_equal(aw_cid_named(&r, "p0"), 1);
+	assert_int_equal(r.n, 100);
+	assert_int_equal(r.nhtml, 0);
 	assert_int_equal(aw_cid_named(&r, "p1"), 0);
 	assert_int_equal(aw_cid_named(&r, "P7"), 1);
 	assert_int_equal(aw_cid_named(&r, "p98"), 1);
 	assert_int_equal(aw_cid_named(&r, "p99"), 0);
 	assert_int_equal(aw_cid_named(&r, "p100"), 0);
 	assert_int_equal(aw_cid_named(&r, NULL), 0);
+	html(&r, "cid:p99");		/* freed unread by aw_cid_free() */
 	aw_cid_free(&r);
 	assert_int_equal(r.n, 0);
+	assert_int_equal(r.nhtml, 0);
 }
 
 int
