@@ -91,8 +91,12 @@ message_header(struct message *m, const char *name, const char *value)
 
 	/* Headers of ours that arrive with the message are forged or stale:
 	 * they are removed, and never trusted. */
-	if (strncasecmp(name, prefix, strlen(prefix)) == 0)
-		remember_own_header(m, name);
+	if (strncasecmp(name, prefix, strlen(prefix)) == 0) {
+		if (m->nown < OWN_HEADERS_MAX)
+			remember_own_header(m, name);
+		else
+			m->own_over++;
+	}
 
 	if (strcasecmp(name, "Subject") == 0 && mi->subject == NULL) {
 		mi->subject = subject_decode(value);
@@ -454,7 +458,14 @@ message_process(struct message *m, struct worker_pool *pool, struct store *store
 		m->spool_error = errno;
 	direction_classify(cfg, &m->info);
 
-	if (m->spool.fd < 0 || m->spool_error) {
+	if (m->own_over > 0) {
+		o->failure = xasprintf("%zu headers named %s*, more than %d",
+				       m->nown + m->own_over, cfg->header_prefix,
+				       OWN_HEADERS_MAX);
+		o->disposition = DISP_REJECT;
+		outcome_set_reply(o, "550", "5.7.1", "Too many headers reserved "
+				  "for the document filter");
+	} else if (m->spool.fd < 0 || m->spool_error) {
 		snprintf(why, sizeof(why), "cannot spool the message: %s",
 			 strerror(m->spool_error));
 		policy_failure(cfg, FAILURE_INTERNAL, why, o);

@@ -37,6 +37,14 @@ struct own_header {
 	int     index;		/* 1-based among headers of that name */
 };
 
+/*
+ * More headers of ours than this and the message is refused rather than
+ * cleaned: each removal costs the MTA a walk over the headers, and no
+ * real message carries that many (another site's vanthu adds about two
+ * a document).
+ */
+#define OWN_HEADERS_MAX	1000
+
 struct message {
 	struct runtime *rt;
 	struct msg_info info;
@@ -46,6 +54,7 @@ struct message {
 	char   *raw_subject;	/* Subject as received; info.subject is decoded */
 	struct own_header *own;
 	size_t  nown;
+	size_t  own_over;	/* headers of ours past OWN_HEADERS_MAX */
 	struct timespec start;
 };
 

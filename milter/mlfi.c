@@ -262,7 +262,9 @@ apply_outcome(SMFICTX *ctx, const struct message *m, const struct outcome *o)
 	default:
 		break;
 	}
-	for (size_t i = 0; i < m->nown; i++)
+	/* Last first: Postfix numbers the headers of a name that are left,
+	 * so removing the first would make the third the second. */
+	for (size_t i = m->nown; i-- > 0;)
 		if (smfi_chgheader(ctx, m->own[i].name, m->own[i].index, NULL) != MI_SUCCESS)
 			log_warn("milter: %s: cannot remove header %s", qid, m->own[i].name);
 	for (size_t i = 0; i < o->nadd_headers; i++)
