@@ -39,11 +39,12 @@ struct own_header {
 
 /*
  * More headers of ours than this and the message is refused rather than
- * cleaned: each removal costs the MTA a walk over the headers, and no
- * real message carries that many (another site's vanthu adds about two
- * a document).
+ * cleaned: each removal costs the MTA a walk over the headers (Postfix
+ * took 0.9 s to remove 4,000, 4.8 s for 10,000), and no real message
+ * carries that many: another site's vanthu adds about two a document,
+ * and MaxParts allows 1,000 parts.
  */
-#define OWN_HEADERS_MAX	1000
+#define OWN_HEADERS_MAX	4000
 
 struct message {
 	struct runtime *rt;
