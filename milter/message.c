@@ -78,6 +78,19 @@ subject_decode(const char *value)
 }
 
 void
+message_recipient(struct message *m, const char *addr)
+{
+	struct msg_info *mi = &m->info;
+
+	if (mi->nrcpts >= RCPTS_MAX) {
+		m->rcpts_over++;
+		return;
+	}
+	mi->rcpts = xreallocarray(mi->rcpts, mi->nrcpts + 1, sizeof(*mi->rcpts));
+	mi->rcpts[mi->nrcpts++] = xstrdup(addr);
+}
+
+void
 message_header(struct message *m, const char *name, const char *value)
 {
 	const char *prefix = m->rt->cfg->header_prefix;
@@ -441,6 +454,33 @@ out:
 	free(dr);
 }
 
+/*
+ * A message vanthu will not judge, whatever the On* settings say: past
+ * these limits accepting it would mean delivering headers that claim to
+ * be ours, or deciding its direction on part of its recipients.
+ */
+static int
+over_limits(const struct message *m, struct outcome *o)
+{
+	const struct config *cfg = m->rt->cfg;
+
+	if (m->rcpts_over > 0) {
+		o->failure = xasprintf("%zu recipients, more than %d",
+				       m->info.nrcpts + m->rcpts_over, RCPTS_MAX);
+		outcome_set_reply(o, "550", "5.5.3", "Too many recipients "
+				  "for the document filter");
+	} else if (m->own_over > 0) {
+		o->failure = xasprintf("%zu headers named %s*, more than %d",
+				       m->nown + m->own_over, cfg->header_prefix,
+				       OWN_HEADERS_MAX);
+		outcome_set_reply(o, "550", "5.7.1", "Too many headers reserved "
+				  "for the document filter");
+	} else
+		return 0;
+	o->disposition = DISP_REJECT;
+	return 1;
+}
+
 void
 message_process(struct message *m, struct worker_pool *pool, struct store *store,
 		struct outcome *o)
@@ -458,14 +498,10 @@ message_process(struct message *m, struct worker_pool *pool, struct store *store
 		m->spool_error = errno;
 	direction_classify(cfg, &m->info);
 
-	if (m->own_over > 0) {
-		o->failure = xasprintf("%zu headers named %s*, more than %d",
-				       m->nown + m->own_over, cfg->header_prefix,
-				       OWN_HEADERS_MAX);
-		o->disposition = DISP_REJECT;
-		outcome_set_reply(o, "550", "5.7.1", "Too many headers reserved "
-				  "for the document filter");
-	} else if (m->spool.fd < 0 || m->spool_error) {
+	if (over_limits(m, o))
+		return;
+
+	if (m->spool.fd < 0 || m->spool_error) {
 		snprintf(why, sizeof(why), "cannot spool the message: %s",
 			 strerror(m->spool_error));
 		policy_failure(cfg, FAILURE_INTERNAL, why, o);

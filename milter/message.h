@@ -46,6 +46,13 @@ struct own_header {
  */
 #define OWN_HEADERS_MAX	4000
 
+/*
+ * The recipients a message may have.  Each is kept: the direction, the
+ * rules and the register see them all, so a message with more is refused
+ * rather than judged on part of its list.
+ */
+#define RCPTS_MAX	10000
+
 struct message {
 	struct runtime *rt;
 	struct msg_info info;
@@ -56,6 +63,7 @@ struct message {
 	struct own_header *own;
 	size_t  nown;
 	size_t  own_over;	/* headers of ours past OWN_HEADERS_MAX */
+	size_t  rcpts_over;	/* recipients past RCPTS_MAX */
 	struct timespec start;
 };
 
@@ -83,6 +91,7 @@ struct outcome {
 /* Start a message: takes a runtime reference, opens the spool file.
  * Returns 0, or -1 with errno when the spool cannot be opened. */
 int     message_start(struct message *, struct runtime *);
+void    message_recipient(struct message *, const char *addr);
 void    message_header(struct message *, const char *name, const char *value);
 void    message_end_of_headers(struct message *);
 void    message_body(struct message *, const void *, size_t);

@@ -187,15 +187,13 @@ static sfsistat
 mlfi_envrcpt(SMFICTX *ctx, char **argv)
 {
 	struct conn *c = conn_get(ctx);
-	struct msg_info *mi;
+	char   *addr;
 
 	if (c == NULL || !c->in_message)
 		return carry_on(c, SMFIP_NR_RCPT);
-	mi = &c->msg.info;
-	if (mi->nrcpts < 10000) {
-		mi->rcpts = xreallocarray(mi->rcpts, mi->nrcpts + 1, sizeof(*mi->rcpts));
-		mi->rcpts[mi->nrcpts++] = strip_brackets(argv[0] ? argv[0] : "");
-	}
+	addr = strip_brackets(argv[0] ? argv[0] : "");
+	message_recipient(&c->msg, addr);
+	free(addr);
 	return carry_on(c, SMFIP_NR_RCPT);
 }
 

@@ -29,17 +29,11 @@
 /* -t holds the whole message in memory: at most this much. */
 #define OFFLINE_MAX	((size_t) 1 << 31)
 
-static void
-add_rcpt(struct msg_info *mi, const char *addr)
-{
-	mi->rcpts = xreallocarray(mi->rcpts, mi->nrcpts + 1, sizeof(*mi->rcpts));
-	mi->rcpts[mi->nrcpts++] = xstrdup(addr);
-}
-
 /* Addresses of a To, Cc or From value, by libetpan's RFC 5322 parser. */
 static void
-header_addresses(const char *value, struct msg_info *mi, int first_as_from)
+header_addresses(const char *value, struct message *m, int first_as_from)
 {
+	struct msg_info *mi = &m->info;
 	struct mailimf_address_list *list = NULL;
 	size_t  idx = 0;
 	clistiter *it, *jt;
@@ -56,12 +50,12 @@ header_addresses(const char *value, struct msg_info *mi, int first_as_from)
 				if (mi->from == NULL)
 					mi->from = xstrdup(spec);
 			} else {
-				add_rcpt(mi, spec);
+				message_recipient(m, spec);
 			}
 		} else if (!first_as_from && a->ad_data.ad_group->grp_mb_list) {
 			for (jt = clist_begin(a->ad_data.ad_group->grp_mb_list->mb_list);
 			     jt; jt = clist_next(jt))
-				add_rcpt(mi, ((struct mailimf_mailbox *) clist_content(jt))->mb_addr_spec);
+				message_recipient(m, ((struct mailimf_mailbox *) clist_content(jt))->mb_addr_spec);
 		}
 	}
 	mailimf_address_list_free(list);
@@ -106,10 +100,10 @@ feed(struct message *m, const char *buf, size_t len, const struct offline_opts *
 			value[strlen(value) - 1] = 0;
 		message_header(m, name, value);
 		if (opt->from == NULL && strcasecmp(name, "From") == 0)
-			header_addresses(value, &m->info, 1);
+			header_addresses(value, m, 1);
 		if (opt->nrcpts == 0 && (strcasecmp(name, "To") == 0 ||
 					 strcasecmp(name, "Cc") == 0))
-			header_addresses(value, &m->info, 0);
+			header_addresses(value, m, 0);
 		free(name);
 		free(value);
 		p = eol < end ? eol + 1 : end;
@@ -223,7 +217,7 @@ offline_run(struct config *cfg, struct ruleset *rules, const struct offline_opts
 		fprintf(stderr, "vanthu-milter: spool: %s\n", strerror(m.spool_error));
 	m.info.from = opt->from ? xstrdup(opt->from) : NULL;
 	for (size_t i = 0; i < opt->nrcpts; i++)
-		add_rcpt(&m.info, opt->rcpts[i]);
+		message_recipient(&m, opt->rcpts[i]);
 	m.info.client_addr = xstrdup(opt->client ? opt->client : "192.0.2.1");
 	m.info.auth = opt->auth ? xstrdup(opt->auth) : NULL;
 	m.info.queue_id = xstrdup("OFFLINE");

@@ -25,3 +25,38 @@ for _, c in ipairs(cases) do
 		mt.disconnect(conn)
 	end)
 end
+
+-- The direction is decided on every recipient: with 10,000 of ours
+-- first, one more outside makes the message outbound, and one past
+-- RCPTS_MAX (10,000) gets it refused rather than judged on a part.
+local function many_rcpts(n, last)
+	local r = {}
+	for i = 1, n - 1 do
+		r[i] = "u" .. i .. "@binhdinh.gov.vn"
+	end
+	r[n] = last
+	return r
+end
+for _, c in ipairs({
+	{n = 10000, reply = SMFIR_ACCEPT,
+	 what = "10,000 recipients, the last outside, make the message outbound"},
+	{n = 10001, reply = SMFIR_REPLYCODE,
+	 what = "a message with 10,001 recipients is rejected with 550 5.5.3"}}) do
+	run(c.what, function()
+		local conn = open_message({ip = "10.1.2.3", from = "staff@binhdinh.gov.vn",
+					   rcpts = many_rcpts(c.n, "x@example.com")})
+		send_content(conn, {{"From", "staff@binhdinh.gov.vn"}}, "x\r\n")
+		mt.eom(conn)
+		local r = mt.getreply(conn)
+		if c.reply == SMFIR_ACCEPT then
+			check(r == SMFIR_ACCEPT and
+			      mt.eom_check(conn, MT_HDRADD, "X-Vanthu-Status",
+					   "direction=outbound official=yes documents=0"), c.what)
+		else
+			check(r == SMFIR_REPLYCODE and
+			      mt.eom_check(conn, MT_SMTPREPLY, "550", "5.5.3",
+					   "Too many recipients for the document filter"), c.what)
+		end
+		mt.disconnect(conn)
+	end)
+end
