@@ -15,12 +15,25 @@ domain_in(const struct strlist *patterns, const char *domain)
 	return 0;
 }
 
+/*
+ * A '%' or '!' before the domain is a route the MTA may still follow:
+ * for a domain it delivers itself, Postfix turns "x%gmail.com@ours" into
+ * "x@gmail.com" and "gmail.com!x@ours" likewise (allow_percent_hack,
+ * swap_bangpath, both on by default), after the filter has seen it.
+ * Such a recipient is never counted as ours, so its mail counts as
+ * leaving.
+ */
 int
 direction_address_is_ours(const struct config *cfg, const char *address)
 {
+	const char *domain;
+
 	if (cfg->domains.n == 0)
 		return 1;
-	return domain_in(&cfg->domains, address_domain(address));
+	if ((domain = address_domain(address)) == NULL ||
+	    strcspn(address, "%!") < (size_t) (domain - address))
+		return 0;
+	return domain_in(&cfg->domains, domain);
 }
 
 /* The domain in a header From value such as "Name <a@b.gov.vn>". */

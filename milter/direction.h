@@ -7,7 +7,8 @@
  * address).  From us, it is outbound when at least one recipient is
  * outside Domains, else internal.  From outside, it is inbound when at
  * least one recipient is in Domains, else transit.  With Domains empty
- * every recipient counts as ours.
+ * every recipient counts as ours; otherwise one routed on by a '%' or '!'
+ * in its local part never does.
  *
  * The sender is official when the envelope sender's domain (the header
  * From's for a null sender) matches OfficialDomains.

@@ -14,6 +14,10 @@ local cases = {
 	 want = "direction=transit official=no", what = "mail from outside to outside is transit"},
 	{ip = "203.0.113.5", from = "a@chinhphu.vn", rcpts = {"vanthu@binhdinh.gov.vn"},
 	 want = "direction=inbound official=yes", what = "a domain added to OfficialDomains is official"},
+	{ip = "10.1.2.3", from = "staff@binhdinh.gov.vn", rcpts = {"spy%gmail.com@binhdinh.gov.vn"},
+	 want = "direction=outbound official=yes", what = "a recipient routed on by the percent hack is outside"},
+	{ip = "10.1.2.3", from = "staff@binhdinh.gov.vn", rcpts = {"boss@binhdinh.gov.vn", "gmail.com!spy@binhdinh.gov.vn"},
+	 want = "direction=outbound official=yes", what = "a recipient routed on by a bang path is outside"},
 }
 for _, c in ipairs(cases) do
 	run(c.what, function()
