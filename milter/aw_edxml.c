@@ -161,7 +161,7 @@ reference(struct doc_facts *df, char *num, char *note)
 	free(note);
 }
 
-/* 2021/04/28 or 2021-04-28. */
+/* 2021/04/28 or 2021-04-28; no date when it does not exist. */
 static char *
 iso_date(char *s)
 {
@@ -170,8 +170,8 @@ iso_date(char *s)
 	char   *r = NULL;
 
 	if (s && sscanf(s, "%4d%c%2d%c%2d%c", &y, &c1, &m, &c2, &d, &extra) == 5
-	    && (c1 == '/' || c1 == '-') && c1 == c2 && y >= 1945 && y <= 2100 &&
-	    m >= 1 && m <= 12 && d >= 1 && d <= 31)
+	    && (c1 == '/' || c1 == '-') && c1 == c2 &&
+	    aw_facts_date_valid(y, m, d))
 		r = xasprintf("%04d-%02d-%02d", y, m, d);
 	free(s);
 	return r;

@@ -227,8 +227,8 @@ find_reference(struct doc_facts *df, struct parse_ctx *c)
 	}
 }
 
-static int
-date_valid(int y, int m, int d)
+int
+aw_facts_date_valid(int y, int m, int d)
 {
 	static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31,
 	30, 31};
@@ -316,7 +316,7 @@ find_date(struct doc_facts *df, struct parse_ctx *c)
 		d = num_at(l, ov, 2);
 		m = num_at(l, ov, 3);
 		y = num_at(l, ov, 4);
-		if (!date_valid(y, m, d))
+		if (!aw_facts_date_valid(y, m, d))
 			continue;
 		c->date_line = i;
 		if (df->f[FACT_DATE].value == NULL) {

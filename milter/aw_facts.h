@@ -36,6 +36,8 @@ void    aw_facts_subject(struct doc_facts *df, const char *subject,
 const char *aw_facts_type_name(const char *code);
 /* The canonical code for a printed one ("QD" -> "QĐ"), or NULL. */
 const char *aw_facts_type_code(const char *printed);
+/* Whether the date exists (no 31 February) and is in 1945-2100. */
+int     aw_facts_date_valid(int y, int m, int d);
 
 int     aw_edxml_read(struct analysis *a, size_t doc_index);
 /* The parser alone: header facts into df, no attachments. */

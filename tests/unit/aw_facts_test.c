@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
@@ -221,6 +222,37 @@ edxml_header(void **state)
 	assert_int_equal(aw_edxml_facts(&df, (const unsigned char *) "<a", 2), -1);
 }
 
+/* A PromulgationDate that does not exist is no date. */
+static void
+edxml_impossible_date(void **state)
+{
+	static const char *const dates[][2] = {
+		{"2021/02/31", NULL}, {"2021/04/31", NULL},
+		{"2023/02/29", NULL}, {"2024/02/29", "2024-02-29"},
+		{"2021-12-31", "2021-12-31"},
+	};
+
+	(void) state;
+	for (size_t i = 0; i < sizeof(dates) / sizeof(dates[0]); i++) {
+		struct doc_facts df = {0};
+		char    x[512];
+
+		snprintf(x, sizeof(x), "<?xml version=\"1.0\"?><e:edXMLEnvelope "
+			 "xmlns:e=\"http://www.mic.gov.vn/TBT/QCVN_102_2016\">"
+			 "<e:MessageHeader><e:PromulgationInfo><e:PromulgationDate>"
+			 "%s</e:PromulgationDate></e:PromulgationInfo>"
+			 "</e:MessageHeader></e:edXMLEnvelope>", dates[i][0]);
+		assert_int_equal(aw_edxml_facts(&df, (const unsigned char *) x,
+						strlen(x)), 0);
+		if (dates[i][1] == NULL && df.f[FACT_DATE].value != NULL)
+			fail_msg("%s read as %s", dates[i][0],
+				 df.f[FACT_DATE].value);
+		if (dates[i][1] != NULL)
+			assert_string_equal(df.f[FACT_DATE].value, dates[i][1]);
+		doc_facts_clear(&df);
+	}
+}
+
 int
 main(void)
 {
@@ -229,6 +261,7 @@ main(void)
 		cmocka_unit_test(subject_is_last_resort),
 		cmocka_unit_test(legacy_encodings),
 		cmocka_unit_test(edxml_header),
+		cmocka_unit_test(edxml_impossible_date),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
