@@ -210,6 +210,17 @@ ref_from_match(struct doc_facts *df, const struct fline *l, const size_t *ov,
 	free(ref);
 }
 
+/*
+ * A document's own number is printed "Số" or "SỐ"; a line that starts
+ * "số 12/QĐ-UBND" in small letters is a citation of the body wrapped
+ * there ("... thực hiện Quyết định / số 12/QĐ-UBND ngày ...").
+ */
+static int
+is_ref_line(const struct fline *l, size_t *ov, int nov)
+{
+	return !l->lower_start && fre_match(RE_REF, l->f, l->flen, 0, ov, nov);
+}
+
 static void
 find_reference(struct doc_facts *df, struct parse_ctx *c)
 {
@@ -218,7 +229,7 @@ find_reference(struct doc_facts *df, struct parse_ctx *c)
 	for (size_t i = 0; i < c->header_end; i++) {
 		const struct fline *l = &c->L.v[i];
 
-		if (fre_match(RE_REF, l->f, l->flen, 0, ov, 6)) {
+		if (is_ref_line(l, ov, 6)) {
 			c->ref_line = i;
 			ref_from_match(df, l, ov, SRC_TEXT, CONF_TEXT + 10,
 				       &c->party, 1);
@@ -451,7 +462,7 @@ summary_goes_on(const struct fline *prev, const struct fline *l, int vv)
 		return 0;
 	if (fre_match(RE_DATE, l->f, l->flen, 0, NULL, 0) ||
 	    fre_match(RE_DATE_BARE, l->f, l->flen, 0, NULL, 0) ||
-	    fre_match(RE_REF, l->f, l->flen, 0, NULL, 0) ||
+	    is_ref_line(l, NULL, 0) ||
 	    fre_match(RE_BODY_START, l->f, l->flen, 0, NULL, 0) ||
 	    fre_match(RE_RECIPIENTS, l->f, l->flen, 0, NULL, 0))
 		return 0;

@@ -75,6 +75,17 @@ static const struct tcase cases[] = {
 	 "số 5/12 ngõ 34 phố Huế\nngày 31 tháng 2 năm 2021\n",
 	 {{FACT_REFERENCE, NULL}, {FACT_NUMBER, NULL}, {FACT_DATE, NULL},
 	  {FACT_SUMMARY, NULL}, {FACT_ISSUER, NULL}, END}},
+	{"a citation wrapped to the start of a line is not the number",
+	 "UBND TỈNH BÌNH ĐỊNH\nSố:\n402/UBND-VP\nV/v triển khai Quyết định\n"
+	 "số 12/QĐ-UBND của UBND tỉnh\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+	 "Bình Định, ngày 28 tháng 4 năm 2021\n"
+	 "Để triển khai thực hiện Quyết định\n"
+	 "số 12/QĐ-UBND ngày 5 tháng 3 năm 2021 của UBND tỉnh, đề nghị\n",
+	 {{FACT_REFERENCE, NULL}, {FACT_NUMBER, NULL}, {FACT_SYMBOL, NULL},
+	  {FACT_TYPE_CODE, NULL}, {FACT_TYPE_NAME, "Công văn"},
+	  {FACT_DATE, "2021-04-28"},
+	  {FACT_SUMMARY, "triển khai Quyết định số 12/QĐ-UBND của UBND tỉnh"},
+	  END}},
 	{"marks", "BỘ QUỐC PHÒNG\nSố: 1/BQP\nTỐI MẬT\nHOẢ TỐC\n"
 	 "LƯU HÀNH NỘI BỘ\nMặt trận Tổ quốc\n",
 	 {{FACT_SECRECY, "TỐI MẬT"}, {FACT_URGENCY, "HỎA TỐC"},
