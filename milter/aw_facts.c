@@ -307,6 +307,23 @@ place_clean(const struct fline *l, size_t fend, ssize_t after)
 	return p;
 }
 
+/*
+ * Whether the date of line l, place part [ps, pe) and year ending at ye
+ * (folded offsets), is one the text cites: "V/v thực hiện Công văn số
+ * 12/BNV-VP, ngày 5 tháng 3 năm 2021", "ngày 5 tháng 3 năm 2021 của Bộ",
+ * "các đơn vị thực hiện. Tổng hợp, ngày ...".  A place starts with a
+ * capital, holds no reference, and the date ends its phrase.
+ */
+static int
+date_cited(const struct fline *l, size_t ps, size_t pe, size_t ye)
+{
+	if (pe > ps && (str_lower_start(l->s + l->map[ps],
+					l->map[pe] - l->map[ps]) ||
+			fre_match(RE_CITATION, l->f, pe, ps, NULL, 0)))
+		return 1;
+	return str_lower_start(l->s + l->map[ye], l->slen - l->map[ye]);
+}
+
 static void
 find_date(struct doc_facts *df, struct parse_ctx *c)
 {
@@ -314,6 +331,8 @@ find_date(struct doc_facts *df, struct parse_ctx *c)
 
 	for (size_t i = 0; i < c->header_end; i++) {
 		const struct fline *l = &c->L.v[i];
+		ssize_t after = -1;
+		size_t  rv[12];
 		int     d, m, y;
 
 		/* A bare date has no place group: its groups go one on. */
@@ -324,10 +343,18 @@ find_date(struct doc_facts *df, struct parse_ctx *c)
 			ov[1] = ov[3];
 			ov[2] = ov[3] = (size_t) -1;
 		}
+		if (fre_match(RE_VV, l->f, l->flen, 0, NULL, 0))
+			continue;
 		d = num_at(l, ov, 2);
 		m = num_at(l, ov, 3);
 		y = num_at(l, ov, 4);
 		if (!aw_facts_date_valid(y, m, d))
+			continue;
+		if ((ssize_t) i == c->ref_line &&
+		    fre_match(RE_REF, l->f, l->flen, 0, rv, 6))
+			after = rv[1];
+		if (date_cited(l, after > 0 ? (size_t) after : 0,
+			       ov[2] != (size_t) -1 ? ov[3] : 0, ov[1]))
 			continue;
 		c->date_line = i;
 		if (df->f[FACT_DATE].value == NULL) {
@@ -336,16 +363,9 @@ find_date(struct doc_facts *df, struct parse_ctx *c)
 			snprintf(iso, sizeof(iso), "%04d-%02d-%02d", y, m, d);
 			set_text(df, FACT_DATE, iso);
 		}
-		if (ov[2] != (size_t) -1) {
-			ssize_t after = -1;
-			size_t  rv[12];
-
-			if ((ssize_t) i == c->ref_line &&
-			    fre_match(RE_REF, l->f, l->flen, 0, rv, 6))
-				after = rv[1];
+		if (ov[2] != (size_t) -1)
 			set_own(df, FACT_PLACE, place_clean(l, ov[3], after),
 				SRC_TEXT, CONF_TEXT);
-		}
 		return;
 	}
 }

@@ -53,6 +53,7 @@ enum fre {
 	RE_BODY_START,
 	RE_SUBJ_REF,
 	RE_FILE_REF,
+	RE_CITATION,
 	RE__COUNT
 };
 int     fre_match(enum fre p, const char *s, size_t len, size_t off,
@@ -63,6 +64,8 @@ char   *trim_chars(char *s, const char *junk);
 char   *str_nospace(const char *s);
 /* Whether s[0..n) has letters, none of them in lower case. */
 int     str_upper(const char *s, size_t n);
+/* Whether the first letter of s[0..n) is in lower case. */
+int     str_lower_start(const char *s, size_t n);
 
 /* The parts of the parser. */
 struct parse_ctx {

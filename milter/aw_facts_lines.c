@@ -59,6 +59,8 @@ static const char *const fre_src[RE__COUNT] = {
 	/* In a file name, '/' written as '_': "15_QD-BNV.pdf" */
 	[RE_FILE_REF] = "^(\\d{1,7})_(?:((?:19|20)\\d\\d)_)?"
 	    "([a-z][a-z0-9]{0,15}(?:-[a-z0-9]{1,15}){1,5})(?![a-z0-9])",
+	/* A reference cited in a line: "số 12", "12/BNV-VP" */
+	[RE_CITATION] = "(?<![a-z0-9])so\\s*[:.]?\\s*\\d|\\d\\s*/\\s*[a-z0-9]",
 };
 
 static pcre2_code *fre_code[RE__COUNT];
@@ -239,6 +241,27 @@ str_upper(const char *s, size_t n)
 		i += k;
 	}
 	return letters > 0;
+}
+
+int
+str_lower_start(const char *s, size_t n)
+{
+	const utf8proc_uint8_t *p = (const utf8proc_uint8_t *) s;
+	size_t  i = 0;
+
+	while (i < n) {
+		utf8proc_int32_t cp;
+		utf8proc_ssize_t k = utf8proc_iterate(p + i, n - i, &cp);
+
+		if (k <= 0)
+			k = 1, cp = 0;
+		if (utf8proc_islower(cp))
+			return 1;
+		if (utf8proc_isupper(cp))
+			return 0;
+		i += k;
+	}
+	return 0;
 }
 
 /* Letters' case of a printed line: upper (some letters, none lower) and

@@ -86,6 +86,25 @@ static const struct tcase cases[] = {
 	  {FACT_DATE, "2021-04-28"},
 	  {FACT_SUMMARY, "triển khai Quyết định số 12/QĐ-UBND của UBND tỉnh"},
 	  END}},
+	{"a date the summary cites is not the document's",
+	 "SỞ NỘI VỤ\nSố: 402/SNV-VP\nV/v thực hiện Công văn số 12/BNV-VP\n"
+	 "ngày 05 tháng 3 năm 2021 của Bộ Nội vụ\n"
+	 "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+	 "Bình Định, ngày 28 tháng 4 năm 2021\nKính gửi: Các sở\n",
+	 {{FACT_DATE, "2021-04-28"}, {FACT_PLACE, "Bình Định"},
+	  {FACT_REFERENCE, "402/SNV-VP"}, END}},
+	{"a date cited with a comma is not the document's",
+	 "UBND TỈNH BÌNH ĐỊNH\nSố: 402/UBND-VP\n"
+	 "V/v triển khai Quyết định số 12/QĐ-TTg, ngày 05 tháng 3 năm 2021\n"
+	 "Bình Định, ngày 28 tháng 4 năm 2021\n",
+	 {{FACT_DATE, "2021-04-28"}, {FACT_PLACE, "Bình Định"}, END}},
+	{"no date from a sentence of the body",
+	 "UBND TỈNH BÌNH ĐỊNH\nSố: /UBND-VP\nV/v triển khai Quyết định\n"
+	 "Bình Định, ngày tháng 4 năm 2021\n"
+	 "Ngày 5/3/2021, Ủy ban nhân dân tỉnh ban hành Quyết định về việc\n"
+	 "ban hành quy chế. Đề nghị các đơn vị thực hiện. Báo cáo kết quả\n"
+	 "trước khi tổng hợp, ngày 25 tháng 3 năm 2021 gửi Sở Nội vụ.\n",
+	 {{FACT_DATE, NULL}, {FACT_PLACE, NULL}, {FACT_REFERENCE, NULL}, END}},
 	{"marks", "BỘ QUỐC PHÒNG\nSố: 1/BQP\nTỐI MẬT\nHOẢ TỐC\n"
 	 "LƯU HÀNH NỘI BỘ\nMặt trận Tổ quốc\n",
 	 {{FACT_SECRECY, "TỐI MẬT"}, {FACT_URGENCY, "HỎA TỐC"},
