@@ -377,33 +377,97 @@ is_motto_or_sep(const struct fline *l)
 	    fre_match(RE_SEPARATOR, l->f, l->flen, 0, NULL, 0);
 }
 
-/* A mark (urgency, secrecy, circulation) printed on its own line, or at
- * the start of a line the extraction joined to other text. */
+/* What may frame a stamp's words: quotes, brackets, stars. */
+#define MARK_FRAME	"\"'()[]*<>"
+
+/* Whether folded f[0..n) is the words of mark k, or its letters spaced
+ * out ("M Ậ T", "T Ố I  M Ậ T"). */
+static int
+mark_is(size_t k, const char *f, size_t n)
+{
+	const char *w = marks[k].fold;
+
+	if (strlen(w) == n && strncmp(f, w, n) == 0)
+		return 1;
+	if (n < 3 || f[1] != ' ')
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		if (i % 2 == 1 ? f[i] != ' ' : f[i] == ' ')
+			return 0;
+		while (*w == ' ')
+			w++;
+		if (i % 2 == 0 && *w++ != f[i])
+			return 0;
+	}
+	return *w == 0;
+}
+
+/* The mark that folded f[0..n) is, framed or not, or NULL. */
+static const struct mark *
+mark_whole(const char *f, size_t n)
+{
+	while (n > 0 && (*f == ' ' || strchr(MARK_FRAME, *f)))
+		f++, n--;
+	while (n > 0 && (f[n - 1] == ' ' || strchr(MARK_FRAME, f[n - 1])))
+		n--;
+	for (size_t k = 0; k < NMARKS; k++)
+		if (mark_is(k, f, n))
+			return &marks[k];
+	return NULL;
+}
+
+/*
+ * A mark (urgency, secrecy, circulation) printed on its own line, or at
+ * the start of a line the extraction joined to other text: a word in
+ * lower case ("KHẨN Hà Nội, ngày"), the motto of the other column ("MẬT
+ * ĐẢNG CỘNG SẢN VIỆT NAM") or the reference ("MẬT Số: 15/BCA-VP").
+ */
 static const struct mark *
 mark_of(const struct fline *l)
 {
+	const struct mark *mk;
+
+	if (l->upper && (mk = mark_whole(l->f, l->flen)) != NULL)
+		return mk;
 	for (size_t k = 0; k < NMARKS; k++) {
 		size_t  n = strlen(marks[k].fold);
+		const char *rest;
+		char   *head;
+		int     head_up;
 
-		if (!l->upper && l->flen == n)
+		if (l->flen <= n + 1 || strncmp(l->f, marks[k].fold, n) != 0 ||
+		    l->f[n] != ' ')
 			continue;
-		if (strncmp(l->f, marks[k].fold, n) != 0)
+		head = xstrndup(l->s, l->map[n]);
+		head_up = word_upper(head, strlen(head)) ||
+		    (strchr(head, ' ') != NULL && str_upper(head, strlen(head)));
+		free(head);
+		if (!head_up)
 			continue;
-		if (l->flen == n && l->upper)
+		if (fre_match(RE_MOTTO, l->f + n + 1, l->flen - n - 1, 0, NULL,
+			      0) ||
+		    fre_match(RE_REF, l->f + n + 1, l->flen - n - 1, 0, NULL, 0))
 			return &marks[k];
-		/* "KHẨN Hà Nội, ngày": capitals, then a word in lower case */
-		if (l->f[n] == ' ' && !l->upper) {
-			const char *rest = l->s + l->map[n] + 1;
-			char   *head = xstrndup(l->s, l->map[n]);
-			int     head_up = word_upper(head, strlen(head)) ||
-			    strchr(head, ' ') != NULL;
-
-			free(head);
-			if (head_up && !word_upper(rest, strcspn(rest, " ")))
-				return &marks[k];
-		}
+		rest = l->s + l->map[n] + 1;
+		if (!l->upper && !word_upper(rest, strcspn(rest, " ")))
+			return &marks[k];
 	}
 	return NULL;
+}
+
+/* A mark printed after the reference: "Số: 15/BCA-VP MẬT". */
+static const struct mark *
+mark_after_ref(const struct fline *l)
+{
+	size_t  ov[2];
+	size_t  e;
+
+	if (l->lower_start || !fre_match(RE_REF, l->f, l->flen, 0, ov, 1))
+		return NULL;
+	e = l->map[ov[1]];
+	if (e >= l->slen || !str_upper(l->s + e, l->slen - e))
+		return NULL;
+	return mark_whole(l->f + ov[1], l->flen - ov[1]);
 }
 
 static void
@@ -412,6 +476,8 @@ find_marks(struct doc_facts *df, const struct parse_ctx *c)
 	for (size_t i = 0; i < c->L.n; i++) {
 		const struct mark *mk = mark_of(&c->L.v[i]);
 
+		if (mk == NULL && i < c->header_end)
+			mk = mark_after_ref(&c->L.v[i]);
 		if (mk == NULL)
 			continue;
 		/* Urgency and secrecy stand in the header only. */

@@ -109,6 +109,23 @@ static const struct tcase cases[] = {
 	 "LƯU HÀNH NỘI BỘ\nMặt trận Tổ quốc\n",
 	 {{FACT_SECRECY, "TỐI MẬT"}, {FACT_URGENCY, "HỎA TỐC"},
 	  {FACT_CIRCULATION, "LƯU HÀNH NỘI BỘ"}, END}},
+	{"a mark joined to the motto", "BỘ CÔNG AN\nSố: 15/BCA-VP\n"
+	 "MẬT ĐẢNG CỘNG SẢN VIỆT NAM\nHà Nội, ngày 2 tháng 3 năm 2022\n",
+	 {{FACT_SECRECY, "MẬT"}, {FACT_ISSUER, "BỘ CÔNG AN"}, END}},
+	{"a mark after the reference", "BỘ CÔNG AN\nSố: 15/BCA-VP TỐI MẬT\n",
+	 {{FACT_SECRECY, "TỐI MẬT"}, {FACT_REFERENCE, "15/BCA-VP"}, END}},
+	{"a mark before the reference", "BỘ CÔNG AN\nHỎA TỐC Số: 15/BCA-VP\n",
+	 {{FACT_URGENCY, "HỎA TỐC"}, END}},
+	{"a mark spaced out", "BỘ CÔNG AN\nSố: 15/BCA-VP\nT U Y Ệ T  M Ậ T\n",
+	 {{FACT_SECRECY, "TUYỆT MẬT"}, END}},
+	{"a mark in brackets", "BỘ CÔNG AN\nSố: 15/BCA-VP\n(MẬT)\n"
+	 "\"THƯỢNG KHẨN\"\n",
+	 {{FACT_SECRECY, "MẬT"}, {FACT_URGENCY, "THƯỢNG KHẨN"}, END}},
+	{"words of marks in sentences are not marks", "BỘ Y TẾ\n"
+	 "Số: 15/BYT-VP\nV/v bảo vệ tài liệu thuộc độ\nTối mật của Bộ\n"
+	 "MẬT KHẨU\nKHẨN TRƯƠNG PHÒNG CHỐNG DỊCH\nMật mã Chính phủ\n"
+	 "khẩn cấp về dịch bệnh\n",
+	 {{FACT_SECRECY, NULL}, {FACT_URGENCY, NULL}, END}},
 	{"thượng khẩn is not khẩn", "A\nSố: 2/CĐ-BYT\nTHƯỢNG KHẨN\nMẬT\n",
 	 {{FACT_URGENCY, "THƯỢNG KHẨN"}, {FACT_SECRECY, "MẬT"},
 	  {FACT_TYPE_NAME, "Công điện"}, END}},
