@@ -604,6 +604,14 @@ find_summary(struct doc_facts *df, const struct parse_ctx *c)
 		    ov[1] >= l->flen)
 			continue;
 		summary_from(df, c, i, ov[1], 1);
+		/*
+		 * V/v under the number and no type heading is a công văn: the
+		 * first group of a state symbol is then the issuer's, even one
+		 * that looks like a type code ("1234/CT-TTHT", Cục Thuế).
+		 */
+		if (c->head_line < 0 && !c->party &&
+		    df->f[FACT_TYPE_CODE].source == SRC_TEXT)
+			fact_set(df, FACT_TYPE_CODE, NULL, SRC_NONE, 0);
 		if (df->f[FACT_TYPE_CODE].value == NULL)
 			set_text(df, FACT_TYPE_NAME, "Công văn");
 		return;

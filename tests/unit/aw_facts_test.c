@@ -105,6 +105,11 @@ static const struct tcase cases[] = {
 	 "ban hành quy chế. Đề nghị các đơn vị thực hiện. Báo cáo kết quả\n"
 	 "trước khi tổng hợp, ngày 25 tháng 3 năm 2021 gửi Sở Nội vụ.\n",
 	 {{FACT_DATE, NULL}, {FACT_PLACE, NULL}, {FACT_REFERENCE, NULL}, END}},
+	{"a công văn whose issuer looks like a type code",
+	 "CỤC THUẾ TỈNH BÌNH ĐỊNH\nSố: 1234/CT-TTHT\nV/v chính sách thuế\n"
+	 "Bình Định, ngày 28 tháng 4 năm 2021\nKính gửi: Công ty A\n",
+	 {{FACT_REFERENCE, "1234/CT-TTHT"}, {FACT_TYPE_CODE, NULL},
+	  {FACT_TYPE_NAME, "Công văn"}, {FACT_SUMMARY, "chính sách thuế"}, END}},
 	{"marks", "BỘ QUỐC PHÒNG\nSố: 1/BQP\nTỐI MẬT\nHOẢ TỐC\n"
 	 "LƯU HÀNH NỘI BỘ\nMặt trận Tổ quốc\n",
 	 {{FACT_SECRECY, "TỐI MẬT"}, {FACT_URGENCY, "HỎA TỐC"},
