@@ -11,7 +11,9 @@
  * stack: case-folded and diacritic-folded copies of the strings it
  * compares are made once per call and kept in a small table keyed by the
  * string's address.  A pattern stopped by its limits counts as no match,
- * is listed in result->limits and logged.
+ * is listed in result->limits and logged; when that leaves a rule that
+ * refuses, holds or marks secret unmatched, the message is held instead
+ * (rule_undecided), so that a pattern made to give up lets nothing pass.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -60,6 +62,7 @@ struct ctx {
 	const struct analysis *a;
 	struct rule_result *res;
 	const struct rule *rule;
+	int     limited;	/* a pattern gave up since this was cleared */
 	struct fold_entry *tab;
 	size_t  cap, used;
 };
@@ -363,10 +366,56 @@ limit_hit(struct ctx *c, const struct test *t, int doc, const char *what)
 	l->doc = doc;
 	l->pattern = xstrdup(regex_source(t->rx));
 	l->what = xstrdup(what);
+	c->limited = 1;
 	log_warn("rules: %s: rule %s: pattern /%s/ stopped by its %s%s; "
 		 "counted as no match", c->m->queue_id ? c->m->queue_id :
 		 "NOQUEUE", c->rule->name, regex_source(t->rx), what,
 		 doc >= 0 ? " on a document" : "");
+}
+
+/* Whether a rule would refuse, hold or mark secret when it matched. */
+static int
+rule_restricts(const struct rule *rule)
+{
+	for (size_t i = 0; i < rule->nactions; i++) {
+		const struct action *a = &rule->actions[i];
+
+		switch (a->kind) {
+		case RA_REJECT:
+		case RA_TEMPFAIL:
+		case RA_QUARANTINE:
+		case RA_SECRET:
+			return 1;
+		case RA_REQUIRE_SIGNATURE:
+			if (a->otherwise != RD_ACCEPT)
+				return 1;
+			break;
+		default:
+			break;
+		}
+	}
+	return 0;
+}
+
+/*
+ * A pattern gave up while the rule was tested and the rule did not
+ * match: had the pattern finished, it might have.  A rule that would have
+ * refused the message or kept a document from leaving must not be passed
+ * that way, so the message is held for a person to look at.
+ */
+static void
+rule_undecided(struct ctx *c, int doc)
+{
+	char   *why;
+
+	if (!rule_restricts(c->rule))
+		return;
+	why = xasprintf("rule %s undecided: a pattern gave up", c->rule->name);
+	dispose(c->res, RD_QUARANTINE, 0, "", NULL, why);
+	log_warn("rules: %s: rule %s undecided%s: message held",
+		 c->m->queue_id ? c->m->queue_id : "NOQUEUE", c->rule->name,
+		 doc >= 0 ? " on a document" : "");
+	free(why);
 }
 
 static int
@@ -558,19 +607,29 @@ run_rule(struct ctx *c, const struct rule *rule)
 	c->rule = rule;
 	if (rule->per_doc) {
 		for (size_t i = 0; i < c->a->ndocs; i++) {
-			if (rule->cond && !eval_cond(c, rule->cond, (int) i))
+			c->limited = 0;
+			if (rule->cond && !eval_cond(c, rule->cond, (int) i)) {
+				if (c->limited)
+					rule_undecided(c, (int) i);
 				continue;
+			}
 			if (!matched++)
 				strv_add(&c->res->matched, &c->res->nmatched,
 					 rule->name);
 			for (size_t j = 0; j < rule->nactions; j++)
 				act(c, &rule->actions[j], (int) i);
 		}
-	} else if (rule->cond == NULL || eval_cond(c, rule->cond, -1)) {
-		matched = 1;
-		strv_add(&c->res->matched, &c->res->nmatched, rule->name);
-		for (size_t j = 0; j < rule->nactions; j++)
-			act(c, &rule->actions[j], -1);
+	} else {
+		c->limited = 0;
+		if (rule->cond == NULL || eval_cond(c, rule->cond, -1)) {
+			matched = 1;
+			strv_add(&c->res->matched, &c->res->nmatched,
+				 rule->name);
+			for (size_t j = 0; j < rule->nactions; j++)
+				act(c, &rule->actions[j], -1);
+		} else if (c->limited) {
+			rule_undecided(c, -1);
+		}
 	}
 	(void) matched;
 }

@@ -18,7 +18,8 @@
  * per call and per thread, so any number of threads may evaluate one
  * ruleset at once.  A pattern that exceeds its match or depth limit counts
  * as not matching; the result lists it under `limits` and a warning is
- * logged.  It returns 0, or -1 with result->error set when its arguments
+ * logged.  A rule that would refuse, hold or mark secret and is left
+ * unmatched that way holds the message (RD_QUARANTINE).  It returns 0, or -1 with result->error set when its arguments
  * are unusable.
  */
 #ifndef VANTHU_RULES_H
