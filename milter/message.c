@@ -223,6 +223,23 @@ set_rule_reply(struct outcome *o, const struct rule_result *r)
 	outcome_set_reply(o, code, r->smtp_xcode, r->smtp_text);
 }
 
+/*
+ * Whether the rules route internal mail to an address outside Domains.
+ * The message then leaves the agency, so it is outbound and the rules
+ * must judge it as such: else a route would carry a secret document out
+ * past the policy that keeps it in.
+ */
+static int
+routes_outside(const struct message *m, const struct rule_result *r)
+{
+	if (m->info.direction != DIR_INTERNAL)
+		return 0;
+	for (size_t i = 0; i < r->nrcpts_add; i++)
+		if (!direction_address_is_ours(m->rt->cfg, r->rcpts_add[i]))
+			return 1;
+	return 0;
+}
+
 /* Turn what the rules decided into the outcome. */
 static void
 apply_rules(struct message *m, struct outcome *o)
@@ -531,6 +548,12 @@ message_process(struct message *m, struct worker_pool *pool, struct store *store
 	if (o->failure == NULL && m->rt->rules) {
 		clock_gettime(CLOCK_MONOTONIC, &step);
 		r = rules_eval(m->rt->rules, &m->info, &o->analysis, &o->rules);
+		if (r == 0 && routes_outside(m, &o->rules)) {
+			m->info.direction = DIR_OUTBOUND;
+			rule_result_clear(&o->rules);
+			r = rules_eval(m->rt->rules, &m->info, &o->analysis,
+				       &o->rules);
+		}
 		if (r < 0) {
 			snprintf(why, sizeof(why), "rules: %s",
 				 o->rules.error ? o->rules.error : "evaluation failed");

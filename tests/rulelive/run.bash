@@ -230,6 +230,39 @@ sys.exit(0 if j["outcome"] == "accept" and j["rules_matched"] == ["unsigned-offi
 PY
 tap $? "policy 2 as shipped: the unsigned official document is tagged for the register, not refused"
 
+# A route out of the agency makes internal mail outbound: policy 1 holds.
+d=$(rules_dir route "$top/rules/default.rules")
+mv "$d/default.rules" "$d/00-default.rules"
+printf 'rule copy-out { when documents >= 1; route "giamdoc@gmail.com"; }\n' >"$d/50-local.rules"
+write_conf "$tmp/route.conf" "unix:$tmp/route.sock" "$d"
+python3 - "$tmp" <<'PY'
+import sys
+from email.message import EmailMessage
+d = sys.argv[1]
+m = EmailMessage()
+m["From"] = "staff@binhdinh.gov.vn"
+m["To"] = "vanphong@binhdinh.gov.vn"
+m["Subject"] = "Ke hoach 15"
+m.set_content("Kinh gui.\n")
+m.add_attachment(open(d + "/kh.docx", "rb").read(), maintype="application",
+                 subtype="vnd.openxmlformats-officedocument.wordprocessingml.document",
+                 filename="kh.docx")
+open(d + "/routed.eml", "wb").write(bytes(m))
+PY
+"$milter" -c "$tmp/route.conf" -t "$tmp/routed.eml" --client 127.0.0.1 --json >"$tmp/routed.json" 2>/dev/null
+if [ "$facts" -ne 1 ]; then
+	skip "policy 1: internal mail with a secret document that a rule routes outside Domains is refused" \
+		"the analysis does not read document facts yet"
+else
+	python3 - "$tmp/routed.json" <<'PY'
+import json, sys
+j = json.load(open(sys.argv[1]))
+sys.exit(0 if j["direction"] == "outbound" and j["outcome"] == "reject" and
+         j["rules_matched"] == ["secret-outbound"] and j["recipients_added"] == [] else 1)
+PY
+	tap $? "policy 1: internal mail with a secret document that a rule routes outside Domains is refused"
+fi
+
 for v in reject quarantine; do
 	d=$(rules_dir "p2$v" "$top/rules/default.rules")
 	mv "$d/default.rules" "$d/00-default.rules"
