@@ -39,6 +39,9 @@ struct conn {
 			 SMFIP_NR_DATA | SMFIP_NR_UNKN | SMFIP_NR_HDR | \
 			 SMFIP_NR_EOH | SMFIP_NR_BODY)
 
+#define QUARANTINE_FAILED_TEXT \
+	"Message cannot be held for review now, please try again later"
+
 static struct worker_pool *pool;
 static struct store *store;
 static int skip_replies;
@@ -242,12 +245,24 @@ mlfi_body(SMFICTX *ctx, unsigned char *chunk, size_t len)
 }
 
 /* Carry out the outcome.  A failed smfi_* call is logged; the message
- * then gets the internal-error treatment from the MTA's side. */
+ * then gets the internal-error treatment from the MTA's side.  A message
+ * to hold that the MTA does not hold (it did not offer quarantine, or the
+ * call failed) is deferred, never delivered instead; the outcome then
+ * says so for the log line. */
 static sfsistat
-apply_outcome(SMFICTX *ctx, const struct message *m, const struct outcome *o)
+apply_outcome(SMFICTX *ctx, const struct message *m, struct outcome *o)
 {
 	const char *qid = m->info.queue_id ? m->info.queue_id : "NOQUEUE";
 
+	if (o->disposition == DISP_QUARANTINE &&
+	    smfi_quarantine(ctx, o->quarantine_reason ? o->quarantine_reason :
+			    "held by vanthu") != MI_SUCCESS) {
+		log_error("milter: %s: cannot quarantine: message deferred", qid);
+		o->disposition = DISP_TEMPFAIL;
+		free(o->failure);
+		o->failure = xstrdup("internal: the MTA did not hold the message");
+		outcome_set_reply(o, "451", "4.3.0", QUARANTINE_FAILED_TEXT);
+	}
 	switch (o->disposition) {
 	case DISP_TEMPFAIL:
 	case DISP_REJECT:
@@ -275,10 +290,6 @@ apply_outcome(SMFICTX *ctx, const struct message *m, const struct outcome *o)
 	for (size_t i = 0; i < o->nadd_rcpts; i++)
 		if (smfi_addrcpt(ctx, o->add_rcpts[i]) != MI_SUCCESS)
 			log_warn("milter: %s: cannot add recipient %s", qid, o->add_rcpts[i]);
-	if (o->disposition == DISP_QUARANTINE &&
-	    smfi_quarantine(ctx, o->quarantine_reason ? o->quarantine_reason :
-			    "held by vanthu") != MI_SUCCESS)
-		log_warn("milter: %s: cannot quarantine", qid);
 	return SMFIS_ACCEPT;
 }
 

@@ -29,10 +29,15 @@ function expect(conn, reply, what)
 end
 
 -- Connect, then send conninfo, helo, MAIL and RCPT, all expected to
--- continue.  opts: ip, from, rcpts (table), auth.
+-- continue.  opts: ip, from, rcpts (table), auth, actions (the SMFIF_*
+-- the MTA offers; default all).
 function open_message(opts)
 	local conn = mt.connect(sock, 10, 0.2)
 	if conn == nil then error("cannot connect to " .. sock) end
+	if opts.actions then
+		local err = mt.negotiate(conn, 6, opts.actions, 0)
+		if err ~= nil then error("negotiate: " .. tostring(err)) end
+	end
 	mt.conninfo(conn, "client.example", opts.ip or "203.0.113.5")
 	expect(conn, SMFIR_CONTINUE, "connect")
 	mt.helo(conn, "client.example")

@@ -85,6 +85,18 @@ if variant == "default" then
 	     {docs = {{name = "Công văn MẬT số 5.pdf", data = pdf}}},
 	     "secret document received by Internet mail",
 	     "direction=inbound official=yes documents=1")
+	run("policy 1: a secret document for an MTA that cannot hold mail is deferred, not delivered",
+	    function()
+		local conn = message({qid = "P1NOHOLDQID",
+				      actions = SMFIF_ADDHDRS + SMFIF_CHGHDRS + SMFIF_ADDRCPT,
+				      docs = {{name = "Công văn MẬT số 8.pdf", data = pdf}}})
+		expect_reply(conn, "451", "4.3.0",
+			     "Message cannot be held for review now, please try again later",
+			     "deferred")
+		check(not mt.eom_check(conn, MT_QUARANTINE) and not mt.eom_check(conn, MT_HDRADD),
+		      "policy 1: a secret document for an MTA that cannot hold mail is deferred, not delivered")
+		mt.disconnect(conn)
+	end)
 	-- Policy 2 as shipped: flagged (see run.bash for the flag), not refused.
 	accepted("policy 2: an unsigned document from an official sender is accepted for registration",
 		 {docs = {{name = "cv15.pdf", data = pdf}}}, "direction=inbound official=yes documents=1")
