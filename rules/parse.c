@@ -197,6 +197,30 @@ check_header(struct parser *p, const char *name, const char *value,
 	return 0;
 }
 
+/* A routed address goes to smfi_addrcpt as it is: one bare mailbox,
+ * local@domain, nothing the MTA could read as more or other. */
+static int
+check_address(struct parser *p, const char *addr, int line, int col)
+{
+	const char *at = strrchr(addr, '@');
+
+	for (const char *q = addr; *q; q++) {
+		if ((unsigned char) *q <= 32 || *q == 127 ||
+		    strchr("<>()[],;:\\\"", *q) != NULL) {
+			p_err(p, line, col, "an address must be one bare "
+			    "local@domain, without blanks, brackets, quotes "
+			    "or lists");
+			return -1;
+		}
+	}
+	if (at == NULL || at == addr || at[1] == 0 || strlen(addr) > 254) {
+		p_err(p, line, col, "an address must be local@domain of at "
+		    "most 254 characters");
+		return -1;
+	}
+	return 0;
+}
+
 static int
 parse_action(struct parser *p, struct rule *r)
 {
@@ -248,21 +272,30 @@ parse_action(struct parser *p, struct rule *r)
 			goto fail;
 		}
 		break;
-	case RA_ROUTE:
+	case RA_ROUTE: {
+		int     al = p->tok.line, ac = p->tok.col;
+
 		if (p_take_string(p, "the lead handler's address", &a.arg) < 0)
+			goto fail;
+		if (check_address(p, a.arg, al, ac) < 0)
 			goto fail;
 		if (p_accept(p, "with")) {
 			do {
 				char   *s = NULL;
 
+				al = p->tok.line;
+				ac = p->tok.col;
 				if (p_take_string(p, "an address", &s) < 0)
 					goto fail;
 				a.list = xreallocarray(a.list, a.nlist + 1,
 						       sizeof(*a.list));
 				a.list[a.nlist++] = s;
+				if (check_address(p, s, al, ac) < 0)
+					goto fail;
 			} while (p->tok.kind == T_COMMA && (p_next(p), 1));
 		}
 		break;
+	}
 	case RA_HEADER: {
 		int     hl = p->tok.line, hc = p->tok.col;
 
