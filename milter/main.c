@@ -306,6 +306,18 @@ warn_fixed(const struct config *old, const struct config *new)
 		log_warn("reload: StatsFile or StatsInterval changed; it takes effect on restart");
 }
 
+/* Each line a loader wrote, to the log: a daemon's standard error is
+ * /dev/null, and the reasons a reload is refused must not go there. */
+static void
+log_errors(char *buf)
+{
+	char   *line, *save = NULL;
+
+	for (line = strtok_r(buf, "\n", &save); line != NULL;
+	     line = strtok_r(NULL, "\n", &save))
+		log_error("reload: %s", line);
+}
+
 static void *
 reload_thread(void *arg)
 {
@@ -319,15 +331,27 @@ reload_thread(void *arg)
 
 		if (sigwait(set, &sig) != 0)
 			continue;
+		char   *errs = NULL;
+		size_t  nerrs = 0;
+		FILE   *ef;
+
 		log_info("reload: reading %s", config_path ? config_path : "the embedded defaults");
-		cfg = config_path ? conf_load(config_path, stderr) : conf_defaults();
+		if ((ef = open_memstream(&errs, &nerrs)) == NULL)
+			ef = stderr;
+		cfg = config_path ? conf_load(config_path, ef) : conf_defaults();
+		rules = cfg ? rules_load(cfg->rules, ef) : NULL;
+		if (ef != stderr) {
+			fclose(ef);
+			log_errors(errs);
+			free(errs);
+		}
 		if (cfg == NULL) {
-			log_error("reload: %s has errors (see above); keeping the old configuration",
+			log_error("reload: %s has errors; keeping the old configuration",
 				  config_path);
 			continue;
 		}
-		if ((rules = rules_load(cfg->rules, stderr)) == NULL) {
-			log_error("reload: rules in %s have errors (see above); keeping the "
+		if (rules == NULL) {
+			log_error("reload: rules in %s have errors; keeping the "
 				  "old configuration and rules", cfg->rules);
 			conf_free(cfg);
 			continue;

@@ -139,9 +139,9 @@ cp "$tmp/main.conf" "$tmp/main.conf.good"
 echo "NoSuchName 1" >>"$tmp/main.conf"
 kill -USR1 "$main_pid"
 for _ in $(seq 50); do grep -q "keeping the old configuration" "$tmp/main.log" && break; sleep 0.1; done
-grep -q "main.conf:10: unknown name \"NoSuchName\"" "$tmp/main.log" &&
+grep -q "reload: .*main.conf:10: unknown name \"NoSuchName\"" "$tmp/main.log" &&
 	grep -q "keeping the old configuration" "$tmp/main.log"
-tap $? "a reload with a broken file names the line and keeps the old configuration"
+tap $? "a reload with a broken file logs the line and keeps the old configuration"
 run_lua "$sock" "$here/plain.lua"
 # Workers started while the broken file is there run the daemon's
 # configuration, not the file's.

@@ -269,9 +269,9 @@ mta_policy2() {
 	mta_tap $? "Postfix: with policy 2 switched to reject the sender is told which document and why (got: $(head -c 60 "$tmp/r-unsigned2"))"
 
 	printf 'rule broken {\n\twhen subject is;\n}\n' >"$d/60-broken.rules"
-	mta_reload 2 && grep -q "60-broken.rules:2:" "$tmp/mta.log" &&
-		grep -q "reload: rules in .* have errors (see above); keeping the old configuration and rules" "$tmp/mta.log"
-	mta_tap $? "Postfix: a reload with a broken rules file names file and line and keeps the old rules"
+	mta_reload 2 && grep -q "reload: .*60-broken.rules:2:" "$tmp/mta.log" &&
+		grep -q "reload: rules in .* have errors; keeping the old configuration and rules" "$tmp/mta.log"
+	mta_tap $? "Postfix: a reload with a broken rules file logs file and line and keeps the old rules"
 	SEND_SOURCE=127.0.0.2 "$top/tests/e2e/send.py" "$port" vanthu@sonoi.gov.vn \
 		vanthu@binhdinh.gov.vn "$tmp/in-unsigned.eml" >"$tmp/r-unsigned3"
 	[ $? -eq 1 ] && grep -q "^550 5.7.1 Van ban cv15.pdf" "$tmp/r-unsigned3"
