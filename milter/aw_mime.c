@@ -220,13 +220,14 @@ arc_entry(void *vctx, const char *path, const unsigned char *data,
 	if (path == NULL)	/* what a compressed file holds */
 		name = aw_name_uncompressed(a->name);
 	if (++w->nparts > w->lim.max_parts) {
-		skip(w, a->part, name, "limit: max parts");
+		analysis_skip_in(w->out, a->part, name, "limit: max parts",
+				 a->name);
 		w->full = 1;
 		free(name);
 		return 1;
 	}
 	if (reason != NULL) {
-		skip(w, a->part, name, reason);
+		analysis_skip_in(w->out, a->part, name, reason, a->name);
 		free(name);
 		return 0;
 	}
@@ -234,10 +235,11 @@ arc_entry(void *vctx, const char *path, const unsigned char *data,
 	kind = aw_type_kind(type, name, NULL, data, len);
 	if (kind != NULL && (strcmp(kind, "archive") == 0 ||
 			     strcmp(kind, "message") == 0)) {
-		skip(w, a->part, name, "limit: archive depth");
+		analysis_skip_in(w->out, a->part, name, "limit: archive depth",
+				 a->name);
 	} else if (kind == NULL) {
 		why = xasprintf("unsupported: %s", type);
-		skip(w, a->part, name, why);
+		analysis_skip_in(w->out, a->part, name, why, a->name);
 		free(why);
 	} else {
 		unsigned char *copy = xmalloc(len + 1);

@@ -157,8 +157,8 @@ analysis_add_document(struct analysis *a)
 }
 
 void
-analysis_skip(struct analysis *a, const char *part, const char *name,
-	      const char *reason)
+analysis_skip_in(struct analysis *a, const char *part, const char *name,
+		 const char *reason, const char *archive)
 {
 	struct skipped *s;
 
@@ -168,6 +168,14 @@ analysis_skip(struct analysis *a, const char *part, const char *name,
 	s->part = part ? xstrdup(part) : NULL;
 	s->name = name ? xstrdup(name) : NULL;
 	s->reason = xstrdup(reason);
+	s->archive = archive ? xstrdup(archive) : NULL;
+}
+
+void
+analysis_skip(struct analysis *a, const char *part, const char *name,
+	      const char *reason)
+{
+	analysis_skip_in(a, part, name, reason, NULL);
 }
 
 /* Documents and their unnamed files (fds may be NULL, an entry -1). */
@@ -192,6 +200,7 @@ analysis_clear(struct analysis *a)
 		free(a->skipped[i].part);
 		free(a->skipped[i].name);
 		free(a->skipped[i].reason);
+		free(a->skipped[i].archive);
 	}
 	free(a->skipped);
 	free(a->smime.signer);

@@ -142,6 +142,7 @@ struct skipped {
 	char   *part;
 	char   *name;
 	char   *reason;		/* limit: ..., unsupported: ..., malformed: ... */
+	char   *archive;	/* the archive's name, for a file inside one */
 };
 
 struct smime_result {
@@ -239,6 +240,9 @@ void    document_clear(struct document *);
 struct document *analysis_add_document(struct analysis *);
 void    analysis_skip(struct analysis *, const char *part, const char *name,
 		      const char *reason);
+/* The same for a file inside an archive, named by archive. */
+void    analysis_skip_in(struct analysis *, const char *part, const char *name,
+			 const char *reason, const char *archive);
 void    analysis_clear(struct analysis *);
 void    msg_info_clear(struct msg_info *);
 

@@ -129,6 +129,7 @@ report_analysis_into(struct json_object *top, const struct analysis *a)
 		json_object_object_add(s, "part", jstr(a->skipped[i].part));
 		json_object_object_add(s, "name", jstr(a->skipped[i].name));
 		json_object_object_add(s, "reason", jstr(a->skipped[i].reason));
+		json_object_object_add(s, "archive", jstr(a->skipped[i].archive));
 		json_object_array_add(skipped, s);
 	}
 	json_object_object_add(smime, "verdict", json_object_new_string(

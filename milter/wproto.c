@@ -228,6 +228,7 @@ wproto_send_reply(int sock, const struct wreply *r)
 		wbuf_str(&w, a->skipped[i].part);
 		wbuf_str(&w, a->skipped[i].name);
 		wbuf_str(&w, a->skipped[i].reason);
+		wbuf_str(&w, a->skipped[i].archive);
 	}
 	wbuf_u8(&w, a->smime.present != 0);
 	wbuf_u32(&w, a->smime.verdict);
@@ -372,20 +373,22 @@ wproto_decode_reply(const unsigned char *p, size_t len, struct wreply *rep)
 		r.failed = 1;
 
 	n = rbuf_u32(&r);
-	if (n > (size_t) (r.end - r.p) / 12)
+	if (n > (size_t) (r.end - r.p) / 16)
 		r.failed = 1;
 	for (uint32_t i = 0; i < n && !r.failed; i++) {
 		char   *part = rbuf_str(&r, SMALL_MAX);
 		char   *name = rbuf_str(&r, SMALL_MAX);
 		char   *reason = rbuf_str(&r, SMALL_MAX);
+		char   *archive = rbuf_str(&r, SMALL_MAX);
 
 		if (!r.failed && reason)
-			analysis_skip(a, part, name, reason);
+			analysis_skip_in(a, part, name, reason, archive);
 		else
 			r.failed = 1;
 		free(part);
 		free(name);
 		free(reason);
+		free(archive);
 	}
 	a->smime.present = rbuf_u8(&r);
 	v = rbuf_u32(&r);
