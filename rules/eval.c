@@ -513,6 +513,19 @@ test_enum(const struct test *t, int v)
 	return v == t->ival;
 }
 
+/*
+ * A part passed over that the sender attached under a name (its own or
+ * its archive's): a type not read, an encrypted archive entry, a part
+ * past a limit.  An image the
+ * HTML body shows is part of the body, not an attachment.
+ */
+static int
+skipped_counts(const struct skipped *s)
+{
+	return (s->name != NULL || s->archive != NULL) && s->reason != NULL &&
+	    strncmp(s->reason, "body:", 5) != 0;
+}
+
 static int
 eval_test(struct ctx *c, const struct test *t, int doc)
 {
@@ -553,8 +566,20 @@ eval_test(struct ctx *c, const struct test *t, int doc)
 		return t->op == OP_EXISTS || test_num(t, m->size);
 	case F_DOCUMENTS:
 		return t->op == OP_EXISTS || test_num(t, c->a->ndocs);
+	case F_SKIPPED:
+		for (size_t i = 0; i < c->a->nskipped; i++) {
+			const struct skipped *s = &c->a->skipped[i];
+
+			if (skipped_counts(s) && (test_str(c, t, s->name, doc) ||
+						  test_str(c, t, s->archive, doc)))
+				return 1;
+		}
+		return 0;
 	case F_NAME:
 		return test_str(c, t, d->name, doc);
+	case F_ARCHIVE:
+		return test_str(c, t, d->origin == ORIGIN_ARCHIVE ?
+				d->origin_detail : NULL, doc);
 	case F_TYPE:
 		return test_str(c, t, d->type, doc);
 	case F_SIZE:

@@ -263,6 +263,41 @@ PY
 	tap $? "policy 1: internal mail with a secret document that a rule routes outside Domains is refused"
 fi
 
+# An archive vanthu cannot open (its entry is encrypted) still carries
+# its name: marked MẬT, it does not leave, and the JSON names it.
+(cd "$tmp" && printf '%%PDF-1.4\n%%%%EOF\n' >enc-a.pdf && rm -f enc.zip &&
+	zip -q -P matkhau enc.zip enc-a.pdf)
+python3 - "$tmp" <<'PY'
+import sys
+from email.message import EmailMessage
+d = sys.argv[1]
+m = EmailMessage()
+m["From"] = "staff@binhdinh.gov.vn"
+m["To"] = "ai@gmail.com"
+m["Subject"] = "Gui ho so"
+m.set_content("Kinh gui.\n")
+m.add_attachment(open(d + "/enc.zip", "rb").read(), maintype="application",
+                 subtype="zip", filename="Hồ sơ TỐI MẬT.zip")
+open(d + "/enc.eml", "wb").write(bytes(m))
+PY
+for r in ai@gmail.com vanphong@binhdinh.gov.vn; do
+	"$milter" -c "$tmp/default.conf" -t "$tmp/enc.eml" --client 127.0.0.1 \
+		--from staff@binhdinh.gov.vn --rcpt "$r" --json >"$tmp/enc-$r.json" 2>/dev/null
+done
+python3 - "$tmp/enc-ai@gmail.com.json" "$tmp/enc-vanphong@binhdinh.gov.vn.json" <<'PY'
+import json, sys
+out, ins = (json.load(open(f)) for f in sys.argv[1:3])
+sk = [{"part": "2", "name": "enc-a.pdf", "reason": "unsupported: encrypted archive entry",
+       "archive": "Hồ sơ TỐI MẬT.zip"}]
+sys.exit(0 if out["skipped"] == sk and out["documents"] == [] and
+         out["direction"] == "outbound" and out["outcome"] == "reject" and
+         out["rules_matched"] == ["secret-outbound-unread"] and
+         out["smtp_reply"]["code"] == 550 and
+         ins["direction"] == "internal" and ins["outcome"] == "accept" and
+         ins["rules_matched"] == [] else 1)
+PY
+tap $? "policy 1: an encrypted archive named TỐI MẬT is refused outbound and passes inside the agency"
+
 for v in reject quarantine; do
 	d=$(rules_dir "p2$v" "$top/rules/default.rules")
 	mv "$d/default.rules" "$d/00-default.rules"

@@ -9,8 +9,11 @@
  *
  * CASE.in holds one "key value" a line; '#' lines and blank lines are
  * skipped.  Message keys: direction, official (yes|no), queue-id, from,
- * rcpt (repeatable), subject, size, header ("Name: value", repeatable).
- * "doc" starts a document; then doc.name, doc.type, doc.size,
+ * rcpt (repeatable), subject, size, header ("Name: value", repeatable),
+ * skipped ("REASON: NAME", a part passed over, repeatable; then
+ * skipped.archive NAME for a file inside an archive).
+ * "doc" starts a document; then doc.name, doc.archive (the archive it
+ * came in), doc.type, doc.size,
  * doc.signature (a verdict), doc.text (a line of text, repeatable),
  * doc.text-repeat N STRING (STRING N times, appended), and doc.FACT for
  * every fact name (doc.secrecy MẬT, doc.issuer ...).
@@ -102,6 +105,23 @@ read_case(const char *path, struct msg_info *m, struct analysis *a)
 						   sizeof(*m->headers));
 			m->headers[m->nheaders].name = xstrdup(v);
 			m->headers[m->nheaders++].value = xstrdup(c);
+		} else if (strcmp(k, "skipped") == 0) {
+			/* skipped REASON: NAME, e.g. "skipped unsupported:
+			 * text/plain: MẬT.txt" (the name after the last ": ") */
+			char   *c = strstr(v, ": ");
+			char   *last = NULL;
+
+			while (c != NULL) {
+				last = c;
+				c = strstr(c + 2, ": ");
+			}
+			if (last == NULL)
+				goto bad;
+			*last = 0;
+			analysis_skip(a, "2", last + 2, v);
+		} else if (strcmp(k, "skipped.archive") == 0 && a->nskipped > 0) {
+			free(a->skipped[a->nskipped - 1].archive);
+			a->skipped[a->nskipped - 1].archive = xstrdup(v);
 		} else if (strcmp(k, "doc") == 0) {
 			d = analysis_add_document(a);
 		} else if (strncmp(k, "doc.", 4) == 0 && d != NULL) {
@@ -110,6 +130,10 @@ read_case(const char *path, struct msg_info *m, struct analysis *a)
 
 			if (strcmp(f, "name") == 0) {
 				d->name = xstrdup(v);
+			} else if (strcmp(f, "archive") == 0) {
+				d->origin = ORIGIN_ARCHIVE;
+				free(d->origin_detail);
+				d->origin_detail = xstrdup(v);
 			} else if (strcmp(f, "type") == 0) {
 				d->type = xstrdup(v);
 			} else if (strcmp(f, "size") == 0) {
