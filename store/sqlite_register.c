@@ -15,8 +15,9 @@
  *     (its hash, size and type: no text and no facts, since it may be
  *     secret);
  *   - the same SHA-256, or the same number + symbol + issuer (compared
- *     folded, punctuation ignored), as a registration still in force makes
- *     a duplicate: no number, an arrival pointing at the existing entry;
+ *     folded, punctuation ignored) of the same year of issue, as a
+ *     registration still in force makes a duplicate: no number, an
+ *     arrival pointing at the existing entry;
  *     signatures the document's row lacks (a .p7s sent with it this
  *     time) are added, and its verdict is again the weakest of all;
  *   - otherwise an incoming book gives the next number of (book, local
@@ -57,9 +58,12 @@ static const char sql_dup_sha[] =
     "SELECT r.book, r.year, r.number, r.symbol, r.id FROM registrations r"
     " JOIN documents d ON d.id = r.document_id"
     " WHERE d.sha256 = ?1 AND r.status = 'registered' ORDER BY r.id LIMIT 1";
+/* Issuers number from 01 every year: a reference of another year of
+ * issue is another document.  An unknown date matches any year. */
 static const char sql_dup_ref[] =
     "SELECT book, year, number, symbol, id FROM registrations"
-    " WHERE ref_key = ?1 AND status = 'registered' ORDER BY id LIMIT 1";
+    " WHERE ref_key = ?1 AND status = 'registered' AND (?2 IS NULL OR"
+    " doc_date IS NULL OR substr(doc_date, 1, 4) = ?2) ORDER BY id LIMIT 1";
 static const char sql_dup_own[] =
     "SELECT book, year, number, symbol, id FROM registrations"
     " WHERE book = ?1 AND year = ?2 AND number = ?3 AND symbol = ?4";
@@ -328,11 +332,12 @@ arrival(struct regctx *c, const struct document *d, int copy, int64_t doc,
 	return reg_step_done(c, s, "arrival");
 }
 
-/* An existing registration in force that this document repeats: 1 and
- * r, reg filled; 0 none; -1 error. */
+/* An existing registration in force that this document repeats (year,
+ * when not NULL, its year of issue): 1 and r, reg filled; 0 none; -1
+ * error. */
 static int
 find_duplicate(struct regctx *c, const char *sql, const char *key,
-	       struct doc_result *r, int64_t *reg)
+	       const char *year, struct doc_result *r, int64_t *reg)
 {
 	sqlite3_stmt *s;
 	int	rc;
@@ -342,6 +347,8 @@ find_duplicate(struct regctx *c, const char *sql, const char *key,
 	if ((s = sq_prep(c->q, sql, c->err, c->errlen)) == NULL)
 		return -1;
 	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+	if (year != NULL)
+		sqlite3_bind_text(s, 2, year, -1, SQLITE_STATIC);
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW) {
 		result_from_row(r, s, 0);
@@ -353,6 +360,19 @@ find_duplicate(struct regctx *c, const char *sql, const char *key,
 		return -1;
 	}
 	return rc == SQLITE_ROW;
+}
+
+/* The year of the document's date into buf ("2026"), or NULL. */
+static const char *
+issue_year(const struct document *d, char buf[5])
+{
+	const char *s = fact(d, FACT_DATE);
+
+	if (s == NULL || strspn(s, "0123456789") < 4)
+		return NULL;
+	memcpy(buf, s, 4);
+	buf[4] = 0;
+	return buf;
 }
 
 /* 'in' or 'out' for a book code; -1 with err when no such book. */
@@ -439,6 +459,7 @@ register_one(struct regctx *c, size_t i, int copy, struct doc_result *r)
 	struct verdict_change vc = {0};
 	int64_t	doc, reg = 0, number;
 	int	outgoing, year, found, by_sha;
+	char	dyear[5];
 	sqlite3_stmt *s;
 
 	if (c->retry) {
@@ -464,9 +485,11 @@ register_one(struct regctx *c, size_t i, int copy, struct doc_result *r)
 	if (reg_document_row(c, d, 0, &doc, &vc) != 0)
 		return -1;
 	key = ref_key(d);
-	found = by_sha = find_duplicate(c, sql_dup_sha, d->sha256, r, &reg);
+	found = by_sha = find_duplicate(c, sql_dup_sha, d->sha256, NULL, r,
+					&reg);
 	if (found == 0)
-		found = find_duplicate(c, sql_dup_ref, key, r, &reg);
+		found = find_duplicate(c, sql_dup_ref, key,
+				       issue_year(d, dyear), r, &reg);
 	if (found < 0)
 		goto fail;
 	if (found) {

@@ -184,6 +184,56 @@ outgoing_documents_keep_their_own_number(void **state)
 	fx_free(fx);
 }
 
+/* Register one inbound document dated date; returns the status, id in id. */
+static int
+register_dated(struct fixture *fx, const char *mid, const char *content,
+	       const char *date, char id[STORE_ID_MAX])
+{
+	struct msg_info m;
+	struct analysis an = {0};
+	struct register_result res = {0};
+	struct document *d;
+	int	status = -1;
+
+	fx_msg(&m, mid, DIR_INBOUND);
+	d = fx_doc(&an, content, "15", "QĐ-BNV", ISSUER, NULL);
+	fact_set(&d->facts, FACT_DATE, date, SRC_TEXT, 90);
+	if (store_register(fx->st, &m, &an, NULL, &res) == 0) {
+		status = res.docs[0].status;
+		strcpy(id, res.docs[0].id);
+	}
+	register_result_clear(&res);
+	analysis_clear(&an);
+	msg_info_clear(&m);
+	return status;
+}
+
+static void
+the_same_reference_next_year_is_a_new_document(void **state)
+{
+	/* An issuer numbers its documents from 01 every year: 15/QĐ-BNV of
+	 * 2026 is not 15/QĐ-BNV of 2025. */
+	struct fixture *fx = fx_new(FX_T0 - 365 * 86400);
+	char	id[STORE_ID_MAX];
+
+	(void) state;
+	assert_int_equal(register_dated(fx, "<y25@x>", "qd 15 of 2025",
+					"2025-02-27", id), REG_NEW);
+	assert_string_equal(id, "den/2025/1");
+	fx->now = FX_T0;
+	assert_int_equal(register_dated(fx, "<y26@x>", "qd 15 of 2026",
+					"2026-02-27", id), REG_NEW);
+	assert_string_equal(id, "den/2026/1");
+	/* a scan of last year's document is still last year's entry */
+	assert_int_equal(register_dated(fx, "<scan@x>", "qd 15 of 2025, scan",
+					"2025-02-27", id), REG_DUPLICATE);
+	assert_string_equal(id, "den/2025/1");
+	assert_int_equal(register_dated(fx, "<scan2@x>", "qd 15 of 2026, scan",
+					"2026-02-27", id), REG_DUPLICATE);
+	assert_string_equal(id, "den/2026/1");
+	fx_free(fx);
+}
+
 static void
 the_year_turns_at_local_midnight(void **state)
 {
@@ -734,6 +784,7 @@ main(void)
 		cmocka_unit_test(one_message_with_several_documents),
 		cmocka_unit_test(outgoing_documents_keep_their_own_number),
 		cmocka_unit_test(the_year_turns_at_local_midnight),
+		cmocka_unit_test(the_same_reference_next_year_is_a_new_document),
 		cmocka_unit_test(a_missing_spool_file_takes_no_number),
 		cmocka_unit_test(an_unknown_book_is_an_error),
 		cmocka_unit_test(one_process_opens_a_register_once),
