@@ -14,6 +14,7 @@
  * by libxlsxwriter, also A4 landscape with the header row repeated.
  * Dates print as dd/mm/yyyy, the Vietnamese convention.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <limits.h>
@@ -261,6 +262,98 @@ html_write(FILE *out, const struct reg_list *l, int outgoing,
 	fputs("</tbody>\n</table>\n</body>\n</html>\n", out);
 }
 
+/*
+ * Excel refuses a cell of more than 32,767 characters (UTF-16 units)
+ * and the whole file when its XML holds a character XML 1.0 forbids;
+ * libxlsxwriter drops the first and writes the second.  It also leaves
+ * "_x0041_" as it is, which Excel reads as the escape of "A".
+ */
+#define XLSX_CELL_MAX	32767
+
+static size_t
+utf8_len(const unsigned char *p, unsigned *cp)
+{
+	size_t	l = *p < 0x80 ? 1 : *p >= 0xc2 && *p < 0xe0 ? 2 :
+	    *p >= 0xe0 && *p < 0xf0 ? 3 : *p >= 0xf0 && *p < 0xf5 ? 4 : 0;
+	unsigned v = l == 1 ? *p : l == 2 ? *p & 0x1f : l == 3 ? *p & 0x0f :
+	    *p & 0x07;
+
+	for (size_t k = 1; k < l; k++) {
+		if ((p[k] & 0xc0) != 0x80)
+			return 0;
+		v = v << 6 | (p[k] & 0x3f);
+	}
+	if ((l == 3 && v < 0x800) || (l == 4 && (v < 0x10000 || v > 0x10ffff)))
+		return 0;
+	*cp = v;
+	return l;
+}
+
+/* "_x" four hex digits "_": what Excel reads as an escaped character. */
+static int
+xlsx_escape_like(const unsigned char *p)
+{
+	return p[0] == '_' && p[1] == 'x' && isxdigit(p[2]) && isxdigit(p[3]) &&
+	    isxdigit(p[4]) && isxdigit(p[5]) && p[6] == '_';
+}
+
+/* A cell's text as Excel will take it and show it, allocated: bad
+ * UTF-8, surrogates, U+FFFE and U+FFFF become U+FFFD, the '_' of an
+ * escape-like run is itself escaped, and text past the limit is cut and
+ * ends with an ellipsis. */
+static char *
+xlsx_text(const char *s)
+{
+	const unsigned char *p = (const unsigned char *) s;
+	char   *out = xmalloc(strlen(s) * 7 + 4);
+	size_t	o = 0, units = 0, cut = SIZE_MAX;
+
+	while (*p) {
+		const char *put = (const char *) p;
+		unsigned cp = 0;
+		size_t	l = utf8_len(p, &cp), n, u;
+
+		if (l == 0 || (cp >= 0xd800 && cp < 0xe000) || cp == 0xfffe ||
+		    cp == 0xffff) {
+			put = "\xEF\xBF\xBD";
+			n = 3;
+			u = 1;
+			l = l > 0 ? l : 1;
+		} else if (xlsx_escape_like(p)) {
+			put = "_x005F_";
+			n = u = 7;
+		} else {
+			n = l;
+			u = cp >= 0x10000 ? 2 : 1;
+		}
+		if (cut == SIZE_MAX && units + u > XLSX_CELL_MAX - 1)
+			cut = o;
+		memcpy(out + o, put, n);
+		o += n;
+		units += u;
+		p += l;
+	}
+	if (units > XLSX_CELL_MAX) {
+		o = cut;
+		memcpy(out + o, "\xE2\x80\xA6", 3);	/* U+2026 */
+		o += 3;
+	}
+	out[o] = 0;
+	return out;
+}
+
+static lxw_error
+xlsx_string(lxw_worksheet *ws, size_t row, int col, const char *s,
+	    lxw_format *f)
+{
+	char   *t = xlsx_text(s);
+	lxw_error e = worksheet_write_string(ws, (lxw_row_t) row,
+					     (lxw_col_t) col, t, f);
+
+	free(t);
+	return e;
+}
+
 static int
 xlsx_write(const char *path, const struct reg_list *l, int outgoing,
 	   const char *book_name, int year, char *err, size_t errlen)
@@ -270,7 +363,7 @@ xlsx_write(const char *path, const struct reg_list *l, int outgoing,
 	lxw_workbook *wb;
 	lxw_worksheet *ws;
 	lxw_format *head, *cell;
-	lxw_error e;
+	lxw_error e = LXW_NO_ERROR;
 	char	sheet[32];
 
 	wb = workbook_new(path);
@@ -310,14 +403,22 @@ xlsx_write(const char *path, const struct reg_list *l, int outgoing,
 		char   *c[NCOLS];
 
 		row_cells(&l->v[r], outgoing, c);
-		for (int i = 0; i < NCOLS; i++) {
+		for (int i = 0; i < NCOLS && e == LXW_NO_ERROR; i++) {
 			if (!outgoing && i == 1)
-				worksheet_write_number(ws, r + 1, i,
+				e = worksheet_write_number(ws, r + 1, i,
 				    (double) l->v[r].number, cell);
 			else
-				worksheet_write_string(ws, r + 1, i, c[i], cell);
+				e = xlsx_string(ws, r + 1, i, c[i], cell);
 		}
 		cells_free(c);
+		if (e != LXW_NO_ERROR) {
+			/* A register with a row missing is no register. */
+			store_err(err, errlen, "%s: %s: %s", path, l->v[r].id,
+				  lxw_strerror(e));
+			workbook_close(wb);
+			unlink(path);
+			return -1;
+		}
 	}
 	e = workbook_close(wb);
 	if (e != LXW_NO_ERROR) {

@@ -293,6 +293,35 @@ assert setup.get("orientation") == "landscape" and setup.get("paperSize") == "9"
 PY
 ok "XLSX export unzips to a sheet with the ND30 columns in order, A4 landscape" $?
 
+# What a sender wrote, as Excel must read it: U+FFFE is not XML, a cell
+# holds at most 32,767 characters, and "_x0041_" is Excel's escape of A.
+cp "$tmp/register.sqlite" "$tmp/xl.sqlite"
+sqlite3 "$tmp/xl.sqlite" "UPDATE registrations SET summary = 'Về' || char(65534) || 'việc' || char(1) || ' _x0041_'
+    WHERE book = 'den' AND number = 1;
+    UPDATE registrations SET issuer = replace(hex(zeroblob(20000)), '0', 'Ủ') WHERE book = 'den' AND number = 2"
+"$V" -d "$tmp/xl.sqlite" export --book den --year 2026 --format xlsx -o "$tmp/xl.xlsx" >"$tmp/act" 2>&1
+python3 - "$tmp/xl.xlsx" <<'PY'
+import re, sys, zipfile
+import xml.etree.ElementTree as ET
+ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
+z = zipfile.ZipFile(sys.argv[1])
+for n in z.namelist():
+    if n.endswith(".xml") or n.endswith(".rels"):
+        ET.fromstring(z.read(n))
+unx = lambda t: re.sub(r"_x([0-9A-Fa-f]{4})_", lambda m: chr(int(m.group(1), 16)), t)
+shared = [unx("".join(t.text or "" for t in si.iter("{%s}t" % ns["m"])))
+          for si in ET.fromstring(z.read("xl/sharedStrings.xml")).findall("m:si", ns)]
+sheet = ET.fromstring(z.read("xl/worksheets/sheet1.xml"))
+cells = {c.get("r"): c for c in sheet.iter("{%s}c" % ns["m"])}
+text = lambda r: shared[int(cells[r].find("m:v", ns).text)]
+assert text("F2") == "Quyết định: Về\ufffdviệc\x01 _x0041_", repr(text("F2"))
+assert "C3" in cells, "the long issuer's cell is missing"
+assert len(text("C3")) == 32767 and text("C3") == "Ủ" * 32766 + "…"
+assert text("D3") == "572/UBND-VP"
+PY
+[ $? -eq 0 ] && [ ! -s "$tmp/act" ]
+ok "XLSX export gives Excel only what it can read: no U+FFFE, cells cut at 32,767 characters, escapes kept as text" $?
+
 vt export --book den --year 2026 --format xlsx >"$tmp/stdout.xlsx" 2>"$tmp/act"
 python3 -c 'import sys, zipfile; z = zipfile.ZipFile(sys.argv[1]); assert "xl/worksheets/sheet1.xml" in z.namelist()' "$tmp/stdout.xlsx" &&
     [ ! -s "$tmp/act" ]
