@@ -10,8 +10,78 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "tool.h"
+#include "xmalloc.h"
+
+/*
+ * The export's file: written beside path under a temporary name and
+ * renamed over it once whole, so that an export that fails leaves the
+ * last good one in place.  What is not a plain file (a terminal, a pipe,
+ * a symbolic link) is written as it is, *tmp NULL.  NULL after saying
+ * why.
+ */
+static FILE *
+export_open(const char *path, char **tmp)
+{
+	struct stat sb;
+	mode_t	um;
+	FILE   *f;
+	int	fd;
+
+	*tmp = NULL;
+	if (lstat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+		if ((f = fopen(path, "w")) == NULL)
+			tool_fail("export", "%s: %s", path, strerror(errno));
+		return f;
+	}
+	um = umask(0);
+	umask(um);
+	*tmp = xasprintf("%s.XXXXXX", path);
+	if ((fd = mkstemp(*tmp)) < 0 || fchmod(fd, 0666 & ~um) != 0 ||
+	    (f = fdopen(fd, "w")) == NULL) {
+		tool_fail("export", "%s: %s", path, strerror(errno));
+		if (fd >= 0) {
+			close(fd);
+			unlink(*tmp);
+		}
+		free(*tmp);
+		*tmp = NULL;
+		return NULL;
+	}
+	return f;
+}
+
+/* Close f and put tmp, if any, in place of path (ok), or remove it. */
+static int
+export_close(FILE *f, char *tmp, const char *path, int ok)
+{
+	if (tmp == NULL) {
+		if (fclose(f) != 0 && ok) {
+			tool_fail("export", "%s: %s", path, strerror(errno));
+			ok = 0;
+		}
+		return ok ? 0 : 1;
+	}
+	if (ok && (fflush(f) != 0 || fsync(fileno(f)) != 0)) {
+		tool_fail("export", "%s: %s", path, strerror(errno));
+		ok = 0;
+	}
+	if (fclose(f) != 0 && ok) {
+		tool_fail("export", "%s: %s", path, strerror(errno));
+		ok = 0;
+	}
+	if (ok && rename(tmp, path) != 0) {
+		tool_fail("export", "%s: %s", path, strerror(errno));
+		ok = 0;
+	}
+	if (!ok)
+		unlink(tmp);
+	free(tmp);
+	return ok ? 0 : 1;
+}
 
 int
 cmd_export(struct tool *t, int argc, char **argv)
@@ -24,8 +94,8 @@ cmd_export(struct tool *t, int argc, char **argv)
 		{NULL, 0, NULL, 0},
 	};
 	const char *book = NULL, *format = NULL, *out_path = NULL;
-	char	err[512];
-	int	ch, year = 0;
+	char	err[512], *tmp = NULL;
+	int	ch, year = 0, xlsx, rc;
 	FILE   *out = stdout;
 
 	while ((ch = getopt_long(argc, argv, "b:y:f:o:", opts, NULL)) != -1) {
@@ -52,25 +122,17 @@ cmd_export(struct tool *t, int argc, char **argv)
 			  "--format csv|html|xlsx [-o FILE]");
 		return EXIT_USAGE;
 	}
-	if (out_path != NULL && strcmp(format, "xlsx") != 0) {
-		if ((out = fopen(out_path, "w")) == NULL) {
-			tool_fail("export", "%s: %s", out_path, strerror(errno));
-			return 1;
-		}
-	}
-	if (store_export(t->st, book, year, format, out,
-			 strcmp(format, "xlsx") == 0 ? out_path : NULL, err,
-			 sizeof(err)) != 0) {
+	xlsx = strcmp(format, "xlsx") == 0;
+	if (out_path != NULL && (out = export_open(out_path, &tmp)) == NULL)
+		return 1;
+	rc = store_export(t->st, book, year, format, out,
+			  !xlsx ? NULL : tmp != NULL ? tmp : out_path, err,
+			  sizeof(err));
+	if (rc != 0)
 		tool_fail("export", "%s", err);
-		if (out != stdout)
-			fclose(out);
-		return 1;
-	}
-	if (out != stdout && fclose(out) != 0) {
-		tool_fail("export", "%s: %s", out_path, strerror(errno));
-		return 1;
-	}
-	return 0;
+	if (out == stdout)
+		return rc != 0;
+	return export_close(out, tmp, out_path, rc == 0);
 }
 
 int

@@ -485,6 +485,22 @@ sqlite3 "$tmp/tampered.sqlite" "INSERT INTO registrations(book, year, number,
 "$V" -d "$tmp/tampered.sqlite" export --book den --year 2026 --format csv >"$tmp/act" 2>&1
 echo "vanthu: export: register den/2026 is not complete: number 4 is missing" >"$tmp/exp"
 same "an incoming register with a gap is not exported" "$tmp/exp" "$tmp/act"
+mkdir -p "$tmp/exp15"
+vt export --book den --year 2026 --format csv -o "$tmp/exp15/so.csv" &&
+	vt export --book den --year 2026 --format xlsx -o "$tmp/exp15/so.xlsx" &&
+	cp "$tmp/exp15/so.csv" "$tmp/exp15/so.csv.good" && cp "$tmp/exp15/so.xlsx" "$tmp/exp15/so.xlsx.good"
+t=0
+for f in csv html xlsx; do
+	[ $f = html ] && cp "$tmp/exp15/so.csv.good" "$tmp/exp15/so.html"
+	"$V" -d "$tmp/tampered.sqlite" export --book den --year 2026 --format $f -o "$tmp/exp15/so.$f" 2>/dev/null && t=1
+done
+vt export --book den --year 2026 --format pdf -o "$tmp/exp15/so.csv" 2>/dev/null && t=1
+vt export --book nosuch --year 2026 --format xlsx -o "$tmp/exp15/so.xlsx" 2>/dev/null && t=1
+cmp -s "$tmp/exp15/so.csv" "$tmp/exp15/so.csv.good" || t=1
+cmp -s "$tmp/exp15/so.html" "$tmp/exp15/so.csv.good" || t=1
+cmp -s "$tmp/exp15/so.xlsx" "$tmp/exp15/so.xlsx.good" || t=1
+[ "$(ls "$tmp/exp15" | wc -l)" -eq 5 ] || t=1
+ok "an export that fails leaves the file of the last one as it was, and no other file" $t
 "$LOAD" -d "$tmp/tampered.sqlite" -n 1 -p late -T 1772416800 >"$tmp/act" 2>&1
 grep -q "register den/2026 is inconsistent: counter at 3 but last number 5" "$tmp/act"
 ok "numbering stops rather than skip or repeat a number in a tampered register" $?
