@@ -18,8 +18,6 @@
 #include "textnorm.h"
 #include "xmalloc.h"
 
-#define SEARCH_MAX_WORDS	16
-
 static const char sql_index[] =
     "INSERT INTO reg_fts(rowid, body) VALUES(?1, ?2)";
 
@@ -72,7 +70,7 @@ char *
 search_match_expr(const char *words)
 {
 	char   *folded, *out;
-	size_t	o = 0, nwords = 0;
+	size_t	o = 0;
 	const unsigned char *p;
 
 	if (words == NULL)
@@ -80,7 +78,8 @@ search_match_expr(const char *words)
 	folded = text_fold(words);
 	out = xmalloc(strlen(folded) * 3 + 3);
 	p = (const unsigned char *) folded;
-	while (*p != 0 && nwords < SEARCH_MAX_WORDS) {
+	/* Every word counts: one left out would widen the search unseen. */
+	while (*p != 0) {
 		while (*p != 0 && !(isalnum(*p) || *p >= 0x80))
 			p++;
 		if (*p == 0)
@@ -92,7 +91,6 @@ search_match_expr(const char *words)
 		while (*p != 0 && (isalnum(*p) || *p >= 0x80))
 			out[o++] = *p++;
 		out[o++] = '"';
-		nwords++;
 	}
 	out[o] = 0;
 	free(folded);

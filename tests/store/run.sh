@@ -143,6 +143,11 @@ t=0
 [ "$(vt search 'tài liệu mật' | wc -l)" -eq 0 ] || t=1
 [ "$(vt search 'khong co' | wc -l)" -eq 0 ] || t=1
 ok "search looks in summary, issuer, reference and text, never in skipped documents" $t
+w16="quyet dinh ve viec ban hanh quy che cong tac van thu bo noi vu nguyen"
+[ "$(vt search $w16 van | cut -f1)" = "den/2026/1" ] &&
+	[ "$(vt search $w16 van khongco | wc -l)" -eq 0 ] &&
+	[ "$(vt search khongco $w16 van | wc -l)" -eq 0 ]
+ok "search takes every word, the seventeenth and those after it too" $?
 vt search '"*(' >"$tmp/act" 2>&1
 echo "vanthu: search: nothing to search for in '\"*('" >"$tmp/exp"
 same "search refuses a query with no words" "$tmp/exp" "$tmp/act"
