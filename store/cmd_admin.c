@@ -178,6 +178,8 @@ cmd_assign(struct tool *t, int argc, char **argv)
 			  "[--coop UNITS] [--due DATE] [--notes TEXT]");
 		return EXIT_USAGE;
 	}
+	if (tool_id("assign", argv[optind]) != 0)
+		return EXIT_USAGE;
 	if (store_assign(t->st, argv[optind], &a, t->actor, t->command, err,
 			 sizeof(err)) != 0) {
 		tool_fail("assign", "%s", err);
@@ -207,6 +209,8 @@ cmd_cancel(struct tool *t, int argc, char **argv)
 		tool_fail("cancel", "usage: vanthu cancel ID --reason TEXT");
 		return EXIT_USAGE;
 	}
+	if (tool_id("cancel", argv[optind]) != 0)
+		return EXIT_USAGE;
 	if (store_cancel(t->st, argv[optind], reason, t->actor, t->command,
 			 err, sizeof(err)) != 0) {
 		tool_fail("cancel", "%s", err);

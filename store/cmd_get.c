@@ -224,6 +224,8 @@ cmd_get(struct tool *t, int argc, char **argv)
 		tool_fail("get", "usage: vanthu get ID -o DIR");
 		return EXIT_USAGE;
 	}
+	if (tool_id("get", argv[optind]) != 0)
+		return EXIT_USAGE;
 	switch (store_get(t->st, argv[optind], &e, err, sizeof(err))) {
 	case 1:
 		break;

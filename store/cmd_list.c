@@ -274,6 +274,8 @@ cmd_show(struct tool *t, int argc, char **argv)
 		tool_fail("show", "usage: vanthu show ID");
 		return EXIT_USAGE;
 	}
+	if (tool_id("show", argv[1]) != 0)
+		return EXIT_USAGE;
 	if (store_show(t->st, argv[1], stdout, err, sizeof(err)) != 0) {
 		tool_fail("show", "%s", err);
 		return 1;

@@ -57,5 +57,7 @@ void	tool_fail(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* A year of four digits 1900..9999; -1 and a complaint otherwise. */
 int	tool_year(const char *cmd, const char *s);
+/* 0 for a well-formed registration id; -1 and a complaint otherwise. */
+int	tool_id(const char *cmd, const char *id);
 
 #endif

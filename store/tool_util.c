@@ -32,3 +32,18 @@ tool_year(const char *cmd, const char *s)
 	}
 	return atoi(s);
 }
+
+int
+tool_id(const char *cmd, const char *id)
+{
+	char	book[32], sym[STORE_ID_MAX];
+	int64_t	number;
+	int	year;
+
+	if (store_id_parse(id, book, &year, &number, sym, sizeof(sym)) != 0) {
+		tool_fail(cmd, "bad registration id '%s': expected "
+			  "book/year/number such as den/2026/123", id);
+		return -1;
+	}
+	return 0;
+}

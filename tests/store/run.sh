@@ -451,7 +451,7 @@ cat >"$tmp/exp" <<EXP
 vanthu: show: no registration den/2026/9
 rc=1
 vanthu: show: bad registration id 'den/26/1': expected book/year/number such as den/2026/123
-rc=1
+rc=2
 vanthu: list: bad date '2026-13-01': expected YYYY-MM-DD
 rc=2
 vanthu: list: bad year '26': expected four digits such as 2026
@@ -463,6 +463,15 @@ EXP
 sed -i '/^usage:/d; /^       vanthu/d' "$tmp/act"
 echo "rc=2" >>"$tmp/exp"
 same "unknown ids, bad dates, a missing database and unknown commands get clear messages" "$tmp/exp" "$tmp/act"
+t=0
+for c in "show %s" "get %s -o $tmp/out" "assign %s --lead X" "cancel %s --reason X"; do
+	for id in den/2026/0 den/99999999999999999999/1 den/2026/99999999999999999999 den/2026/01; do
+		# shellcheck disable=SC2086
+		vt $(printf "$c" "$id") >"$tmp/act" 2>&1
+		[ $? -eq 2 ] && grep -qxF "vanthu: ${c%% *}: bad registration id '$id': expected book/year/number such as den/2026/123" "$tmp/act" || t=1
+	done
+done
+ok "a malformed id is bad usage (status 2) for show, get, assign and cancel" $t
 printf 'not a database at all, just text\n%.0s' $(seq 200) >"$tmp/junk.sqlite"
 "$V" -d "$tmp/junk.sqlite" list >"$tmp/act" 2>&1
 echo "vanthu: list: $tmp/junk.sqlite: file is not a database" >"$tmp/exp"
