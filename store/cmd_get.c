@@ -45,8 +45,9 @@ tool_safe_name(const char *name, const char *fallback)
 			l = 1;
 		if (o + l > NAME_MAX_BYTES)
 			break;
-		if (l == 1 && (*p < 0x20 || *p == 0x7f || *p == '/' ||
-			       *p == '\\'))
+		if ((l == 1 && (*p < 0x20 || *p == 0x7f || *p == '/' ||
+				*p == '\\')) ||
+		    (l == 2 && p[0] == 0xc2 && p[1] < 0xa0))	/* C1 */
 			out[o++] = '_';
 		else {
 			memcpy(out + o, p, l);

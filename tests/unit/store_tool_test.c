@@ -30,6 +30,8 @@ file_names_stay_in_their_directory(void **state)
 		{"trailing. . ", "trailing"},
 		{"", "FALLBACK"},
 		{"bad\xff" "byte", "bad\xff" "byte"},
+		{"csi\xc2\x9b" "2J\xc2\x85.pdf", "csi_2J_.pdf"},
+		{"\xc2\xa0nbsp\xc2\xa0", "\xc2\xa0nbsp\xc2\xa0"},
 	};
 
 	(void) state;
