@@ -67,7 +67,7 @@ tap $? "no analysis worker crashed on the corpus"
 	>"$tmp/tnef.json" 2>"$tmp/tnef.err"
 python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["skipped"])' \
 	"$tmp/tnef.json" >"$tmp/tnef.out" 2>&1
-[ "$(cat "$tmp/tnef.out")" = "[{'part': '2', 'name': 'winmail.dat', 'reason': 'malformed: TNEF: bad checksum'}]" ] &&
+[ "$(cat "$tmp/tnef.out")" = "[{'part': '2', 'name': 'winmail.dat', 'reason': 'malformed: TNEF: bad checksum', 'archive': None}]" ] &&
 	grep -q "Checksum mismatch" "$tmp/tnef.err"
 tap $? "-t --json on a damaged winmail.dat prints only JSON; libytnef's complaint goes to stderr" ||
 	sed 's/^/#   /' "$tmp/tnef.out"
@@ -165,7 +165,7 @@ else
 	tap $? "the log says the worker ran out of memory, and the worker what it could not have"
 	"$VANTHU_BUILD/vanthu-milter" -c "$cfg" -t "$tmp/xz.eml" --json 2>>"$tmp/t.err" |
 		python3 -c 'import json, sys; print(json.load(sys.stdin)["skipped"])' >"$tmp/xz.out"
-	[ "$(cat "$tmp/xz.out")" = "[{'part': '2', 'name': 'hs.pdf.xz', 'reason': 'limit: archive memory (AnalysisMemory)'}]" ]
+	[ "$(cat "$tmp/xz.out")" = "[{'part': '2', 'name': 'hs.pdf.xz', 'reason': 'limit: archive memory (AnalysisMemory)', 'archive': None}]" ]
 	tap $? "an xz stream that needs more than AnalysisMemory is passed over as a limit" || sed 's/^/#   /' "$tmp/xz.out"
 fi
 miltertest -D sock="unix:$tmp/milter.sock" -D lib="$top/tests/milter/lib.lua" \
