@@ -18,7 +18,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 	text_limits_default(&lim);
 	lim.max_entry = 4u << 20;
 	for (int odt = 0; odt < 2; odt++) {
-		char   *t = aw_office_text(data, len, odt, &lim, &why);
+		char   *h, *f;
+		char   *t = aw_office_text(data, len, odt, &lim, &h, &f, &why);
 
 		if (t != NULL) {
 			struct doc_facts df = {0};
@@ -27,6 +28,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 			doc_facts_clear(&df);
 		}
 		free(t);
+		free(h);
+		free(f);
 	}
 	return 0;
 }

@@ -20,6 +20,25 @@ text_limits_default(struct text_limits *lim)
 	lim->max_ratio = 200;
 }
 
+/* s, or its conversion from a legacy encoding. */
+static char *
+legacy(char *s)
+{
+	char   *conv;
+
+	if (s == NULL || (conv = aw_legacy_convert(s)) == NULL)
+		return s;
+	free(s);
+	return conv;
+}
+
+static void
+put_text(char **field, char *text)
+{
+	free(*field);
+	*field = legacy(text);
+}
+
 static int
 type_is(const char *type, const char *want)
 {
@@ -35,7 +54,7 @@ aw_text_read(struct document *d, const struct text_limits *lim,
 	     const char **why)
 {
 	size_t  len = d->len;
-	char   *text = NULL, *conv;
+	char   *text = NULL, *head = NULL, *foot = NULL;
 
 	*why = NULL;
 	if (d->data == NULL) {
@@ -52,9 +71,9 @@ aw_text_read(struct document *d, const struct text_limits *lim,
 		if (text == NULL && d->needs_ocr)
 			return 0;
 	} else if (type_is(d->type, TEXT_MIME_DOCX)) {
-		text = aw_office_text(d->data, len, 0, lim, why);
+		text = aw_office_text(d->data, len, 0, lim, &head, &foot, why);
 	} else if (type_is(d->type, TEXT_MIME_ODT)) {
-		text = aw_office_text(d->data, len, 1, lim, why);
+		text = aw_office_text(d->data, len, 1, lim, &head, &foot, why);
 	} else if (type_is(d->type, TEXT_MIME_DOC) ||
 		   type_is(d->type, "application/x-ole-storage") ||
 		   type_is(d->type, "application/CDFV2")) {
@@ -68,11 +87,8 @@ aw_text_read(struct document *d, const struct text_limits *lim,
 	}
 	if (text == NULL)
 		return -1;
-	if ((conv = aw_legacy_convert(text)) != NULL) {
-		free(text);
-		text = conv;
-	}
-	free(d->text);
-	d->text = text;
+	put_text(&d->text, text);
+	put_text(&d->page_headers, head);
+	put_text(&d->page_footers, foot);
 	return 0;
 }

@@ -3,7 +3,9 @@
  *
  * aw_text_read() fills d->text (valid UTF-8, NFC, at most lim->max_text
  * bytes) from d->data by the document's real type: PDF through
- * poppler-glib, DOCX and ODT through libzip and libxml2.  It reads the
+ * poppler-glib, DOCX and ODT through libzip and libxml2; for these two also
+ * d->page_headers and d->page_footers, the text of the page headers and
+ * footers, kept apart from the body's.  It reads the
  * first lim->first_pages pages and the last one, which is enough for the
  * header block and the signer block.  When d->signed_len is non-zero it
  * reads only d->data[0..signed_len), the revision the last signature
@@ -62,12 +64,15 @@ int     aw_document_read(struct analysis *a, size_t i, const char *subject,
  * -1 if the built-in document does not open. */
 int     aw_pdf_keep_globals(void);
 
-/* The readers behind aw_text_read(); each returns NFC text or NULL. */
+/* The readers behind aw_text_read(); each returns NFC text or NULL.
+ * aw_office_text() also sets *headers and *footers (either may be NULL)
+ * to the NFC text of the page headers and footers, or NULL when none. */
 char   *aw_pdf_text(const unsigned char *data, size_t len,
 		    const struct text_limits *lim, int *needs_ocr,
 		    const char **why);
 char   *aw_office_text(const unsigned char *data, size_t len, int odt,
-		       const struct text_limits *lim, const char **why);
+		       const struct text_limits *lim, char **headers,
+		       char **footers, const char **why);
 
 /* Whether s looks like text typed with a legacy Vietnamese encoding seen
  * through a one-byte font; if so a converted NFC copy, else NULL. */

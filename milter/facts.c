@@ -135,6 +135,8 @@ document_clear(struct document *d)
 	free(d->origin_detail);
 	free(d->kind);
 	free(d->text);
+	free(d->page_headers);
+	free(d->page_footers);
 	doc_facts_clear(&d->facts);
 	for (size_t i = 0; i < d->nsigs; i++)
 		signature_clear(&d->sigs[i]);

@@ -117,6 +117,8 @@ struct document {
 	int     needs_ocr;
 	int     text_from_signed_revision;
 	char   *text;		/* extracted text, capped, NFC */
+	char   *page_headers;	/* worker side: page headers' text, or NULL */
+	char   *page_footers;	/* and footers' (DOCX, ODT) */
 	struct doc_facts facts;
 	struct signature *sigs;
 	size_t  nsigs;
