@@ -25,6 +25,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 			struct doc_facts df = {0};
 
 			aw_facts_text(&df, t, strlen(t));
+			if (h != NULL)
+				aw_facts_marks(&df, h, strlen(h), SRC_PAGE_HEADER);
+			if (f != NULL)
+				aw_facts_marks(&df, f, strlen(f), SRC_PAGE_FOOTER);
 			doc_facts_clear(&df);
 		}
 		free(t);

@@ -471,7 +471,8 @@ mark_after_ref(const struct fline *l)
 }
 
 static void
-find_marks(struct doc_facts *df, const struct parse_ctx *c)
+find_marks(struct doc_facts *df, const struct parse_ctx *c,
+	   enum fact_source src)
 {
 	for (size_t i = 0; i < c->L.n; i++) {
 		const struct mark *mk = mark_of(&c->L.v[i]);
@@ -483,7 +484,8 @@ find_marks(struct doc_facts *df, const struct parse_ctx *c)
 		/* Urgency and secrecy stand in the header only. */
 		if (mk->id != FACT_CIRCULATION && i >= c->header_end)
 			continue;
-		set_text(df, mk->id, mk->value);
+		if (df->f[mk->id].value == NULL)
+			fact_set(df, mk->id, mk->value, src, CONF_TEXT);
 	}
 }
 
@@ -673,7 +675,7 @@ aw_facts_text(struct doc_facts *df, const char *text, size_t len)
 	find_date(df, &c);
 	find_heading(df, &c);
 	find_summary(df, &c);
-	find_marks(df, &c);
+	find_marks(df, &c, SRC_TEXT);
 	find_issuer(df, &c);
 	if (df->f[FACT_TYPE_NAME].value == NULL &&
 	    df->f[FACT_TYPE_CODE].value != NULL)
@@ -681,6 +683,24 @@ aw_facts_text(struct doc_facts *df, const char *text, size_t len)
 			 aw_facts_type_name(df->f[FACT_TYPE_CODE].value));
 	facts_signer(df, &c);
 	facts_recipients(df, &c);
+	flines_free(&c.L);
+}
+
+/*
+ * Page headers and footers repeat on every page and hold the agency's
+ * name, page numbers and running titles: only the marks are read there,
+ * by the same rules as in the body, on any line.
+ */
+void
+aw_facts_marks(struct doc_facts *df, const char *text, size_t len,
+	       enum fact_source src)
+{
+	struct parse_ctx c;
+
+	memset(&c, 0, sizeof(c));
+	flines_split(&c.L, text, len);
+	c.header_end = c.L.n;
+	find_marks(df, &c, src);
 	flines_free(&c.L);
 }
 
@@ -769,6 +789,12 @@ aw_facts_read(struct document *d, const char *subject)
 
 	if (d->text != NULL)
 		aw_facts_text(&d->facts, d->text, strlen(d->text));
+	if (d->page_headers != NULL)
+		aw_facts_marks(&d->facts, d->page_headers,
+			       strlen(d->page_headers), SRC_PAGE_HEADER);
+	if (d->page_footers != NULL)
+		aw_facts_marks(&d->facts, d->page_footers,
+			       strlen(d->page_footers), SRC_PAGE_FOOTER);
 	facts_filename(&d->facts, d->name);
 	for (int i = 0; i < FACT__COUNT; i++)
 		if (d->facts.f[i].value != NULL)

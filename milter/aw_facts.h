@@ -9,6 +9,10 @@
  * beats a wrong one.  The text must be NFC (aw_text_read() makes it so);
  * NFD, missing diacritics, odd case and extra spaces are tolerated.
  *
+ * The marks (urgency, secrecy, circulation) are read from the page headers
+ * and footers of d too, after the body and only where it has none; nothing
+ * else is read there.
+ *
  * aw_facts_text() is the parser alone, for tests and fuzzing: any bytes
  * in, facts out, never a crash.  Lines past AW_FACTS_MAX_LINES and bytes
  * of a line past AW_FACTS_MAX_LINE are ignored.
@@ -29,6 +33,10 @@
 
 void    aw_facts_read(struct document *d, const char *subject);
 void    aw_facts_text(struct doc_facts *df, const char *text, size_t len);
+/* The marks alone, from the text of page headers or footers, with source
+ * src; a fact already set is kept. */
+void    aw_facts_marks(struct doc_facts *df, const char *text, size_t len,
+		       enum fact_source src);
 void    aw_facts_subject(struct doc_facts *df, const char *subject,
 			 enum fact_source src);
 

@@ -36,6 +36,8 @@ const char *const fact_source_names[SRC__COUNT] = {
 	[SRC_TEXT] = "text",
 	[SRC_FILENAME] = "filename",
 	[SRC_SUBJECT] = "subject",
+	[SRC_PAGE_HEADER] = "page_header",
+	[SRC_PAGE_FOOTER] = "page_footer",
 };
 
 const char *const sig_verdict_names[SIG__COUNT] = {

@@ -47,6 +47,8 @@ enum fact_source {
 	SRC_TEXT,
 	SRC_FILENAME,
 	SRC_SUBJECT,
+	SRC_PAGE_HEADER,	/* a DOCX or ODT page header: marks only */
+	SRC_PAGE_FOOTER,	/* its page footer, likewise */
 	SRC__COUNT
 };
 

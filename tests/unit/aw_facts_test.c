@@ -1,6 +1,7 @@
 /*
  * aw_facts_test.c - facts read from text, table-driven; legacy encodings;
- * the edXML header.  Expected values are written by hand.
+ * the edXML header; marks of page headers and footers.  Expected values
+ * are written by hand.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -305,6 +306,84 @@ edxml_impossible_date(void **state)
 	}
 }
 
+/* Page headers: marks only, by the body's rules, with their source. */
+static const struct tcase page_headers[] = {
+	{"a mark alone", "BỘ CÔNG AN\nMẬT\nTrang 1\n",
+	 {{FACT_SECRECY, "MẬT"}, {FACT_ISSUER, NULL}, END}},
+	{"framed and spaced", "[T Ố I  M Ậ T]\n\"HỎA TỐC\"\n",
+	 {{FACT_SECRECY, "TỐI MẬT"}, {FACT_URGENCY, "HỎA TỐC"}, END}},
+	{"circulation", "LƯU HÀNH NỘI BỘ\n", {{FACT_CIRCULATION,
+	  "LƯU HÀNH NỘI BỘ"}, END}},
+	{"after the reference", "Số: 15/BCA-VP TUYỆT MẬT\n",
+	 {{FACT_SECRECY, "TUYỆT MẬT"}, {FACT_REFERENCE, NULL}, END}},
+	{"words of a sentence", "Tài liệu bí mật của cơ quan\nđộ Mật\n"
+	 "KHẨN TRƯƠNG HOÀN THÀNH\nTrang 1\n",
+	 {{FACT_SECRECY, NULL}, {FACT_URGENCY, NULL}, END}},
+	{"nothing but marks", "BỘ NỘI VỤ\nSố: 15/QĐ-BNV\n"
+	 "Hà Nội, ngày 28 tháng 4 năm 2021\nQUYẾT ĐỊNH\nVề việc thi đua\n",
+	 {{FACT_ISSUER, NULL}, {FACT_REFERENCE, NULL}, {FACT_DATE, NULL},
+	  {FACT_TYPE_NAME, NULL}, {FACT_SUMMARY, NULL}, END}},
+};
+
+static void
+page_header_marks(void **state)
+{
+	(void) state;
+	for (size_t i = 0; i < sizeof(page_headers) / sizeof(page_headers[0]);
+	     i++) {
+		const struct tcase *c = &page_headers[i];
+		struct doc_facts df = {0};
+
+		aw_facts_marks(&df, c->text, strlen(c->text), SRC_PAGE_HEADER);
+		for (const struct want *w = c->w; w->id >= 0; w++) {
+			const char *got = df.f[w->id].value;
+
+			if (w->value == NULL && got == NULL)
+				continue;
+			if (w->value == NULL || got == NULL ||
+			    strcmp(w->value, got) != 0)
+				fail_msg("%s: %s is \"%s\", want \"%s\"",
+					 c->name, fact_names[w->id],
+					 got ? got : "(null)",
+					 w->value ? w->value : "(null)");
+			assert_int_equal(df.f[w->id].source, SRC_PAGE_HEADER);
+		}
+		doc_facts_clear(&df);
+	}
+}
+
+/* The body's mark stands; the header's and footer's fill what it lacks. */
+static void
+page_header_after_body(void **state)
+{
+	struct document d = {0};
+
+	(void) state;
+	d.text = strdup("BỘ CÔNG AN\nSố: 15/BCA-VP\nMẬT\n");
+	d.page_headers = strdup("BỘ CÔNG AN\nTỐI MẬT\nKHẨN\n");
+	d.page_footers = strdup("LƯU HÀNH NỘI BỘ\n");
+	aw_facts_read(&d, "Công văn số 9/X-Y V/v khác");
+	assert_string_equal(d.facts.f[FACT_SECRECY].value, "MẬT");
+	assert_int_equal(d.facts.f[FACT_SECRECY].source, SRC_TEXT);
+	assert_string_equal(d.facts.f[FACT_URGENCY].value, "KHẨN");
+	assert_int_equal(d.facts.f[FACT_URGENCY].source, SRC_PAGE_HEADER);
+	assert_string_equal(d.facts.f[FACT_CIRCULATION].value,
+			    "LƯU HÀNH NỘI BỘ");
+	assert_int_equal(d.facts.f[FACT_CIRCULATION].source, SRC_PAGE_FOOTER);
+	assert_string_equal(d.facts.f[FACT_REFERENCE].value, "15/BCA-VP");
+	assert_string_equal(fact_source_names[SRC_PAGE_HEADER], "page_header");
+	assert_string_equal(fact_source_names[SRC_PAGE_FOOTER], "page_footer");
+	document_clear(&d);
+
+	/* A header's mark alone is something: the subject stays unused. */
+	d.text = strdup("");
+	d.page_headers = strdup("MẬT\n");
+	aw_facts_read(&d, "Công văn số 9/X-Y V/v khác");
+	assert_string_equal(d.facts.f[FACT_SECRECY].value, "MẬT");
+	assert_null(d.facts.f[FACT_REFERENCE].value);
+	document_clear(&d);
+}
+
 int
 main(void)
 {
@@ -314,6 +393,8 @@ main(void)
 		cmocka_unit_test(legacy_encodings),
 		cmocka_unit_test(edxml_header),
 		cmocka_unit_test(edxml_impossible_date),
+		cmocka_unit_test(page_header_marks),
+		cmocka_unit_test(page_header_after_body),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
