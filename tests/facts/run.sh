@@ -5,7 +5,8 @@
 # TCVN3 PDF and a VNI DOCX) with the facts a clerk would type; score.py
 # runs doc_facts on each, prints field-by-field accuracy and fails under
 # 95 % exact matches or on any wrong (not empty) value; xcheck.py compares
-# the PDF text with pdftotext's.  Then single checks: the signed revision,
+# the PDF text with pdftotext's; margins.py checks the marks of page
+# headers and footers.  Then single checks: the signed revision,
 # a scanned PDF, an edXML packet's attachment, hostile inputs.
 
 top=${VANTHU_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
@@ -42,6 +43,20 @@ n=$((n + $(grep -c '^ok \|^not ok ' "$tmp/score")))
 $PY "$here/xcheck.py" "$tmp/c" "$tool" $((n + 1)) >"$tmp/xcheck"
 cat "$tmp/xcheck"
 n=$((n + $(grep -c '^ok \|^not ok ' "$tmp/xcheck")))
+
+# Marks in the page headers and footers of DOCX and ODT, and words there
+# that are not marks.
+$PY "$here/margins.py" "$tmp/m" "$tool" $((n + 1)) >"$tmp/margins"
+cat "$tmp/margins"
+n=$((n + $(grep -c '^ok \|^not ok ' "$tmp/margins")))
+mkdir -p "$tmp/m/rules" "$tmp/m/spool"
+printf 'rule note {\n\tlog "seen";\n}\n' >"$tmp/m/rules/00.rules"
+printf 'Rules %s/rules\nSpool %s/spool\n' "$tmp/m" "$tmp/m" >"$tmp/m/milter.conf"
+"$build/vanthu-milter" -c "$tmp/m/milter.conf" -t "$tmp/m/hdr.eml" --json \
+	>"$tmp/hdr.json" 2>/dev/null
+[ "$(field "$tmp/hdr.json" 'd["documents"][0]["facts"]["secrecy"]')" = "MẬT" ] &&
+[ "$(field "$tmp/hdr.json" 'd["documents"][0]["facts"]["sources"]["secrecy"]')" = "page_header" ]
+tap $? "vanthu-milter -t --json reports a page header's MẬT with source page_header"
 
 # A PDF changed after signing: facts come from the signed revision.
 len=$($PY "$here/revise.py" "$tmp/c/s33.pdf" "$tmp/upd.pdf" \
