@@ -107,6 +107,22 @@ PYEOF
 "$tool" "$tmp/bomb.docx" >"$tmp/bomb.json"
 [ "$(field "$tmp/bomb.json" 'd["error"]')" = "limit: xml size" ]
 tap $? "a DOCX that inflates past the limit is refused before inflating"
+$PY - "$tmp/hbomb.docx" <<'PYEOF'
+import sys, zipfile
+W = 'xmlns:w="x" xmlns:r="y"'
+with zipfile.ZipFile(sys.argv[1], 'w', zipfile.ZIP_DEFLATED) as z:
+    z.writestr('word/document.xml', '<w:document %s><w:body><w:p><w:r><w:t>'
+               'Số: 1/QĐ-X</w:t></w:r></w:p></w:body></w:document>' % W)
+    z.writestr('word/_rels/document.xml.rels', '<Relationships xmlns="z">'
+               '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/'
+               'officeDocument/2006/relationships/header" Target="header1.xml"/>'
+               '</Relationships>')
+    z.writestr('word/header1.xml', '<w:hdr %s>%s<w:p><w:r><w:t>MẬT</w:t></w:r>'
+               '</w:p></w:hdr>' % (W, ' ' * (40 << 20)))
+PYEOF
+"$tool" "$tmp/hbomb.docx" >"$tmp/hbomb.json"
+[ "$(field "$tmp/hbomb.json" '(d["error"], d["facts"]["reference"])')" = "(None, '1/QĐ-X')" ]
+tap $? "a DOCX header part past the size limit is passed over and the body still read"
 $PY - "$tmp" <<'PYEOF'
 import sys, zipfile
 def docx(path, dtd, body):
