@@ -4,10 +4,10 @@
  *	doc_facts FILE [--type MIME] [--subject S] [--signed-len N] [--text]
  *
  * Prints the document as `vanthu-milter -t --json` does (report.c), with
- * "error" (or null), "text" with --text, and for an edXML packet the
- * documents it carries.  The type
- * comes from --type or the file name's extension, else from the bytes.  Exit 0 when the
- * document was read, 1 when it was not, 2 on usage errors.
+ * "error" (or null), "text", "page_headers" and "page_footers" with --text,
+ * and for an edXML packet the documents it carries.  The type comes from
+ * --type or the file name's extension, else from the bytes.  Exit 0 when
+ * the document was read, 1 when it was not, 2 on usage errors.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -54,9 +54,14 @@ doc_json(struct document *d, const char *why, int with_text)
 		sha256_hex(d->data, d->len, d->sha256);
 	o = report_document(NULL, d);
 	json_object_object_add(o, "error", why ? json_object_new_string(why) : NULL);
-	if (with_text)
+	if (with_text) {
 		json_object_object_add(o, "text", d->text ?
 				       json_object_new_string(d->text) : NULL);
+		json_object_object_add(o, "page_headers", d->page_headers ?
+				       json_object_new_string(d->page_headers) : NULL);
+		json_object_object_add(o, "page_footers", d->page_footers ?
+				       json_object_new_string(d->page_footers) : NULL);
+	}
 	return o;
 }
 
