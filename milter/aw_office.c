@@ -31,7 +31,7 @@
 #include "xmalloc.h"
 
 #define MAX_DEPTH	256
-#define MAX_MARGIN_PARTS 32
+#define MAX_MARGIN_PARTS 64
 
 #define DOCX_BODY	"word/document.xml"
 #define DOCX_RELS	"word/_rels/document.xml.rels"
