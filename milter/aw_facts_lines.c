@@ -221,24 +221,38 @@ str_nospace(const char *s)
 	return r;
 }
 
-int
-str_upper(const char *s, size_t n)
+/* The case of the next cased letter of s[*i..n), *i moved past it: 1
+ * upper, -1 lower, 0 when none is left. */
+static int
+next_case(const char *s, size_t n, size_t *i)
 {
 	const utf8proc_uint8_t *p = (const utf8proc_uint8_t *) s;
-	size_t  i = 0;
-	int     letters = 0;
 
-	while (i < n) {
+	while (*i < n) {
 		utf8proc_int32_t cp;
-		utf8proc_ssize_t k = utf8proc_iterate(p + i, n - i, &cp);
+		utf8proc_ssize_t k = utf8proc_iterate(p + *i, n - *i, &cp);
 
 		if (k <= 0)
 			k = 1, cp = 0;
+		*i += k;
 		if (utf8proc_islower(cp))
-			return 0;
+			return -1;
 		if (utf8proc_isupper(cp))
-			letters++;
-		i += k;
+			return 1;
+	}
+	return 0;
+}
+
+int
+str_upper(const char *s, size_t n)
+{
+	size_t  i = 0;
+	int     c, letters = 0;
+
+	while ((c = next_case(s, n, &i)) != 0) {
+		if (c < 0)
+			return 0;
+		letters++;
 	}
 	return letters > 0;
 }
@@ -246,22 +260,9 @@ str_upper(const char *s, size_t n)
 int
 str_lower_start(const char *s, size_t n)
 {
-	const utf8proc_uint8_t *p = (const utf8proc_uint8_t *) s;
 	size_t  i = 0;
 
-	while (i < n) {
-		utf8proc_int32_t cp;
-		utf8proc_ssize_t k = utf8proc_iterate(p + i, n - i, &cp);
-
-		if (k <= 0)
-			k = 1, cp = 0;
-		if (utf8proc_islower(cp))
-			return 1;
-		if (utf8proc_isupper(cp))
-			return 0;
-		i += k;
-	}
-	return 0;
+	return next_case(s, n, &i) < 0;
 }
 
 /* Letters' case of a printed line: upper (some letters, none lower) and
