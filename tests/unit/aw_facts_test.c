@@ -163,6 +163,25 @@ static const struct tcase cases[] = {
 	{"empty", "", {{FACT_ISSUER, NULL}, {FACT_REFERENCE, NULL}, END}},
 };
 
+/* Each fact a case wants, its value and where it was read. */
+static void
+check_wants(const struct tcase *c, const struct doc_facts *df,
+	    enum fact_source src)
+{
+	for (const struct want *w = c->w; w->id >= 0; w++) {
+		const char *got = df->f[w->id].value;
+
+		if (w->value == NULL && got == NULL)
+			continue;
+		if (w->value == NULL || got == NULL ||
+		    strcmp(w->value, got) != 0)
+			fail_msg("%s: %s is \"%s\", want \"%s\"", c->name,
+				 fact_names[w->id], got ? got : "(null)",
+				 w->value ? w->value : "(null)");
+		assert_int_equal(df->f[w->id].source, src);
+	}
+}
+
 static void
 parse_table(void **state)
 {
@@ -171,19 +190,7 @@ parse_table(void **state)
 		struct doc_facts df = {0};
 
 		aw_facts_text(&df, cases[i].text, strlen(cases[i].text));
-		for (const struct want *w = cases[i].w; w->id >= 0; w++) {
-			const char *got = df.f[w->id].value;
-
-			if (w->value == NULL && got == NULL)
-				continue;
-			if (w->value == NULL || got == NULL ||
-			    strcmp(w->value, got) != 0)
-				fail_msg("%s: %s is \"%s\", want \"%s\"",
-					 cases[i].name, fact_names[w->id],
-					 got ? got : "(null)",
-					 w->value ? w->value : "(null)");
-			assert_int_equal(df.f[w->id].source, SRC_TEXT);
-		}
+		check_wants(&cases[i], &df, SRC_TEXT);
 		doc_facts_clear(&df);
 	}
 }
@@ -335,19 +342,7 @@ page_header_marks(void **state)
 		struct doc_facts df = {0};
 
 		aw_facts_marks(&df, c->text, strlen(c->text), SRC_PAGE_HEADER);
-		for (const struct want *w = c->w; w->id >= 0; w++) {
-			const char *got = df.f[w->id].value;
-
-			if (w->value == NULL && got == NULL)
-				continue;
-			if (w->value == NULL || got == NULL ||
-			    strcmp(w->value, got) != 0)
-				fail_msg("%s: %s is \"%s\", want \"%s\"",
-					 c->name, fact_names[w->id],
-					 got ? got : "(null)",
-					 w->value ? w->value : "(null)");
-			assert_int_equal(df.f[w->id].source, SRC_PAGE_HEADER);
-		}
+		check_wants(c, &df, SRC_PAGE_HEADER);
 		doc_facts_clear(&df);
 	}
 }
