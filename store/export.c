@@ -22,6 +22,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <utf8proc.h>
 #include <xlsxwriter.h>
 
 #include "store_impl.h"
@@ -270,25 +271,6 @@ html_write(FILE *out, const struct reg_list *l, int outgoing,
  */
 #define XLSX_CELL_MAX	32767
 
-static size_t
-utf8_len(const unsigned char *p, unsigned *cp)
-{
-	size_t	l = *p < 0x80 ? 1 : *p >= 0xc2 && *p < 0xe0 ? 2 :
-	    *p >= 0xe0 && *p < 0xf0 ? 3 : *p >= 0xf0 && *p < 0xf5 ? 4 : 0;
-	unsigned v = l == 1 ? *p : l == 2 ? *p & 0x1f : l == 3 ? *p & 0x0f :
-	    *p & 0x07;
-
-	for (size_t k = 1; k < l; k++) {
-		if ((p[k] & 0xc0) != 0x80)
-			return 0;
-		v = v << 6 | (p[k] & 0x3f);
-	}
-	if ((l == 3 && v < 0x800) || (l == 4 && (v < 0x10000 || v > 0x10ffff)))
-		return 0;
-	*cp = v;
-	return l;
-}
-
 /* "_x" four hex digits "_": what Excel reads as an escaped character. */
 static int
 xlsx_escape_like(const unsigned char *p)
@@ -310,11 +292,13 @@ xlsx_text(const char *s)
 
 	while (*p) {
 		const char *put = (const char *) p;
-		unsigned cp = 0;
-		size_t	l = utf8_len(p, &cp), n, u;
+		utf8proc_int32_t cp = 0;
+		utf8proc_ssize_t l = utf8proc_iterate(p, -1, &cp);
+		size_t	n, u;
 
-		if (l == 0 || (cp >= 0xd800 && cp < 0xe000) || cp == 0xfffe ||
-		    cp == 0xffff) {
+		/* utf8proc refuses bad sequences and surrogates; XML 1.0
+		 * refuses U+FFFE and U+FFFF too. */
+		if (l <= 0 || cp == 0xfffe || cp == 0xffff) {
 			put = "\xEF\xBF\xBD";
 			n = 3;
 			u = 1;
@@ -323,7 +307,7 @@ xlsx_text(const char *s)
 			put = "_x005F_";
 			n = u = 7;
 		} else {
-			n = l;
+			n = (size_t) l;
 			u = cp >= 0x10000 ? 2 : 1;
 		}
 		if (cut == SIZE_MAX && units + u > XLSX_CELL_MAX - 1)
