@@ -63,7 +63,8 @@ static const char sql_dup_sha[] =
 static const char sql_dup_ref[] =
     "SELECT book, year, number, symbol, id FROM registrations"
     " WHERE ref_key = ?1 AND status = 'registered' AND (?2 IS NULL OR"
-    " doc_date IS NULL OR substr(doc_date, 1, 4) = ?2) ORDER BY id LIMIT 1";
+    " doc_date IS NULL OR substr(doc_date, 1, 4) = substr(?2, 1, 4))"
+    " ORDER BY id LIMIT 1";
 static const char sql_dup_own[] =
     "SELECT book, year, number, symbol, id FROM registrations"
     " WHERE book = ?1 AND year = ?2 AND number = ?3 AND symbol = ?4";
@@ -332,12 +333,12 @@ arrival(struct regctx *c, const struct document *d, int copy, int64_t doc,
 	return reg_step_done(c, s, "arrival");
 }
 
-/* An existing registration in force that this document repeats (year,
- * when not NULL, its year of issue): 1 and r, reg filled; 0 none; -1
- * error. */
+/* An existing registration in force that this document repeats (date,
+ * when not NULL, its date of issue, bound as ?2): 1 and r, reg filled; 0
+ * none; -1 error. */
 static int
 find_duplicate(struct regctx *c, const char *sql, const char *key,
-	       const char *year, struct doc_result *r, int64_t *reg)
+	       const char *date, struct doc_result *r, int64_t *reg)
 {
 	sqlite3_stmt *s;
 	int	rc;
@@ -347,8 +348,8 @@ find_duplicate(struct regctx *c, const char *sql, const char *key,
 	if ((s = sq_prep(c->q, sql, c->err, c->errlen)) == NULL)
 		return -1;
 	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
-	if (year != NULL)
-		sqlite3_bind_text(s, 2, year, -1, SQLITE_STATIC);
+	if (date != NULL)
+		sqlite3_bind_text(s, 2, date, -1, SQLITE_STATIC);
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW) {
 		result_from_row(r, s, 0);
@@ -360,19 +361,6 @@ find_duplicate(struct regctx *c, const char *sql, const char *key,
 		return -1;
 	}
 	return rc == SQLITE_ROW;
-}
-
-/* The year of the document's date into buf ("2026"), or NULL. */
-static const char *
-issue_year(const struct document *d, char buf[5])
-{
-	const char *s = fact(d, FACT_DATE);
-
-	if (s == NULL || strspn(s, "0123456789") < 4)
-		return NULL;
-	memcpy(buf, s, 4);
-	buf[4] = 0;
-	return buf;
 }
 
 /* 'in' or 'out' for a book code; -1 with err when no such book. */
@@ -459,7 +447,6 @@ register_one(struct regctx *c, size_t i, int copy, struct doc_result *r)
 	struct verdict_change vc = {0};
 	int64_t	doc, reg = 0, number;
 	int	outgoing, year, found, by_sha;
-	char	dyear[5];
 	sqlite3_stmt *s;
 
 	if (c->retry) {
@@ -488,8 +475,8 @@ register_one(struct regctx *c, size_t i, int copy, struct doc_result *r)
 	found = by_sha = find_duplicate(c, sql_dup_sha, d->sha256, NULL, r,
 					&reg);
 	if (found == 0)
-		found = find_duplicate(c, sql_dup_ref, key,
-				       issue_year(d, dyear), r, &reg);
+		found = find_duplicate(c, sql_dup_ref, key, fact(d, FACT_DATE),
+				       r, &reg);
 	if (found < 0)
 		goto fail;
 	if (found) {
