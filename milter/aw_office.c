@@ -376,10 +376,7 @@ aw_office_text(const unsigned char *data, size_t len, int odt,
 	.foot = {.max = lim->max_text}, .budget = lim->max_entry};
 
 	*why = NULL;
-	if (headers)
-		*headers = NULL;
-	if (footers)
-		*footers = NULL;
+	*headers = *footers = NULL;
 	if (len > lim->max_input) {
 		*why = "limit: office size";
 		return NULL;
@@ -397,18 +394,12 @@ aw_office_text(const unsigned char *data, size_t len, int odt,
 	else
 		walk_docx(xmlDocGetRootElement(doc), &b, "\t", 0);
 	xmlFreeDoc(doc);
-	if (headers || footers) {
-		if (odt)
-			odt_margins(z, lim, &m);
-		else
-			docx_margins(z, lim, &m);
-	}
+	if (odt)
+		odt_margins(z, lim, &m);
+	else
+		docx_margins(z, lim, &m);
 	zip_discard(z);		/* frees the source too */
-	if (headers)
-		*headers = obuf_nfc(&m.head);
-	if (footers)
-		*footers = obuf_nfc(&m.foot);
-	free(m.head.s);
-	free(m.foot.s);
+	*headers = obuf_nfc(&m.head);
+	*footers = obuf_nfc(&m.foot);
 	return b.s ? obuf_nfc(&b) : xstrdup("");
 }

@@ -65,8 +65,8 @@ int     aw_document_read(struct analysis *a, size_t i, const char *subject,
 int     aw_pdf_keep_globals(void);
 
 /* The readers behind aw_text_read(); each returns NFC text or NULL.
- * aw_office_text() also sets *headers and *footers (either may be NULL)
- * to the NFC text of the page headers and footers, or NULL when none. */
+ * aw_office_text() also sets *headers and *footers to the NFC text of
+ * the page headers and footers, or NULL when none. */
 char   *aw_pdf_text(const unsigned char *data, size_t len,
 		    const struct text_limits *lim, int *needs_ocr,
 		    const char **why);
