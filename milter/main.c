@@ -328,13 +328,12 @@ reload_thread(void *arg)
 		struct config *cfg;
 		struct ruleset *rules;
 		struct runtime *old;
-
-		if (sigwait(set, &sig) != 0)
-			continue;
 		char   *errs = NULL;
 		size_t  nerrs = 0;
 		FILE   *ef;
 
+		if (sigwait(set, &sig) != 0)
+			continue;
 		log_info("reload: reading %s", config_path ? config_path : "the embedded defaults");
 		if ((ef = open_memstream(&errs, &nerrs)) == NULL)
 			ef = stderr;
