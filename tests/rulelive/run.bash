@@ -80,30 +80,14 @@ probe() {	# probe RULE-CONDITION EML: 1 when the condition matched
 }
 python3 "$here/mkdocx.py" "$tmp/kh.docx" "UBND TỈNH BÌNH ĐỊNH" "Số: 15/KH-UBND" "MẬT" \
 	"KẾ HOẠCH" "Về việc kế hoạch phòng chống thiên tai năm 2026"
-python3 - "$tmp" <<'PY'
-import sys
-from email.message import EmailMessage
-d = sys.argv[1]
-m = EmailMessage()
-m["From"] = "vanthu@sonoi.gov.vn"
-m["To"] = "vanthu@binhdinh.gov.vn"
-m["Subject"] = "probe"
-m.set_content("Kinh gui.\n")
-m.add_attachment(b"%PDF-1.4\n%%EOF\n", maintype="application", subtype="octet-stream",
-                 filename="scan.bin")
-m.add_attachment(open(d + "/kh.docx", "rb").read(), maintype="application",
-                 subtype="vnd.openxmlformats-officedocument.wordprocessingml.document",
-                 filename="kh.docx")
-open(d + "/probe.eml", "wb").write(bytes(m))
-m = EmailMessage()
-m["From"] = "a@example.com"
-m["To"] = "vanthu@binhdinh.gov.vn"
-m["Subject"] = "probe"
-m.set_content("Kinh gui.\n")
-m.add_attachment(b"#!/bin/sh\nrm -rf /tmp/x\n", maintype="application", subtype="octet-stream",
-                 filename="ke-hoach.docx")
-open(d + "/program.eml", "wb").write(bytes(m))
-PY
+mkmail() { python3 "$here/mkmail.py" "$@"; }
+printf '%%PDF-1.4\n%%%%EOF\n' >"$tmp/min.pdf"
+printf '#!/bin/sh\nrm -rf /tmp/x\n' >"$tmp/program.sh"
+mkmail "$tmp/probe.eml" vanthu@sonoi.gov.vn vanthu@binhdinh.gov.vn probe \
+	"$tmp/min.pdf|application/octet-stream|scan.bin" \
+	"$tmp/kh.docx|application/vnd.openxmlformats-officedocument.wordprocessingml.document|kh.docx"
+mkmail "$tmp/program.eml" a@example.com vanthu@binhdinh.gov.vn probe \
+	"$tmp/program.sh|application/octet-stream|ke-hoach.docx"
 mkdir -p "$tmp/spool"
 types=$(probe 'type is "application/pdf"' "$tmp/probe.eml")
 text=$(probe 'text contains "kế hoạch"' "$tmp/probe.eml")
@@ -147,17 +131,8 @@ grep -q 'TESTQID: .* outcome=reject reply="554 5.7.0 Khong nhan thu nay / Not ac
 tap $? "a refused message is logged with the reply it got"
 
 # The actions the mail server never sees, through the offline mode.
-python3 - "$tmp" <<'PY'
-import sys
-from email.message import EmailMessage
-m = EmailMessage()
-m["From"] = "vanthu@sonoi.gov.vn"
-m["To"] = "vanthu@binhdinh.gov.vn"
-m["Subject"] = "register"
-m["X-Case"] = "a-register"
-m.set_content("Kinh gui.\n")
-open(sys.argv[1] + "/register.eml", "wb").write(bytes(m))
-PY
+mkmail "$tmp/register.eml" vanthu@sonoi.gov.vn vanthu@binhdinh.gov.vn register \
+	"X-Case: a-register"
 "$milter" -c "$tmp/lang.conf" -t "$tmp/register.eml" --json >"$tmp/register.json" 2>/dev/null
 python3 - "$tmp/register.json" <<'PY'
 import json, sys
@@ -208,17 +183,8 @@ rl_lua "unix:$tmp/default.sock" spool.lua -D name="Công văn MẬT số 6.pdf" 
 ! spool_holds "spool-check-secret-6"
 tap $? "a message with a secret document leaves none of its bytes in the daemon's spool files"
 
-python3 - "$tmp" <<'PY'
-import sys
-from email.message import EmailMessage
-m = EmailMessage()
-m["From"] = "vanthu@sonoi.gov.vn"
-m["To"] = "vanthu@binhdinh.gov.vn"
-m["Subject"] = "Cong van 15"
-m.set_content("Kinh gui.\n")
-m.add_attachment(b"%PDF-1.4\n%%EOF\n", maintype="application", subtype="pdf", filename="cv15.pdf")
-open(sys.argv[1] + "/unsigned.eml", "wb").write(bytes(m))
-PY
+mkmail "$tmp/unsigned.eml" vanthu@sonoi.gov.vn vanthu@binhdinh.gov.vn "Cong van 15" \
+	"$tmp/min.pdf|application/pdf|cv15.pdf"
 "$milter" -c "$tmp/default.conf" -t "$tmp/unsigned.eml" --json >"$tmp/unsigned.json" 2>/dev/null
 python3 - "$tmp/unsigned.json" <<'PY'
 import json, sys
@@ -235,20 +201,8 @@ d=$(rules_dir route "$top/rules/default.rules")
 mv "$d/default.rules" "$d/00-default.rules"
 printf 'rule copy-out { when documents >= 1; route "giamdoc@gmail.com"; }\n' >"$d/50-local.rules"
 write_conf "$tmp/route.conf" "unix:$tmp/route.sock" "$d"
-python3 - "$tmp" <<'PY'
-import sys
-from email.message import EmailMessage
-d = sys.argv[1]
-m = EmailMessage()
-m["From"] = "staff@binhdinh.gov.vn"
-m["To"] = "vanphong@binhdinh.gov.vn"
-m["Subject"] = "Ke hoach 15"
-m.set_content("Kinh gui.\n")
-m.add_attachment(open(d + "/kh.docx", "rb").read(), maintype="application",
-                 subtype="vnd.openxmlformats-officedocument.wordprocessingml.document",
-                 filename="kh.docx")
-open(d + "/routed.eml", "wb").write(bytes(m))
-PY
+mkmail "$tmp/routed.eml" staff@binhdinh.gov.vn vanphong@binhdinh.gov.vn "Ke hoach 15" \
+	"$tmp/kh.docx|application/vnd.openxmlformats-officedocument.wordprocessingml.document|kh.docx"
 "$milter" -c "$tmp/route.conf" -t "$tmp/routed.eml" --client 127.0.0.1 --json >"$tmp/routed.json" 2>/dev/null
 if [ "$facts" -ne 1 ]; then
 	skip "policy 1: internal mail with a secret document that a rule routes outside Domains is refused" \
@@ -267,19 +221,8 @@ fi
 # its name: marked MẬT, it does not leave, and the JSON names it.
 (cd "$tmp" && printf '%%PDF-1.4\n%%%%EOF\n' >enc-a.pdf && rm -f enc.zip &&
 	zip -q -P matkhau enc.zip enc-a.pdf)
-python3 - "$tmp" <<'PY'
-import sys
-from email.message import EmailMessage
-d = sys.argv[1]
-m = EmailMessage()
-m["From"] = "staff@binhdinh.gov.vn"
-m["To"] = "ai@gmail.com"
-m["Subject"] = "Gui ho so"
-m.set_content("Kinh gui.\n")
-m.add_attachment(open(d + "/enc.zip", "rb").read(), maintype="application",
-                 subtype="zip", filename="Hồ sơ TỐI MẬT.zip")
-open(d + "/enc.eml", "wb").write(bytes(m))
-PY
+mkmail "$tmp/enc.eml" staff@binhdinh.gov.vn ai@gmail.com "Gui ho so" \
+	"$tmp/enc.zip|application/zip|Hồ sơ TỐI MẬT.zip"
 for r in ai@gmail.com vanphong@binhdinh.gov.vn; do
 	"$milter" -c "$tmp/default.conf" -t "$tmp/enc.eml" --client 127.0.0.1 \
 		--from staff@binhdinh.gov.vn --rcpt "$r" --json >"$tmp/enc-$r.json" 2>/dev/null
