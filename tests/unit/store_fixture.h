@@ -124,21 +124,18 @@ fx_doc(struct analysis *an, const char *content, const char *number,
 }
 
 /* Register a message of one document; returns the status, id in id. */
+/* Register m with an, then clear both: the first document's status,
+ * its id in id and its retry flag in *retry (when not NULL); -1 when the
+ * registration failed. */
 static int
-fx_register1(struct fixture *fx, const char *mid, enum direction dir,
-	     const char *content, const char *number, const char *symbol,
-	     const char *issuer, const char *summary, char id[STORE_ID_MAX],
-	     int *retry)
+fx_register_msg(struct fixture *fx, struct msg_info *m, struct analysis *an,
+		const struct register_request *req, char id[STORE_ID_MAX],
+		int *retry)
 {
-	struct msg_info m;
-	struct analysis an = {0};
 	struct register_result res = {0};
-	int	rc, status;
+	int	status;
 
-	fx_msg(&m, mid, dir);
-	fx_doc(&an, content, number, symbol, issuer, summary);
-	rc = store_register(fx->st, &m, &an, NULL, &res);
-	if (rc != 0) {
+	if (store_register(fx->st, m, an, req, &res) != 0) {
 		fprintf(stderr, "store_register: %s\n", res.error);
 		status = -1;
 	} else {
@@ -148,9 +145,23 @@ fx_register1(struct fixture *fx, const char *mid, enum direction dir,
 			*retry = res.docs[0].retry;
 	}
 	register_result_clear(&res);
-	analysis_clear(&an);
-	msg_info_clear(&m);
+	analysis_clear(an);
+	msg_info_clear(m);
 	return status;
+}
+
+static int
+fx_register1(struct fixture *fx, const char *mid, enum direction dir,
+	     const char *content, const char *number, const char *symbol,
+	     const char *issuer, const char *summary, char id[STORE_ID_MAX],
+	     int *retry)
+{
+	struct msg_info m;
+	struct analysis an = {0};
+
+	fx_msg(&m, mid, dir);
+	fx_doc(&an, content, number, symbol, issuer, summary);
+	return fx_register_msg(fx, &m, &an, NULL, id, retry);
 }
 
 #endif

@@ -191,21 +191,12 @@ register_dated(struct fixture *fx, const char *mid, const char *content,
 {
 	struct msg_info m;
 	struct analysis an = {0};
-	struct register_result res = {0};
 	struct document *d;
-	int	status = -1;
 
 	fx_msg(&m, mid, DIR_INBOUND);
 	d = fx_doc(&an, content, "15", "QĐ-BNV", ISSUER, NULL);
 	fact_set(&d->facts, FACT_DATE, date, SRC_TEXT, 90);
-	if (store_register(fx->st, &m, &an, NULL, &res) == 0) {
-		status = res.docs[0].status;
-		strcpy(id, res.docs[0].id);
-	}
-	register_result_clear(&res);
-	analysis_clear(&an);
-	msg_info_clear(&m);
-	return status;
+	return fx_register_msg(fx, &m, &an, NULL, id, NULL);
 }
 
 static void
@@ -562,12 +553,10 @@ register_signed(struct fixture *fx, const char *mid, const char *content,
 {
 	struct msg_info m;
 	struct analysis an = {0};
-	struct register_result res = {0};
 	struct doc_request dr = {0};
 	struct register_request req = {.docs = &dr};
 	struct document *d;
 	char	notes[64] = "urgent";
-	int	status;
 
 	dr.notes = notes;
 	fx_msg(&m, mid, DIR_INBOUND);
@@ -596,14 +585,7 @@ register_signed(struct fixture *fx, const char *mid, const char *content,
 	if (d->sig_verdict != SIG_VALID)
 		snprintf(notes, sizeof(notes), "urgent signature-%s",
 			 sig_verdict_names[d->sig_verdict]);
-	status = store_register(fx->st, &m, &an, &req, &res) == 0 ?
-	    (int) res.docs[0].status : -1;
-	if (status >= 0)
-		strcpy(id, res.docs[0].id);
-	register_result_clear(&res);
-	analysis_clear(&an);
-	msg_info_clear(&m);
-	return status;
+	return fx_register_msg(fx, &m, &an, &req, id, NULL);
 }
 
 /* The first row of a query on the register, its columns joined by '|'. */
