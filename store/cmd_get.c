@@ -6,8 +6,10 @@
  * The file is read from the spool (<Spool>/ab/cd/<sha256>), checked
  * against its SHA-256, and written into DIR under its decoded name made
  * safe: path separators and control characters become '_', leading dots
- * and spaces go, the name is cut at 200 bytes between characters, and an
- * empty result becomes the digest.  An existing file is never overwritten.
+ * and spaces go, a name past 200 bytes is cut between characters before
+ * its extension, and an empty result becomes the digest.  A signature
+ * file named after its document ("qd.pdf.p7s") follows the name its
+ * document was given.  An existing file is never overwritten.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -23,12 +25,59 @@
 #include "xmalloc.h"
 
 #define NAME_MAX_BYTES	200
+#define EXT_MAX_BYTES	16	/* ".pdf", ".docx", ".p7s": what is kept */
+
+static int
+ascii_alnum(int c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c >= '0' && c <= '9');
+}
+
+/* Where the extension of name[0..len) starts (its dot), or len when it
+ * has none worth keeping: a dot, then a few ASCII letters and digits. */
+static size_t
+extension_at(const char *name, size_t len)
+{
+	size_t	i = len;
+
+	while (i > 0 && len - i < EXT_MAX_BYTES && ascii_alnum(name[i - 1]))
+		i--;
+	if (i > 1 && i < len && name[i - 1] == '.')
+		return i - 1;
+	return len;
+}
+
+/*
+ * A name longer than NAME_MAX_BYTES is cut in its stem, between
+ * characters, and keeps its extension: a Vietnamese document's name often
+ * holds its whole summary, and cut at its end it would lose ".pdf" and
+ * meet its own ".pdf.p7s" cut the same way.  The new length.
+ */
+static size_t
+cut_name(char *s, size_t len)
+{
+	size_t	ext = extension_at(s, len), elen = len - ext, keep;
+
+	if (len <= NAME_MAX_BYTES)
+		return len;
+	keep = NAME_MAX_BYTES - elen;
+	/* Back off a character cut in two, then trailing dots and spaces. */
+	while (keep > 0 && ((unsigned char) s[keep] & 0xc0) == 0x80)
+		keep--;
+	while (keep > 0 && (s[keep - 1] == ' ' || s[keep - 1] == '.'))
+		keep--;
+	if (keep == 0)
+		return 0;
+	memmove(s + keep, s + ext, elen);
+	return keep + elen;
+}
 
 char *
 tool_safe_name(const char *name, const char *fallback)
 {
 	const unsigned char *p = (const unsigned char *) (name ? name : "");
-	char   *out = xmalloc(NAME_MAX_BYTES + 1);
+	char   *out = xmalloc(strlen((const char *) p) + 1);
 	size_t	o = 0;
 
 	while (*p == '.' || *p == ' ')
@@ -43,8 +92,6 @@ tool_safe_name(const char *name, const char *fallback)
 				break;
 		if (k < l)
 			l = 1;
-		if (o + l > NAME_MAX_BYTES)
-			break;
 		if ((l == 1 && (*p < 0x20 || *p == 0x7f || *p == '/' ||
 				*p == '\\')) ||
 		    (l == 2 && p[0] == 0xc2 && p[1] < 0xa0))	/* C1 */
@@ -57,6 +104,7 @@ tool_safe_name(const char *name, const char *fallback)
 	}
 	while (o > 0 && (out[o - 1] == ' ' || out[o - 1] == '.'))
 		o--;
+	o = cut_name(out, o);
 	out[o] = 0;
 	if (o == 0) {
 		free(out);
@@ -163,12 +211,33 @@ tagged(const char *name, const char *tag)
 	return xasprintf("%.*s-%s%s", (int) (dot - name), name, tag, dot);
 }
 
+/* What follows the document's name in its signature file's name
+ * (".p7s" of "qd.pdf.p7s"), or NULL when the signature file is not named
+ * after its document or the rest is more than a short extension. */
+static const char *
+sig_suffix(const char *doc_name, const char *sig_name)
+{
+	size_t	n = doc_name != NULL ? strlen(doc_name) : 0;
+	const char *rest;
+
+	if (n == 0 || sig_name == NULL || strncmp(sig_name, doc_name, n) != 0)
+		return NULL;
+	rest = sig_name + n;
+	if (rest[0] != '.' || rest[1] == 0 || strlen(rest) > EXT_MAX_BYTES)
+		return NULL;
+	for (const char *p = rest + 1; *p; p++)
+		if (!ascii_alnum(*p) && *p != '.')
+			return NULL;
+	return rest;
+}
+
 /*
  * The files of one document: its own, under its name made safe, then
  * those of its detached signatures.  A copy with other bytes (tag not
  * NULL) has the first eight digits of its SHA-256 in its names, so that
  * it never meets the entry's file of the same name; a signature file
- * named after its document ("qd.pdf.p7s") follows the document's name.
+ * named after its document ("qd.pdf.p7s") follows the name the document
+ * was given, cut or tagged.
  */
 static int
 get_document(struct tool *t, const char *dir, const char *doc_name,
@@ -187,10 +256,10 @@ get_document(struct tool *t, const char *dir, const char *doc_name,
 	for (size_t i = 0; rc == 0 && i < nsigs; i++) {
 		char   *sig = tool_safe_name(sigs[i].name, sigs[i].sha256);
 		char   *as = sig;
-		size_t	n = strlen(safe);
+		const char *rest = sig_suffix(doc_name, sigs[i].name);
 
-		if (tag && strncmp(sig, safe, n) == 0 && sig[n] != 0)
-			as = xasprintf("%s%s", name, sig + n);
+		if (rest != NULL)
+			as = xasprintf("%s%s", name, rest);
 		else if (tag)
 			as = tagged(sig, prefix);
 		rc = get_file(t, dir, as, sigs[i].sha256);

@@ -605,6 +605,22 @@ t=0
 [ "$(cat "$tmp/out7/Quyết định 15-$tag.pdf.p7s")" = "sample one, its signature" ] || t=1
 [ "$(ls "$tmp/out7" | wc -l)" -eq 3 ] || t=1
 ok "each file holds its own bytes, and nothing else is written" $t
+# A name that holds the whole summary, longer than get keeps: cut, each
+# file keeps its extension and the .p7s follows its document's name.
+long="Quyết định số 1234 của Ủy ban nhân dân tỉnh Bình Định về việc phê duyệt kế hoạch chuyển đổi số năm 2026 và định hướng đến năm 2030 của các cơ quan, đơn vị trực thuộc"
+cp "$tmp/register.sqlite" "$tmp/long.sqlite"
+sqlite3 "$tmp/long.sqlite" "UPDATE documents SET name = '$long.pdf' WHERE sha256 IN ('$c7', 'e05b711b8438f1a9c13dfbbaddc24f6411fac2c00fa319d423f6b13fdc91e07c');
+    UPDATE arrivals SET name = '$long.pdf' WHERE sha256 = '$c7';
+    UPDATE signatures SET file_name = '$long.pdf.p7s' WHERE file_sha256 = '$p7'"
+stem=$(python3 -c 'import sys; print(sys.argv[1].encode()[:196].decode(errors="ignore"))' "$long")
+mkdir -p "$tmp/outlong"
+"$V" -c "$tmp/vanthu.conf" -d "$tmp/long.sqlite" get den/2026/1 -o "$tmp/outlong" >"$tmp/act" 2>&1
+echo "rc=$?" >>"$tmp/act"
+printf '%s\n' "$tmp/outlong/$stem.pdf" "$tmp/outlong/$stem-$tag.pdf" "$tmp/outlong/$stem-$tag.pdf.p7s" rc=0 >"$tmp/exp"
+same "get cuts a long name before its extension, and the .p7s still follows its document" "$tmp/exp" "$tmp/act"
+[ "$(cat "$tmp/outlong/$stem-$tag.pdf.p7s")" = "sample one, its signature" ]
+ok "the cut .p7s holds the signature" $?
+
 vt backup "$tmp/bk" >"$tmp/act" 2>&1
 printf '%s/bk/register.sqlite: the register; 6 documents: 2 copied, 4 there already\n' "$tmp" >"$tmp/exp"
 same "backup takes the copy and its .p7s too" "$tmp/exp" "$tmp/act"

@@ -64,6 +64,33 @@ long_names_are_cut_between_characters(void **state)
 	free(s);
 }
 
+/* A document's name often holds its whole summary: cut, it keeps its
+ * extension, or the file would not open and its .p7s would take the
+ * same name. */
+static void
+long_names_keep_their_extension(void **state)
+{
+	char	name[1000] = "", want[400] = "";
+	char   *s;
+
+	(void) state;
+	for (int i = 0; i < 100; i++)
+		strcat(name, "ệ");
+	strcpy(want, name);
+	want[195] = 0;		/* 65 letters, then ".pdf" */
+	strcat(want, ".pdf");
+	strcat(name, ".pdf");
+	s = tool_safe_name(name, "x");
+	assert_string_equal(s, want);
+	free(s);
+	strcat(name, ".p7s");
+	want[195] = 0;
+	strcat(want, ".p7s");
+	s = tool_safe_name(name, "x");
+	assert_string_equal(s, want);
+	free(s);
+}
+
 static void
 search_words_are_folded_and_quoted(void **state)
 {
@@ -125,6 +152,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(file_names_stay_in_their_directory),
 		cmocka_unit_test(long_names_are_cut_between_characters),
+		cmocka_unit_test(long_names_keep_their_extension),
 		cmocka_unit_test(search_words_are_folded_and_quoted),
 		cmocka_unit_test(configuration_gives_database_spool_and_zone),
 	};
