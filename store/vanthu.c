@@ -24,24 +24,37 @@
 #include "version.h"
 #include "xmalloc.h"
 
+/* How a command opens the register: only a command that changes it
+ * opens it for writing, so that reading a copy (a backup looked at before
+ * it is restored, a file the clerk may only read) leaves it as it is. */
+enum open_mode {
+	READS,
+	WRITES,
+	WRITES_WITH_ARGS,	/* books: reads, "books add" writes */
+};
+
 static const struct {
 	const char *name;
 	int	(*fn)(struct tool *, int, char **);
+	enum open_mode mode;
 	const char *usage;
 } commands[] = {
-	{"list", cmd_list, "list [--book B] [--year Y] [--from DATE] [--to DATE]"
-	 " [--type T] [--issuer I] [--verdict V] [--status S] [--limit N] [--json]"},
-	{"show", cmd_show, "show ID"},
-	{"search", cmd_search, "search [--book B] [--year Y] [--json] WORDS..."},
-	{"get", cmd_get, "get ID -o DIR"},
-	{"export", cmd_export, "export --book B --year Y --format csv|html|xlsx"
-	 " [-o FILE]"},
-	{"assign", cmd_assign, "assign ID [--lead WHO] [--coop UNITS]"
+	{"list", cmd_list, READS, "list [--book B] [--year Y] [--from DATE]"
+	 " [--to DATE] [--type T] [--issuer I] [--verdict V] [--status S]"
+	 " [--limit N] [--json]"},
+	{"show", cmd_show, READS, "show ID"},
+	{"search", cmd_search, READS, "search [--book B] [--year Y] [--json]"
+	 " WORDS..."},
+	{"get", cmd_get, READS, "get ID -o DIR"},
+	{"export", cmd_export, READS, "export --book B --year Y"
+	 " --format csv|html|xlsx [-o FILE]"},
+	{"assign", cmd_assign, WRITES, "assign ID [--lead WHO] [--coop UNITS]"
 	 " [--due DATE] [--notes TEXT]"},
-	{"cancel", cmd_cancel, "cancel ID --reason TEXT"},
-	{"books", cmd_books, "books [add CODE --name NAME --direction in|out]"},
-	{"stats", cmd_stats, "stats [--year Y]"},
-	{"backup", cmd_backup, "backup DIR"},
+	{"cancel", cmd_cancel, WRITES, "cancel ID --reason TEXT"},
+	{"books", cmd_books, WRITES_WITH_ARGS, "books [add CODE --name NAME"
+	 " --direction in|out]"},
+	{"stats", cmd_stats, READS, "stats [--year Y]"},
+	{"backup", cmd_backup, READS, "backup DIR"},
 };
 
 static void
@@ -155,7 +168,10 @@ main(int argc, char **argv)
 	if (db == NULL)
 		db = conf.database;
 	/* Never STORE_CREATE: a missing register is an error here. */
-	t.st = store_open(db, conf.timezone, 0, err, sizeof(err));
+	t.st = store_open(db, conf.timezone, commands[i].mode == READS ||
+			  (commands[i].mode == WRITES_WITH_ARGS &&
+			   cmdidx + 1 == argc) ? STORE_READONLY : 0, err,
+			  sizeof(err));
 	if (t.st == NULL) {
 		tool_fail(cmd, "%s", err);
 		goto done;

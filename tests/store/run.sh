@@ -550,6 +550,27 @@ printf '%s/bk/register.sqlite: the register; 4 documents: 0 copied, 4 there alre
 same "a second backup into the same directory copies only what is new" "$tmp/exp" "$tmp/act"
 [ ! -e "$tmp/bk/register.sqlite.part" ] && [ "$(sqlite3 "$tmp/bk/register.sqlite" "PRAGMA integrity_check")" = ok ]
 ok "and replaces what a dead backup left" $?
+# Reading a copy before restoring it must leave it as it is: a reader
+# never switches it to WAL nor leaves a -wal or -shm beside it.
+cp "$tmp/bk/register.sqlite" "$tmp/look.sqlite"
+sum=$(sha256sum <"$tmp/look.sqlite")
+t=0
+for c in "list" "list --json" "search quyet dinh" "show den/2026/1" "stats" "books" \
+    "export --book den --year 2026 --format csv"; do
+	# shellcheck disable=SC2086
+	"$V" -c "$tmp/vanthu.conf" -d "$tmp/look.sqlite" $c >/dev/null 2>"$tmp/act" || t=1
+	[ -s "$tmp/act" ] && t=1
+done
+[ "$(sha256sum <"$tmp/look.sqlite")" = "$sum" ] && [ ! -e "$tmp/look.sqlite-wal" ] &&
+	[ ! -e "$tmp/look.sqlite-shm" ] && [ $t -eq 0 ]
+ok "list, search, show, stats, books and export leave a copy of the register byte for byte as it was" $?
+cp "$tmp/bk/register.sqlite" "$tmp/ro.sqlite"
+chmod 0444 "$tmp/ro.sqlite"
+if [ "$(id -u)" -ne 0 ]; then
+	"$V" -c "$tmp/vanthu.conf" -d "$tmp/ro.sqlite" list >"$tmp/act" 2>&1 &&
+		vt list | cmp -s - "$tmp/act"
+	ok "a register the clerk may only read lists" $?
+fi
 
 mkdir -p "$tmp/restored/spool" "$tmp/restored/out"
 cp "$tmp/bk/register.sqlite" "$tmp/restored/"
