@@ -128,6 +128,8 @@ cmd_export(struct tool *t, int argc, char **argv)
 	rc = store_export(t->st, book, year, format, out,
 			  !xlsx ? NULL : tmp != NULL ? tmp : out_path, err,
 			  sizeof(err));
+	if (rc != 0 && out == stdout && ferror(stdout))
+		return tool_output_failed("export", errno);
 	if (rc != 0)
 		tool_fail("export", "%s", err);
 	if (out == stdout)

@@ -427,11 +427,15 @@ copy_out(const char *path, FILE *out, char *err, size_t errlen)
 	while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
 		if (fwrite(buf, 1, n, out) != n)
 			break;
-	fclose(in);
 	if (ferror(out)) {
-		store_err(err, errlen, "writing the export failed");
+		int	e = errno;
+
+		fclose(in);
+		store_err(err, errlen, "writing the export: %s", strerror(e));
+		errno = e;
 		return -1;
 	}
+	fclose(in);
 	return 0;
 }
 
@@ -444,7 +448,7 @@ store_export(struct store *st, const char *book, int year,
 	struct reg_list l;
 	struct book_list bl;
 	const char *name = NULL;
-	int	outgoing = -1, rc = -1;
+	int	outgoing = -1, rc = -1, write_errno = 0;
 	char   *book_name = NULL;
 
 	if (strcmp(format, "csv") != 0 && strcmp(format, "html") != 0 &&
@@ -500,20 +504,28 @@ store_export(struct store *st, const char *book, int year,
 			goto done;
 		}
 		close(fd);
-		if (xlsx_write(tmp, &l, outgoing, name, year, err, errlen) != 0 ||
-		    copy_out(tmp, out, err, errlen) != 0) {
+		if (xlsx_write(tmp, &l, outgoing, name, year, err, errlen) != 0) {
+			unlink(tmp);
+			goto done;
+		}
+		if (copy_out(tmp, out, err, errlen) != 0) {
+			write_errno = errno;
 			unlink(tmp);
 			goto done;
 		}
 		unlink(tmp);
 	}
 	if (fflush(out) != 0 || ferror(out)) {
-		store_err(err, errlen, "writing the export: %s", strerror(errno));
+		write_errno = errno;
+		store_err(err, errlen, "writing the export: %s",
+			  strerror(write_errno));
 		goto done;
 	}
 	rc = 0;
 done:
 	reg_list_clear(&l);
 	free(book_name);
+	if (write_errno != 0)
+		errno = write_errno;
 	return rc;
 }

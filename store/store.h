@@ -273,7 +273,8 @@ int	store_backup(struct store *, const char *dest, char ***sha256,
 
 /* The register of one book and year in number order (ND30 appendix IV
  * columns), written to out.  Formats: "csv", "html", "xlsx" (the xlsx
- * writer needs a file name, so out_path is used instead of out). */
+ * writer needs a file name, so out_path is used instead of out).  0, or
+ * -1 with err; when writing to out failed, errno says why. */
 int	store_export(struct store *, const char *book, int year,
 		     const char *format, FILE *out, const char *out_path,
 		     char *err, size_t errlen);

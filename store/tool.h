@@ -59,5 +59,11 @@ void	tool_fail(const char *cmd, const char *fmt, ...)
 int	tool_year(const char *cmd, const char *s);
 /* 0 for a well-formed registration id; -1 and a complaint otherwise. */
 int	tool_id(const char *cmd, const char *id);
+/* Standard output flushed: 0, or 1 after saying why it could not be
+ * written.  A reader that went away (EPIPE) is no failure. */
+int	tool_flush_stdout(const char *cmd);
+/* The same judgement of a write to standard output that failed with err
+ * (an errno value, 0 when unknown). */
+int	tool_output_failed(const char *cmd, int err);
 
 #endif

@@ -2,6 +2,7 @@
  * tool_util.c - complaints and argument checks shared by `vanthu`'s
  * commands.  Messages read "vanthu: command: reason" on stderr.
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,5 +46,33 @@ tool_id(const char *cmd, const char *id)
 			  "book/year/number such as den/2026/123", id);
 		return -1;
 	}
+	return 0;
+}
+
+/*
+ * A reader that went away early ("vanthu list | head -1" where SIGPIPE
+ * is ignored, so that the write fails with EPIPE rather than ending the
+ * process) had what it wanted: no failure, and nothing more is written.
+ * Any other error (a full disk under "vanthu list --json > file") is a
+ * failure, said once.
+ */
+int
+tool_output_failed(const char *cmd, int err)
+{
+	clearerr(stdout);
+	if (err == EPIPE)
+		return 0;
+	tool_fail(cmd, "writing standard output: %s",
+		  err != 0 ? strerror(err) : "write error");
+	return 1;
+}
+
+int
+tool_flush_stdout(const char *cmd)
+{
+	if (fflush(stdout) != 0)
+		return tool_output_failed(cmd, errno);
+	if (ferror(stdout))
+		return tool_output_failed(cmd, 0);
 	return 0;
 }

@@ -185,6 +185,10 @@ main(int argc, char **argv)
 	/* The command parses its own options: argv[0] is its name. */
 	optind = 0;
 	rc = commands[i].fn(&t, argc - cmdidx, argv + cmdidx);
+	/* What the command printed must have reached its reader: a listing
+	 * cut short by a full disk is no success. */
+	if (rc == 0)
+		rc = tool_flush_stdout(cmd);
 done:
 	t.st = store_close(t.st);
 	free(t.command);

@@ -482,6 +482,41 @@ printf 'Database %s\nTimezone Mars/Base\n' "$tmp/register.sqlite" >"$tmp/bad.con
 echo "vanthu: list: $tmp/bad.conf:2: Timezone: unknown time zone \"Mars/Base\"" >"$tmp/exp"
 same "a bad configuration is refused with its file and line" "$tmp/exp" "$tmp/act"
 
+# Output that cannot be written is a failure, said once; a reader that
+# stops early (vanthu list | head -1) is not.
+if [ -w /dev/full ]; then
+	: >"$tmp/act"
+	for c in "list" "list --json" "search quyet dinh" "show den/2026/1" "stats" "books"; do
+		# shellcheck disable=SC2086
+		vt $c >/dev/full 2>>"$tmp/act"
+		echo "rc=$?" >>"$tmp/act"
+	done
+	mkdir -p "$tmp/full"
+	vt get den/2026/1 -o "$tmp/full" >/dev/full 2>>"$tmp/act"
+	echo "rc=$?" >>"$tmp/act"
+	vt export --book den --year 2026 --format csv >/dev/full 2>>"$tmp/act"
+	echo "rc=$?" >>"$tmp/act"
+	for c in list list search show stats books get; do
+		echo "vanthu: $c: writing standard output: No space left on device"
+		echo "rc=1"
+	done >"$tmp/exp"
+	printf 'vanthu: export: writing standard output: No space left on device\nrc=1\n' >>"$tmp/exp"
+	same "a command whose output cannot be written says so and exits 1" "$tmp/exp" "$tmp/act"
+fi
+python3 - "$V" "$tmp/vanthu.conf" <<'PY'
+import os, signal, subprocess, sys
+for args in (["list"], ["list", "--json"], ["show", "den/2026/1"],
+             ["export", "--book", "den", "--year", "2026", "--format", "csv"]):
+    r, w = os.pipe()
+    os.close(r)
+    p = subprocess.run([sys.argv[1], "-c", sys.argv[2]] + args, stdout=w,
+                       stderr=subprocess.PIPE, restore_signals=False,
+                       preexec_fn=lambda: signal.signal(signal.SIGPIPE, signal.SIG_IGN))
+    os.close(w)
+    assert p.returncode == 0 and p.stderr == b"", (args, p.returncode, p.stderr)
+PY
+ok "a reader that goes away early is no error, even with SIGPIPE ignored" $?
+
 # 14: a locked database
 hold_write 4
 vt -w 1 assign den/2026/1 --lead X >"$tmp/act" 2>&1
