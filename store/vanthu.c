@@ -7,7 +7,8 @@
  * the installed file when there is one, else the daemon's defaults); -d
  * names a database directly.  The register is never created here: a
  * missing database is an error.  `vanthu verify` belongs to the signature
- * checker (store/verify_cmd.c).
+ * checker (store/verify_cmd.c); it takes its trust settings from the same
+ * configuration.
  * See vanthu(1).
  */
 #include <getopt.h>
@@ -64,7 +65,36 @@ usage(FILE *f)
 		"command [arguments]\n");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(f, "       vanthu %s\n", commands[i].usage);
-	fprintf(f, "       vanthu verify FILE...\n");
+	fprintf(f, "       vanthu verify [--json] [-c CONFIG] [--anchors PATH]..."
+		" [--intermediates PATH]... [--crl PATH]... [--skew SECONDS]"
+		" FILE\n");
+}
+
+/*
+ * `vanthu verify` with the trust settings of the configuration every
+ * other command reads (-c, else the installed file), so that the clerk
+ * sees the verdict the daemon gave; verify's own -c, coming after, is
+ * taken over it.
+ */
+static int
+verify(const char *conf_path, int argc, char **argv)
+{
+	char  **args;
+	int	rc;
+
+	if (conf_path == NULL)
+		conf_path = conf_default_path();
+	if (conf_path == NULL)
+		return verify_main(argc, argv);
+	args = xcalloc((size_t) argc + 3, sizeof(*args));
+	args[0] = argv[0];
+	args[1] = (char *) "-c";
+	args[2] = (char *) conf_path;
+	for (int i = 1; i < argc; i++)
+		args[i + 2] = argv[i];
+	rc = verify_main(argc + 2, args);
+	free(args);
+	return rc;
 }
 
 static char *
@@ -150,7 +180,7 @@ main(int argc, char **argv)
 	cmd = argv[cmdidx];
 	/* A weak reference would not pull verify_cmd.o out of the library. */
 	if (strcmp(cmd, "verify") == 0)
-		return verify_main(argc - optind, argv + optind);
+		return verify(conf_path, argc - optind, argv + optind);
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (strcmp(cmd, commands[i].name) == 0)
 			break;

@@ -190,6 +190,15 @@ check "pdfsig leaves the document time-stamp unverified" \
 "$build/vanthu" verify $TRUST c2.pdf >vanthu.out 2>&1
 check "the clerk's tool runs the same check as \`vanthu verify\`" \
     "0|signature 2: valid" "$?|$(sed -n 's/^\(signature 2: .*\)/\1/p' vanthu.out)"
+# The trust the daemon is configured with, named as for every command
+# (vanthu -c FILE): a clerk sees the daemon's verdict.
+printf 'Database %s/none.sqlite\nTrustAnchors %s/K/anchors\nIntermediates %s/K/inter.pem\n' "$T" "$T" "$T" >trust.conf
+"$build/vanthu" -c trust.conf verify c2.pdf >vanthu.out 2>&1
+check "vanthu -c FILE verify takes the trust settings of FILE" \
+    "0|signature 2: valid" "$?|$(sed -n 's/^\(signature 2: .*\)/\1/p' vanthu.out)"
+"$build/vanthu" -c trust.conf verify -c /dev/null c2.pdf >vanthu.out 2>&1
+check "and verify's own -c is taken over it" \
+    "1|signature 2: untrusted" "$?|$(sed -n 's/^\(signature 2: [a-z]*\).*/\1/p' vanthu.out)"
 
 sign base.pdf k1.pdf adbe.pkcs7.detached Sig1 person -pkcs7
 sign k1.pdf k2.pdf adbe.pkcs7.sha1 Sig2 agency -sha1
