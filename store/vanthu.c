@@ -97,20 +97,57 @@ verify(const char *conf_path, int argc, char **argv)
 	return rc;
 }
 
+/* Whether a shell would read arg as one word as it stands. */
+static int
+shell_plain(const char *arg)
+{
+	const unsigned char *p = (const unsigned char *) arg;
+
+	if (*p == 0)
+		return 0;
+	for (; *p; p++)
+		if (*p < 0x80 && strchr("abcdefghijklmnopqrstuvwxyz"
+		    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789@%+=:,./_-", *p) == NULL)
+			return 0;
+	return 1;
+}
+
+/*
+ * The command line for the audit log, each argument as a shell would
+ * have to be given it: joined with bare spaces, a note holding
+ * "--due 2026-01-01" read like an option, and an emptied field vanished.
+ */
 static char *
 command_line(int argc, char **argv)
 {
-	size_t	len = 1;
+	size_t	len = 1, o = 0;
 	char   *s;
 
+	/* At worst every byte is a quote, four bytes as '\'', plus two. */
 	for (int i = 0; i < argc; i++)
-		len += strlen(argv[i]) + 1;
+		len += strlen(argv[i]) * 4 + 3;
 	s = xcalloc(1, len);
 	for (int i = 0; i < argc; i++) {
+		const char *a = argv[i];
+
 		if (i)
-			strcat(s, " ");
-		strcat(s, argv[i]);
+			s[o++] = ' ';
+		if (shell_plain(a)) {
+			memcpy(s + o, a, strlen(a));
+			o += strlen(a);
+			continue;
+		}
+		s[o++] = '\'';
+		for (; *a; a++) {
+			if (*a == '\'') {
+				memcpy(s + o, "'\\''", 4);
+				o += 4;
+			} else
+				s[o++] = *a;
+		}
+		s[o++] = '\'';
 	}
+	s[o] = 0;
 	return s;
 }
 

@@ -410,10 +410,20 @@ ok "list shows cancelled entries on request" $?
 me=$(id -un)
 sqlite3 "$tmp/register.sqlite" "SELECT actor || ' ' || action || ' ' || detail FROM audit WHERE action IN ('assign','cancel') ORDER BY id" >"$tmp/act"
 cat >"$tmp/exp" <<EXP
-$me assign $V -c $tmp/vanthu.conf assign den/2026/2 --lead Phòng Tổ chức --coop Văn phòng --due 2026-03-20
-$me cancel $V -c $tmp/vanthu.conf cancel den/2026/3 --reason Gửi nhầm địa chỉ
+$me assign $V -c $tmp/vanthu.conf assign den/2026/2 --lead 'Phòng Tổ chức' --coop 'Văn phòng' --due 2026-03-20
+$me cancel $V -c $tmp/vanthu.conf cancel den/2026/3 --reason 'Gửi nhầm địa chỉ'
 EXP
 same "the audit log keeps each clerk's command" "$tmp/exp" "$tmp/act"
+# Each argument as the clerk gave it: a note that reads like an option,
+# an emptied field and a quote cannot be mistaken for something else.
+cp "$tmp/register.sqlite" "$tmp/audit.sqlite"
+"$V" -d "$tmp/audit.sqlite" assign den/2026/1 --notes "Chuyển gấp --due 2026-01-01" \
+    --lead "" --coop "Phòng Kế hoạch's" >/dev/null 2>&1
+sqlite3 "$tmp/audit.sqlite" "SELECT detail FROM audit WHERE action = 'assign' ORDER BY id DESC LIMIT 1" >"$tmp/act"
+cat >"$tmp/exp" <<EXP
+$V -d $tmp/audit.sqlite assign den/2026/1 --notes 'Chuyển gấp --due 2026-01-01' --lead '' --coop 'Phòng Kế hoạch'\\''s'
+EXP
+same "the audit log quotes each argument that needs it, as a shell would read it" "$tmp/exp" "$tmp/act"
 
 # 12: books and stats
 vt books add mat --name "Sổ văn bản mật" --direction in >"$tmp/act" 2>&1
