@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "sqlite_int.h"
+#include "textnorm.h"
 
 /* Run one change with its audit line in a transaction. */
 static int
@@ -93,6 +94,31 @@ sq_cancel(struct store *st, const char *id, const char *reason,
 		      "registered", err, errlen);
 }
 
+/*
+ * A book's name heads its export and is a column of "vanthu books", whose
+ * lines are split at tabs: it must be text, on one line, and not blank.
+ */
+static int
+book_name_ok(const char *name)
+{
+	const unsigned char *p;
+	int	blank = 1;
+
+	if (name == NULL || strlen(name) > 200 ||
+	    !text_utf8_valid(name, strlen(name)))
+		return 0;
+	for (p = (const unsigned char *) name; *p != 0; p++) {
+		if (*p < 0x20 || *p == 0x7f)
+			return 0;
+		/* C1 controls, U+0080..U+009F, are 0xc2 0x80..0x9f */
+		if (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f)
+			return 0;
+		if (*p != ' ')
+			blank = 0;
+	}
+	return !blank;
+}
+
 int
 sq_book_add(struct store *st, const char *code, const char *name,
 	    const char *direction, const char *actor, const char *command,
@@ -113,6 +139,11 @@ sq_book_add(struct store *st, const char *code, const char *name,
 			  "a-z, 0-9, _ and -", code != NULL ? code : "");
 		return -1;
 	}
+	if (!book_name_ok(name)) {
+		store_err(err, errlen, "a book's name is 1 to 200 bytes of "
+			  "text on one line, not blank");
+		return -1;
+	}
 	if (direction == NULL || (strcmp(direction, "in") != 0 &&
 				  strcmp(direction, "out") != 0)) {
 		store_err(err, errlen, "a book's direction is in or out");
@@ -124,7 +155,7 @@ sq_book_add(struct store *st, const char *code, const char *name,
 	if ((s = sq_prep(q, sql, err, errlen)) == NULL)
 		goto fail;
 	sqlite3_bind_text(s, 1, code, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, name != NULL ? name : code, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, name, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 3, direction, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 4, (sqlite3_int64) now);
 	rc = sqlite3_step(s);

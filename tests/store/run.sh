@@ -430,10 +430,14 @@ vt books add mat --name "Sổ văn bản mật" --direction in >"$tmp/act" 2>&1
 vt books >>"$tmp/act" 2>&1
 vt books add mat --name "again" >>"$tmp/act" 2>&1
 vt books add "Bad/Code" --name x >>"$tmp/act" 2>&1
+vt books add blank --name "  " >>"$tmp/act" 2>&1
+vt books add tab --name "$(printf 'So\tmat')" >>"$tmp/act" 2>&1
 printf 'den\tin\tSổ đăng ký văn bản đến\ndi\tout\tSổ đăng ký văn bản đi\nmat\tin\tSổ văn bản mật\n' >"$tmp/exp"
 echo "vanthu: books: book mat exists already" >>"$tmp/exp"
 echo "vanthu: books: bad book code 'Bad/Code': use 1 to 31 of a-z, 0-9, _ and -" >>"$tmp/exp"
-same "books lists the books and an administrator can add one" "$tmp/exp" "$tmp/act"
+echo "vanthu: books: a book's name is 1 to 200 bytes of text on one line, not blank" >>"$tmp/exp"
+echo "vanthu: books: a book's name is 1 to 200 bytes of text on one line, not blank" >>"$tmp/exp"
+same "books lists the books and an administrator can add one, with a name that is text" "$tmp/exp" "$tmp/act"
 vt stats --year 2026 >"$tmp/act" 2>&1
 cat >"$tmp/exp" <<'EXP'
 registered 3
