@@ -42,9 +42,9 @@ static const struct {
 } commands[] = {
 	{"list", cmd_list, READS, "list [--book B] [--year Y] [--from DATE]"
 	 " [--to DATE] [--type T] [--issuer I] [--verdict V] [--status S]"
-	 " [--limit N] [--json]"},
+	 " [--text WORDS] [--limit N] [--json]"},
 	{"show", cmd_show, READS, "show ID"},
-	{"search", cmd_search, READS, "search [--book B] [--year Y] [--json]"
+	{"search", cmd_search, READS, "search [the filters of list] [--json]"
 	 " WORDS..."},
 	{"get", cmd_get, READS, "get ID -o DIR"},
 	{"export", cmd_export, READS, "export --book B --year Y"
