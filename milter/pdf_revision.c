@@ -13,7 +13,9 @@
  *   - rewrite a signature dictionary, a DSS or VRI dictionary, an xref
  *     stream, the AcroForm dictionary (a dictionary with /Fields), a
  *     signature field or widget, or the document information dictionary
- *     (metadata: dates, producer);
+ *     (metadata: dates, producer), each only as what it was in the signed
+ *     revision: a content stream whose new dictionary says /Type /Sig
+ *     is still a content stream;
  *   - rewrite the catalog (whatever its object number) changing only
  *     /AcroForm, /DSS, /Extensions, /Perms, /Metadata, /Names;
  *   - rewrite a page changing only /Annots;
@@ -263,13 +265,35 @@ type_is(const struct pdf_obj *o, const char *const *list)
 	return 0;
 }
 
+/*
+ * May o, which rewrites old, do so without changing the document?  Only
+ * when both are the same kind of plumbing; what old was decides, since
+ * viewers ignore the extra keys that make a page or a content stream look
+ * like a signature, a widget or an AcroForm.
+ */
+static int
+same_plumbing(const unsigned char *buf, size_t len, const struct pdf_obj *old,
+	      const struct pdf_obj *o)
+{
+	static const char *const vri[] = {"Sig", "DocTimeStamp", "DSS", "VRI",
+	"XRef", NULL};
+
+	if (o->is_stream != old->is_stream || o->kind != old->kind)
+		return 0;
+	if (type_is(o, vri))
+		return strcmp(o->type, old->type) == 0;
+	if (is_sig_field(o))
+		return is_sig_field(old);
+	if (o->has_fields && o->type[0] == 0)
+		return old->has_fields && old->type[0] == 0;
+	return is_info_dict(buf, len, o) && is_info_dict(buf, len, old);
+}
+
 /* Why the appended object o modifies the document, or NULL. */
 static char *
 judge(const unsigned char *buf, size_t len, const struct pdf_sigscan *s,
       struct pdf_obj **index, const struct pdf_obj *o, size_t end)
 {
-	static const char *const vri[] = {"Sig", "DocTimeStamp", "DSS", "VRI",
-	"XRef", NULL};
 	static const char *const catalog_keys[] = {"/AcroForm", "/DSS",
 	"/Extensions", "/Perms", "/Metadata", "/Names", NULL};
 	static const char *const page_keys[] = {"/Annots", NULL};
@@ -304,8 +328,7 @@ judge(const unsigned char *buf, size_t len, const struct pdf_sigscan *s,
 			return xasprintf("object %u: a new page", o->num);
 		return NULL;		/* new objects are inert unless used */
 	}
-	if (type_is(o, vri) || is_sig_field(o) ||
-	    (o->has_fields && o->type[0] == 0) || is_info_dict(buf, len, o))
+	if (same_plumbing(buf, len, old, o))
 		return NULL;
 	if (strcmp(o->type, "Page") == 0 && strcmp(old->type, "Page") == 0) {
 		if (!dicts_equal_but(buf, len, old, o, page_keys, which,
@@ -323,11 +346,12 @@ judge(const unsigned char *buf, size_t len, const struct pdf_sigscan *s,
 				o->val_start, o->val_end, 1))
 			return NULL;
 	}
-	if (o->is_stream && o->type[0] == 0)
+	/* Named for what it was: the new copy may claim to be anything. */
+	if (old->is_stream && old->type[0] == 0)
 		return xasprintf("object %u: a stream (page content or "
 				 "resource) is rewritten", o->num);
 	return xasprintf("object %u%s%s is rewritten", o->num,
-			 o->type[0] ? ", of type " : "", o->type);
+			 old->type[0] ? ", of type " : "", old->type);
 }
 
 void

@@ -11,6 +11,9 @@
   mkpdf.py field IN OUT NAME             append an empty signature field;
                                          print its object number
   mkpdf.py modify IN OUT                 append a revision changing page text
+  mkpdf.py disguise IN OUT ENTRIES       the same, the content stream's
+                                         dictionary also holding ENTRIES
+                                         (e.g. "/Type /Sig")
   mkpdf.py annotate IN OUT               append a revision adding a note
   mkpdf.py dss IN OUT                    append a revision adding a DSS
   mkpdf.py tamper IN OUT                 change one signed byte
@@ -32,8 +35,9 @@ PAGE = (b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
         b"/Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >>%s >>")
 
 
-def stream(body):
-    return b"<< /Length %d >>\nstream\n%s\nendstream" % (len(body), body)
+def stream(body, entries=b""):
+    return b"<< /Length %d%s >>\nstream\n%s\nendstream" % (
+        len(body), entries, body)
 
 
 def base():
@@ -163,6 +167,9 @@ def main():
         print(n)
     elif cmd == "modify":
         res = append(data, {4: stream(TEXT.replace(b"15/QD", b"99/QD"))})
+    elif cmd == "disguise":
+        res = append(data, {4: stream(TEXT.replace(b"15/QD", b"99/QD"),
+                                      b" " + args[2].encode())})
     elif cmd == "annotate":
         n = next_num(data)
         page = re.findall(rb"3 0 obj\n(<< /Type /Page .*?)\nendobj", data, re.S)[-1]

@@ -315,6 +315,20 @@ check "pdfsig calls that signature valid but not covering the document" \
 sign mod.pdf mod2.pdf ETSI.CAdES.detached Sig2 agency
 check "a later signature over the changed text is valid, the first stays modified" \
     "modified valid rc=1" "$(verdicts mod2.pdf)"
+# What a later revision may write again is judged by what the object was
+# in the signed revision, not by what the new copy calls itself: page
+# text whose stream dictionary claims to be a signature, an xref stream,
+# a signature widget or an AcroForm is still page text (pdftotext shows
+# the change).
+for e in "/Type /Sig" "/Type /XRef" "/Subtype /Widget" "/FT /Sig" "/Fields []"; do
+	$M disguise c1.pdf dis.pdf "$e"
+	check "page text rewritten with \"$e\" in its stream dictionary is modified" \
+	    "modified rc=1|QUYET DINH so 99/QD-BNV" \
+	    "$(verdicts dis.pdf)|$(pdftotext dis.pdf - 2>/dev/null | head -1)"
+done
+check "the reason names the content stream, not what it claims to be" \
+    "a later revision changes the document: object 4: a stream (page content or resource) is rewritten" \
+    "$(field dis.pdf 1 reason)"
 
 $M annotate c1.pdf note.pdf
 check "an added text annotation after signing is modified" \
