@@ -256,6 +256,31 @@ is_sig_field(const struct pdf_obj *o)
 	    (strcmp(o->subtype, "Widget") == 0 && o->ft[0] == 0);
 }
 
+/*
+ * An annotation: /Type /Annot, or, since that entry is optional, one of
+ * the annotation subtypes of ISO 32000-2 §12.5.6.  No other dictionary a
+ * PDF holds (fonts, images, forms, metadata) uses these subtypes.
+ */
+static int
+is_annotation(const struct pdf_obj *o)
+{
+	static const char *const subtypes[] = {"Text", "Link", "FreeText",
+	"Line", "Square", "Circle", "Polygon", "PolyLine", "Highlight",
+	"Underline", "Squiggly", "StrikeOut", "Caret", "Stamp", "Ink",
+	"Popup", "FileAttachment", "Sound", "Movie", "Screen", "Widget",
+	"PrinterMark", "TrapNet", "Watermark", "3D", "Redact", "Projection",
+	"RichMedia", NULL};
+
+	if (strcmp(o->type, "Annot") == 0)
+		return 1;
+	if (o->type[0] != 0 || o->is_stream)
+		return 0;
+	for (const char *const *p = subtypes; *p; p++)
+		if (strcmp(o->subtype, *p) == 0)
+			return 1;
+	return 0;
+}
+
 static int
 type_is(const struct pdf_obj *o, const char *const *list)
 {
@@ -316,7 +341,7 @@ judge(const unsigned char *buf, size_t len, const struct pdf_sigscan *s,
 					 o->num, which);
 		return NULL;
 	}
-	if (strcmp(o->type, "Annot") == 0 && !is_sig_field(o))
+	if (is_annotation(o) && !is_sig_field(o))
 		return xasprintf("object %u: a %s annotation", o->num,
 				 o->subtype[0] ? o->subtype : "new");
 	if (o->ft[0] && strcmp(o->ft, "Sig") != 0)

@@ -14,7 +14,9 @@
   mkpdf.py disguise IN OUT ENTRIES       the same, the content stream's
                                          dictionary also holding ENTRIES
                                          (e.g. "/Type /Sig")
-  mkpdf.py annotate IN OUT               append a revision adding a note
+  mkpdf.py annotate IN OUT [notype]     append a revision adding a note
+                                         (without /Type /Annot, which is
+                                         optional, when notype)
   mkpdf.py dss IN OUT                    append a revision adding a DSS
   mkpdf.py tamper IN OUT                 change one signed byte
   mkpdf.py garbage IN OUT                random hex in the first /Contents
@@ -175,9 +177,10 @@ def main():
         page = re.findall(rb"3 0 obj\n(<< /Type /Page .*?)\nendobj", data, re.S)[-1]
         annots = re.search(rb"/Annots \[([^\]]*)\]", page)
         refs = (annots.group(1) + b" " if annots else b"") + b"%d 0 R" % n
+        typ = b"" if args[2:] == ["notype"] else b"/Type /Annot "
         res = append(data, {
-            n: b"<< /Type /Annot /Subtype /Text /Rect [10 10 30 30] "
-               b"/Contents (huy bo) /P 3 0 R >>",
+            n: b"<< %s/Subtype /Text /Rect [10 10 30 30] "
+               b"/Contents (huy bo) /P 3 0 R >>" % typ,
             3: PAGE % (b" /Annots [%s]" % refs)})
     elif cmd == "dss":
         n = next_num(data)

@@ -333,6 +333,12 @@ check "the reason names the content stream, not what it claims to be" \
 $M annotate c1.pdf note.pdf
 check "an added text annotation after signing is modified" \
     "modified rc=1" "$(verdicts note.pdf)"
+# /Type is optional in an annotation dictionary (ISO 32000-1 §12.5.2):
+# viewers show the note all the same.
+$M annotate c1.pdf note2.pdf notype
+check "an added text annotation without /Type /Annot is modified as well" \
+    "modified rc=1|a later revision changes the document: object 8: a Text annotation" \
+    "$(verdicts note2.pdf)|$(field note2.pdf 1 reason)"
 $M dss c2.pdf dss.pdf
 check "adding validation data (a DSS) after signing keeps both valid" \
     "valid valid rc=0" "$(verdicts dss.pdf)"
