@@ -20,7 +20,8 @@
  *     /AcroForm, /DSS, /Extensions, /Perms, /Metadata, /Names;
  *   - rewrite a page changing only /Annots;
  *   - rewrite an array only by appending to it (an indirect /Annots or
- *     /Fields array).
+ *     /Fields array), unless a page's /Contents or a page tree's /Kids
+ *     refers to it.
  * Everything else that is rewritten, in particular a content stream, a
  * page tree or a font, is a modification.  Objects inside object streams
  * (pdf_objstm.c) are judged like the others, at the place of their
@@ -314,10 +315,100 @@ same_plumbing(const unsigned char *buf, size_t len, const struct pdf_obj *old,
 	return is_info_dict(buf, len, o) && is_info_dict(buf, len, old);
 }
 
+/*
+ * The arrays a page draws or a page tree lists: the object numbers that a
+ * /Contents or a page tree's /Kids refers to.  Such an array may not grow,
+ * unlike an /Annots or /Fields array: one more element is more text on
+ * the page, or one more page.  Built once, when a rewritten array first
+ * needs it.
+ */
+struct page_arrays {
+	uint32_t *nums;
+	size_t  n;
+	int     built;
+};
+
+/* The object number of a value span "N G R", or -1. */
+static int64_t
+ref_num(const unsigned char *buf, size_t vs, size_t ve)
+{
+	struct pdf_lex lx;
+	struct pdf_tok_span n, g, r, eof;
+
+	pdf_lex_init(&lx, buf, ve, vs);
+	if (pdf_lex_next(&lx, &n) != PDF_T_NUM ||
+	    pdf_lex_next(&lx, &g) != PDF_T_NUM ||
+	    pdf_lex_next(&lx, &r) != PDF_T_KW || !pdf_tok_is(&r, "R") ||
+	    pdf_lex_next(&lx, &eof) != PDF_T_EOF || pdf_tok_uint(&g) < 0)
+		return -1;
+	return pdf_tok_uint(&n);
+}
+
+static int
+by_num(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *) a, y = *(const uint32_t *) b;
+
+	return x < y ? -1 : x > y;
+}
+
+static void
+page_arrays_build(const unsigned char *buf, size_t len,
+		  const struct pdf_sigscan *s, struct page_arrays *pa)
+{
+	struct entry *e = xcalloc(MAX_ENTRIES, sizeof(*e));
+	size_t  cap = 0;
+
+	pa->built = 1;
+	for (size_t i = 0; i < s->nobjs; i++) {
+		const struct pdf_obj *o = &s->objs[i];
+		const unsigned char *ob;
+		size_t  ol;
+		int     n;
+
+		/* Form fields have /Kids too; theirs may grow. */
+		if (o->kind != PDF_OBJ_DICT || o->is_stream || o->ft[0] ||
+		    strcmp(o->subtype, "Widget") == 0)
+			continue;
+		ob = obj_bytes(buf, len, o, &ol);
+		n = dict_entries(ob, ol, o->val_start, o->val_end, e);
+		for (int k = 0; k < n; k++) {
+			static const char *const keys[] = {"/Contents", "/Kids",
+			NULL};
+			int64_t num;
+
+			if (!name_in(e[k].k, e[k].ke, keys) ||
+			    (num = ref_num(ob, e[k].vs, e[k].ve)) < 0 ||
+			    num > UINT32_MAX)
+				continue;
+			if (pa->n == cap) {
+				cap = cap ? cap * 2 : 64;
+				pa->nums = xreallocarray(pa->nums, cap,
+							 sizeof(*pa->nums));
+			}
+			pa->nums[pa->n++] = (uint32_t) num;
+		}
+	}
+	free(e);
+	if (pa->n > 0)
+		qsort(pa->nums, pa->n, sizeof(*pa->nums), by_num);
+}
+
+static int
+is_page_array(const unsigned char *buf, size_t len,
+	      const struct pdf_sigscan *s, struct page_arrays *pa, uint32_t num)
+{
+	if (!pa->built)
+		page_arrays_build(buf, len, s, pa);
+	return pa->n > 0 && bsearch(&num, pa->nums, pa->n, sizeof(*pa->nums),
+				    by_num) != NULL;
+}
+
 /* Why the appended object o modifies the document, or NULL. */
 static char *
 judge(const unsigned char *buf, size_t len, const struct pdf_sigscan *s,
-      struct pdf_obj **index, const struct pdf_obj *o, size_t end)
+      struct pdf_obj **index, struct page_arrays *pa, const struct pdf_obj *o,
+      size_t end)
 {
 	static const char *const catalog_keys[] = {"/AcroForm", "/DSS",
 	"/Extensions", "/Perms", "/Metadata", "/Names", NULL};
@@ -368,8 +459,12 @@ judge(const unsigned char *buf, size_t len, const struct pdf_sigscan *s,
 		const unsigned char *nb = obj_bytes(buf, len, o, &nl);
 
 		if (spans_equal(ob, old->val_start, old->val_end, nb,
-				o->val_start, o->val_end, 1))
+				o->val_start, o->val_end, 1)) {
+			if (is_page_array(buf, len, s, pa, o->num))
+				return xasprintf("object %u: an array of page "
+						 "contents or pages grows", o->num);
 			return NULL;
+		}
 	}
 	/* Named for what it was: the new copy may claim to be anything. */
 	if (old->is_stream && old->type[0] == 0)
@@ -383,7 +478,9 @@ void
 pdf_revision_check(const unsigned char *buf, size_t len, struct pdf_sigscan *s)
 {
 	struct pdf_obj **index = NULL;
+	struct page_arrays pa;
 
+	memset(&pa, 0, sizeof(pa));
 	for (size_t i = 0; i < s->nsigs; i++) {
 		struct pdf_sigdict *sig = &s->sigs[i];
 		size_t  end, p;
@@ -407,11 +504,12 @@ pdf_revision_check(const unsigned char *buf, size_t len, struct pdf_sigscan *s)
 		}
 		for (size_t j = 0; j < s->nobjs && !sig->modified; j++)
 			if (s->objs[j].off >= end)
-				sig->modified = judge(buf, len, s, index,
+				sig->modified = judge(buf, len, s, index, &pa,
 						      &s->objs[j], end);
 		if (!sig->modified && s->error)
 			sig->modified = xasprintf("later revisions not fully "
 						  "read: %s", s->error);
 	}
 	free(index);
+	free(pa.nums);
 }

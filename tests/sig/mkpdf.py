@@ -4,6 +4,9 @@
   mkpdf.py base OUT                      a one-page PDF
   mkpdf.py base-objstm OUT               the same, catalog, pages, page and
                                          font compressed in an object stream
+  mkpdf.py base-array OUT                the same, the page's /Contents an
+                                         indirect array (object 4) of one
+                                         stream (object 6)
   mkpdf.py prepare IN OUT SUBFILTER FIELD [SHORT]
         append a revision with an empty signature of SUBFILTER in a new
         field; print "0 B C D", the byte range to sign (D shortened by
@@ -14,6 +17,9 @@
   mkpdf.py disguise IN OUT ENTRIES       the same, the content stream's
                                          dictionary also holding ENTRIES
                                          (e.g. "/Type /Sig")
+  mkpdf.py grow IN OUT                   append a revision adding to the
+                                         array of base-array a stream that
+                                         paints other text over the text
   mkpdf.py annotate IN OUT [notype]     append a revision adding a note
                                          (without /Type /Annot, which is
                                          optional, when notype)
@@ -49,6 +55,19 @@ def base():
         3: PAGE % b"",
         4: stream(TEXT),
         5: b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    }
+    return docs.pdf_file([objs[n] for n in sorted(objs)],
+                         b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+
+
+def base_array():
+    objs = {
+        1: b"<< /Type /Catalog /Pages 2 0 R >>",
+        2: b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        3: PAGE % b"",
+        4: b"[6 0 R]",
+        5: b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        6: stream(TEXT),
     }
     return docs.pdf_file([objs[n] for n in sorted(objs)],
                          b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
@@ -151,6 +170,9 @@ def main():
     if cmd == "base-objstm":
         open(args[0], "wb").write(base_objstm())
         return
+    if cmd == "base-array":
+        open(args[0], "wb").write(base_array())
+        return
     data = open(args[0], "rb").read()
     out = args[1]
     if cmd == "prepare":
@@ -172,6 +194,11 @@ def main():
     elif cmd == "disguise":
         res = append(data, {4: stream(TEXT.replace(b"15/QD", b"99/QD"),
                                       b" " + args[2].encode())})
+    elif cmd == "grow":
+        n = next_num(data)
+        cover = (b"1 1 1 rg 60 760 300 30 re f 0 g " +
+                 TEXT.replace(b"15/QD", b"99/QD"))
+        res = append(data, {n: stream(cover), 4: b"[6 0 R %d 0 R]" % n})
     elif cmd == "annotate":
         n = next_num(data)
         page = re.findall(rb"3 0 obj\n(<< /Type /Page .*?)\nendobj", data, re.S)[-1]

@@ -359,6 +359,23 @@ $M modify bo1.pdf bom.pdf
 check "changing its page text after signing is modified" \
     "modified rc=1" "$(verdicts bom.pdf)"
 
+# A page whose /Contents is an indirect array: a later revision that
+# appends a stream to it paints over the signed text.  Appending is what
+# an /Annots or /Fields array may do, not an array of page contents.
+$M base-array ba.pdf
+sign ba.pdf ba1.pdf ETSI.CAdES.detached Sig1 person
+check "a page with an array of contents, signed, is valid" \
+    "valid rc=0" "$(verdicts ba1.pdf)"
+sign ba1.pdf ba2.pdf ETSI.CAdES.detached Sig2 agency
+check "a second signature after it leaves both valid" \
+    "valid valid rc=0" "$(verdicts ba2.pdf)"
+$M grow ba1.pdf bag.pdf
+check "a stream appended to the array of page contents is modified" \
+    "modified rc=1|a later revision changes the document: object 4: an array of page contents or pages grows" \
+    "$(verdicts bag.pdf)|$(field bag.pdf 1 reason)"
+check "pdftotext shows the text painted over the signed one" \
+    "QUYET DINH so 99/QD-BNV" "$(pdftotext bag.pdf - 2>/dev/null | head -1)"
+
 # ---- malformed ----
 $M garbage c1.pdf garbage.pdf
 check "garbage in /Contents is malformed" "malformed rc=1" "$(verdicts garbage.pdf)"
