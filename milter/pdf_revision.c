@@ -22,6 +22,9 @@
  *   - rewrite an array only by appending to it (an indirect /Annots or
  *     /Fields array), unless a page's /Contents or a page tree's /Kids
  *     refers to it.
+ * A later trailer (or xref stream) that names another catalog than the
+ * signed revision's is a modification too, even when it writes no object:
+ * the signed revision may carry a second catalog nothing used until then.
  * Everything else that is rewritten, in particular a content stream, a
  * page tree or a font, is a modification.  Objects inside object streams
  * (pdf_objstm.c) are judged like the others, at the place of their
@@ -474,6 +477,24 @@ judge(const unsigned char *buf, size_t len, const struct pdf_sigscan *s,
 			 old->type[0] ? ", of type " : "", old->type);
 }
 
+/* A trailer after `end` naming another catalog than the signed one. */
+static char *
+judge_roots(const struct pdf_sigscan *s, size_t end)
+{
+	const struct pdf_root *signed_root = NULL;
+
+	for (size_t i = 0; i < s->nroots && s->roots[i].off < end; i++)
+		signed_root = &s->roots[i];
+	if (signed_root == NULL)
+		return NULL;		/* nothing to compare with */
+	for (size_t i = 0; i < s->nroots; i++)
+		if (s->roots[i].off >= end &&
+		    s->roots[i].num != signed_root->num)
+			return xasprintf("the trailer names another catalog, "
+					 "object %u", s->roots[i].num);
+	return NULL;
+}
+
 void
 pdf_revision_check(const unsigned char *buf, size_t len, struct pdf_sigscan *s)
 {
@@ -502,6 +523,7 @@ pdf_revision_check(const unsigned char *buf, size_t len, struct pdf_sigscan *s)
 				index[j] = &s->objs[j];
 			qsort(index, s->nobjs, sizeof(*index), by_num_then_off);
 		}
+		sig->modified = judge_roots(s, end);
 		for (size_t j = 0; j < s->nobjs && !sig->modified; j++)
 			if (s->objs[j].off >= end)
 				sig->modified = judge(buf, len, s, index, &pa,

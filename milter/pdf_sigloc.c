@@ -34,7 +34,8 @@ enum key {
 	K_N,
 	K_FIRST,
 	K_FILTER,
-	K_DECODEPARMS
+	K_DECODEPARMS,
+	K_ROOT
 };
 
 struct frame {
@@ -46,6 +47,7 @@ struct frame {
 	struct pdf_sigdict sig;
 	int64_t length;
 	int64_t n, first;
+	int64_t root;			/* /Root's object number, or -1 */
 	int     filter;
 	int     has_fields;
 	char    type[24], subtype[24], ft[8];
@@ -64,6 +66,7 @@ struct scan {
 	struct pdf_obj *obj;		/* object being read, or NULL */
 	int64_t last_len;		/* /Length of the last closed dictionary */
 	size_t  objs_cap;
+	size_t  roots_cap;
 };
 
 static const struct {
@@ -83,6 +86,7 @@ static const struct {
 	{"/First", K_FIRST},
 	{"/Filter", K_FILTER},
 	{"/DecodeParms", K_DECODEPARMS},
+	{"/Root", K_ROOT},
 };
 
 static enum key
@@ -220,6 +224,7 @@ frame_push(struct scan *sc, int is_dict, const struct pdf_tok_span *t)
 	f->length = -1;
 	f->n = -1;
 	f->first = -1;
+	f->root = -1;
 	f->all_uint = 1;
 	f->sig.dict_off = t->s - sc->buf;
 	f->sig.nrange = -1;
@@ -287,6 +292,9 @@ dict_value(struct scan *sc, const struct pdf_tok_span *t,
 	case K_FIRST:
 		f->first = pdf_tok_uint(t);
 		break;
+	case K_ROOT:			/* the N of "N G R" */
+		f->root = pdf_tok_uint(t);
+		break;
 	case K_FILTER:
 		if (t->t == PDF_T_NAME && pdf_tok_is(t, "/FlateDecode") &&
 		    f->filter != PDF_FILTER_OTHER)
@@ -303,6 +311,32 @@ dict_value(struct scan *sc, const struct pdf_tok_span *t,
 	f->key = K_NONE;
 }
 
+/*
+ * A trailer is a dictionary outside any object; an xref stream's
+ * dictionary holds the same keys.  Either names the catalog by /Root.
+ */
+static void
+note_root(struct scan *sc, const struct frame *closed)
+{
+	struct pdf_sigscan *out = sc->out;
+
+	if (closed->root < 0 || closed->root > UINT32_MAX || sc->depth != 0 ||
+	    (sc->obj != NULL && strcmp(closed->type, "XRef") != 0))
+		return;
+	if (out->nroots >= PDF_SIGLOC_MAX_OBJS) {
+		out->error = "too many trailers";
+		return;
+	}
+	if (out->nroots == sc->roots_cap) {
+		sc->roots_cap = sc->roots_cap ? sc->roots_cap * 2 : 8;
+		out->roots = xreallocarray(out->roots, sc->roots_cap,
+					   sizeof(*out->roots));
+	}
+	out->roots[out->nroots].off = closed->sig.dict_off;
+	out->roots[out->nroots].num = (uint32_t) closed->root;
+	out->nroots++;
+}
+
 static void
 frame_close(struct scan *sc, const struct pdf_tok_span *t)
 {
@@ -310,6 +344,7 @@ frame_close(struct scan *sc, const struct pdf_tok_span *t)
 
 	if (closed.is_dict) {
 		sc->last_len = closed.length;
+		note_root(sc, &closed);
 		if (closed.has_byterange) {
 			snprintf(closed.sig.type, sizeof(closed.sig.type), "%s",
 				 closed.type);
@@ -482,6 +517,7 @@ pdf_sigscan_clear(struct pdf_sigscan *s)
 		free(s->sigs[i].modified);
 	}
 	free(s->sigs);
+	free(s->roots);
 	free(s->objs);
 	for (size_t i = 0; i < s->nbufs; i++)
 		free(s->bufs[i]);

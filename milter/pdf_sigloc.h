@@ -23,8 +23,12 @@
  * a later revision hides inside an object stream are reported as such by
  * the revision check rather than guessed at.
  *
+ * It also records the /Root of every trailer and xref stream, so that a
+ * later revision naming another catalog is seen.
+ *
  * Limits: at most PDF_SIGLOC_MAX_SIGS signatures, PDF_SIGLOC_MAX_OBJS
- * objects, nesting depth PDF_SIGLOC_MAX_DEPTH, /Contents of at most
+ * objects and as many trailers, nesting depth PDF_SIGLOC_MAX_DEPTH,
+ * /Contents of at most
  * PDF_SIGLOC_MAX_CONTENTS hex digits.  Beyond them the scan stops and sets
  * `error`; what was found so far stays.  Never fails otherwise.
  */
@@ -94,9 +98,17 @@ struct pdf_obj {
 #define PDF_OBJ_DICT	1
 #define PDF_OBJ_ARRAY	2
 
+/* A trailer, or an xref stream's dictionary, and the catalog it names. */
+struct pdf_root {
+	size_t  off;			/* of its "<<" */
+	uint32_t num;			/* /Root N G R */
+};
+
 struct pdf_sigscan {
 	struct pdf_sigdict *sigs;
 	size_t  nsigs;
+	struct pdf_root *roots;		/* file order */
+	size_t  nroots;
 	struct pdf_obj *objs;		/* file order, then expanded ones */
 	size_t  nobjs;
 	unsigned char **bufs;		/* inflated object streams */

@@ -7,6 +7,9 @@
   mkpdf.py base-array OUT                the same, the page's /Contents an
                                          indirect array (object 4) of one
                                          stream (object 6)
+  mkpdf.py base-shadow OUT               the same, with a second catalog
+                                         (object 6) nothing refers to, whose
+                                         page (8) says 99/QD instead of 15/QD
   mkpdf.py prepare IN OUT SUBFILTER FIELD [SHORT]
         append a revision with an empty signature of SUBFILTER in a new
         field; print "0 B C D", the byte range to sign (D shortened by
@@ -20,6 +23,9 @@
   mkpdf.py grow IN OUT                   append a revision adding to the
                                          array of base-array a stream that
                                          paints other text over the text
+  mkpdf.py reroot IN OUT N               append an update that writes no
+                                         object, its trailer naming object N
+                                         as the catalog
   mkpdf.py annotate IN OUT [notype]     append a revision adding a note
                                          (without /Type /Annot, which is
                                          optional, when notype)
@@ -68,6 +74,22 @@ def base_array():
         4: b"[6 0 R]",
         5: b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
         6: stream(TEXT),
+    }
+    return docs.pdf_file([objs[n] for n in sorted(objs)],
+                         b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+
+
+def base_shadow():
+    objs = {
+        1: b"<< /Type /Catalog /Pages 2 0 R >>",
+        2: b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        3: PAGE % b"",
+        4: stream(TEXT),
+        5: b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        6: b"<< /Type /Catalog /Pages 7 0 R >>",
+        7: b"<< /Type /Pages /Kids [8 0 R] /Count 1 >>",
+        8: PAGE.replace(b"2 0 R", b"7 0 R").replace(b"4 0 R", b"9 0 R") % b"",
+        9: stream(TEXT.replace(b"15/QD", b"99/QD")),
     }
     return docs.pdf_file([objs[n] for n in sorted(objs)],
                          b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
@@ -170,6 +192,9 @@ def main():
     if cmd == "base-objstm":
         open(args[0], "wb").write(base_objstm())
         return
+    if cmd == "base-shadow":
+        open(args[0], "wb").write(base_shadow())
+        return
     if cmd == "base-array":
         open(args[0], "wb").write(base_array())
         return
@@ -199,6 +224,12 @@ def main():
         cover = (b"1 1 1 rg 60 760 300 30 re f 0 g " +
                  TEXT.replace(b"15/QD", b"99/QD"))
         res = append(data, {n: stream(cover), 4: b"[6 0 R %d 0 R]" % n})
+    elif cmd == "reroot":
+        prev = int(re.findall(rb"startxref\s+(\d+)", data)[-1])
+        size = next_num(data)
+        res = data + (b"xref\n0 1\n0000000000 65535 f \ntrailer\n"
+                      b"<< /Size %d /Root %d 0 R /Prev %d >>\nstartxref\n"
+                      b"%d\n%%%%EOF\n" % (size, int(args[2]), prev, len(data)))
     elif cmd == "annotate":
         n = next_num(data)
         page = re.findall(rb"3 0 obj\n(<< /Type /Page .*?)\nendobj", data, re.S)[-1]

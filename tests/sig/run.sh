@@ -376,6 +376,26 @@ check "a stream appended to the array of page contents is modified" \
 check "pdftotext shows the text painted over the signed one" \
     "QUYET DINH so 99/QD-BNV" "$(pdftotext bag.pdf - 2>/dev/null | head -1)"
 
+# A shadow document: the signed revision carries a second catalog that
+# nothing uses; an update writing no object at all, only a trailer that
+# names that catalog, makes viewers show its page instead.  pdfsig then
+# finds no signature at all, since the new catalog has no form.
+$M base-shadow sh.pdf
+sign sh.pdf sh1.pdf ETSI.CAdES.detached Sig1 person
+check "a PDF carrying an unused second catalog, signed, shows the signed text" \
+    "valid rc=0|QUYET DINH so 15/QD-BNV" \
+    "$(verdicts sh1.pdf)|$(pdftotext sh1.pdf - 2>/dev/null | head -1)"
+$M reroot sh1.pdf shr.pdf 6
+check "an update whose trailer names the other catalog is modified" \
+    "modified rc=1|a later revision changes the document: the trailer names another catalog, object 6" \
+    "$(verdicts shr.pdf)|$(field shr.pdf 1 reason)"
+check "pdftotext shows the other page, pdfsig no signature" \
+    "QUYET DINH so 99/QD-BNV|" \
+    "$(pdftotext shr.pdf - 2>/dev/null | head -1)|$(sigval shr.pdf)"
+$M reroot sh1.pdf shs.pdf 1
+check "an update whose trailer names the same catalog again changes nothing" \
+    "valid rc=0" "$(verdicts shs.pdf)"
+
 # ---- malformed ----
 $M garbage c1.pdf garbage.pdf
 check "garbage in /Contents is malformed" "malformed rc=1" "$(verdicts garbage.pdf)"
