@@ -410,7 +410,7 @@ register_documents(struct message *m, struct store *store, struct outcome *o)
 		const struct document *d = &o->analysis.docs[i];
 
 		dr[i].book = o->ruled ? o->rules.book : NULL;
-		dr[i].notes = notes[i] = doc_flags(o, i);
+		dr[i].flags = notes[i] = doc_flags(o, i);
 		dr[i].skip_reason = skip_reason(m, o, i);
 		dr[i].skip = dr[i].skip_reason != NULL;
 		if (dr[i].skip)

@@ -73,6 +73,7 @@ entry_json(const struct reg_entry *e)
 	json_object_object_add(o, "lead", jstr(e->lead));
 	json_object_object_add(o, "coop", jstr(e->coop));
 	json_object_object_add(o, "due", jstr(e->due));
+	json_object_object_add(o, "flags", jstr(e->flags));
 	json_object_object_add(o, "notes", jstr(e->notes));
 	json_object_object_add(o, "arrivals", json_object_new_int64(e->arrivals));
 	return o;

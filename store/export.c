@@ -105,6 +105,9 @@ note(const struct reg_entry *e)
 	free(a);
 	free(b);
 	a = r;
+	r = join2(a, "; ", e->flags);
+	free(a);
+	a = r;
 	r = join2(a, "; ", e->notes);
 	free(a);
 	return r;

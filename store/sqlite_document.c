@@ -3,7 +3,7 @@
  * first time its SHA-256 is seen, with its facts and signatures; a later
  * arrival that brings a signature the row lacks (a .p7s sent the second
  * time) adds it, and the verdict becomes the weakest of all again, with
- * the flag in the entry's notes following it.  Runs inside the message's
+ * the flag in the entry's flags following it.  Runs inside the message's
  * transaction (sqlite_register.c).
  */
 #include <inttypes.h>
@@ -51,10 +51,10 @@ static const char sql_doc_verdict[] =
     "SELECT sig_verdict FROM documents WHERE id = ?1";
 static const char sql_doc_set_verdict[] =
     "UPDATE documents SET sig_verdict = ?2 WHERE id = ?1";
-static const char sql_reg_notes[] =
-    "SELECT notes FROM registrations WHERE id = ?1";
-static const char sql_reg_set_notes[] =
-    "UPDATE registrations SET notes = ?2 WHERE id = ?1";
+static const char sql_reg_flags[] =
+    "SELECT flags FROM registrations WHERE id = ?1";
+static const char sql_reg_set_flags[] =
+    "UPDATE registrations SET flags = ?2 WHERE id = ?1";
 
 /* Whether the document's row holds this signature already: 1, 0, or -1
  * on error. */
@@ -298,11 +298,11 @@ word_is(const char *p, size_t len, const char *w, int prefix)
 	return (prefix ? len >= n : len == n) && memcmp(p, w, n) == 0;
 }
 
-/* Whether notes (rule flags, blank-separated) hold such a word. */
+/* Whether flags (blank-separated) hold such a word. */
 static int
-has_word(const char *notes, const char *w, int prefix)
+has_word(const char *flags, const char *w, int prefix)
 {
-	for (const char *p = notes; p != NULL && *p != 0;) {
+	for (const char *p = flags; p != NULL && *p != 0;) {
 		size_t	len = strcspn(p, " ");
 
 		if (word_is(p, len, w, prefix))
@@ -314,7 +314,7 @@ has_word(const char *notes, const char *w, int prefix)
 }
 
 /*
- * The notes of an entry whose verdict went from one to another, or NULL
+ * The flags of an entry whose verdict went from one to another, or NULL
  * when they stay as they are.  require-signature flags a document
  * "signature-<verdict>": the old verdict's flag goes, and the new one's
  * (none for valid) takes its place when the entry had the old one or
@@ -322,23 +322,23 @@ has_word(const char *notes, const char *w, int prefix)
  * like it.
  */
 static char *
-notes_reflag(const char *notes, const char *from, const char *to,
+flags_reflag(const char *flags, const char *from, const char *to,
 	     const char *now)
 {
 	char   *old = xasprintf("signature-%s", from);
 	char   *new = strcmp(to, "valid") != 0 ?
 	    xasprintf("signature-%s", to) : NULL;
-	int	had = has_word(notes, old, 0);
+	int	had = has_word(flags, old, 0);
 	struct wbuf out;
 
 	if (!had && (new == NULL || !has_word(now, "signature-", 1) ||
-		     has_word(notes, new, 0))) {
+		     has_word(flags, new, 0))) {
 		free(old);
 		free(new);
 		return NULL;
 	}
 	wbuf_init(&out);
-	for (const char *p = notes != NULL ? notes : ""; *p != 0;) {
+	for (const char *p = flags != NULL ? flags : ""; *p != 0;) {
 		size_t	len = strcspn(p, " ");
 
 		if (word_is(p, len, old, 0)) {
@@ -368,7 +368,7 @@ notes_reflag(const char *notes, const char *from, const char *to,
 
 /*
  * A verdict a later arrival changed: on reg, the entry that registered
- * the document (0: none), the verdict's flag in its notes (which the
+ * the document (0: none), the verdict's flag among its flags (which the
  * export prints under Ghi chú) follows it; now is this arrival's flags.
  * The audit log says what changed.
  */
@@ -377,40 +377,40 @@ reg_verdict_changed(struct regctx *c, const struct verdict_change *vc,
 		int64_t reg, const char *now)
 {
 	sqlite3_stmt *s;
-	char   *detail, *notes = NULL;
+	char   *detail, *flags = NULL;
 	int	rc;
 
 	if (reg > 0) {
-		if ((s = sq_prep(c->q, sql_reg_notes, c->err, c->errlen)) == NULL)
+		if ((s = sq_prep(c->q, sql_reg_flags, c->err, c->errlen)) == NULL)
 			return -1;
 		sqlite3_bind_int64(s, 1, reg);
 		if (sqlite3_step(s) == SQLITE_ROW)
-			notes = notes_reflag((const char *)
+			flags = flags_reflag((const char *)
 					     sqlite3_column_text(s, 0),
 					     vc->from, vc->to, now);
 		sqlite3_reset(s);
 	}
-	if (notes != NULL) {
-		if ((s = sq_prep(c->q, sql_reg_set_notes, c->err,
+	if (flags != NULL) {
+		if ((s = sq_prep(c->q, sql_reg_set_flags, c->err,
 				 c->errlen)) == NULL) {
-			free(notes);
+			free(flags);
 			return -1;
 		}
 		sqlite3_bind_int64(s, 1, reg);
-		reg_bind_opt(s, 2, notes[0] ? notes : NULL);
+		reg_bind_opt(s, 2, flags[0] ? flags : NULL);
 		if (reg_step_done(c, s, "registration") != 0) {
-			free(notes);
+			free(flags);
 			return -1;
 		}
 	}
 	detail = xasprintf("%s: signature verdict %s -> %s%s%s%s",
 			   c->msg->message_id ? c->msg->message_id :
 			   "(no Message-ID)", vc->from, vc->to,
-			   notes != NULL ? "; notes now \"" : "",
-			   notes != NULL ? notes : "", notes != NULL ? "\"" : "");
+			   flags != NULL ? "; flags now \"" : "",
+			   flags != NULL ? flags : "", flags != NULL ? "\"" : "");
 	rc = audit_append(c->q, c->now, c->actor, "signature-added", reg,
 			  detail, c->err, c->errlen);
 	free(detail);
-	free(notes);
+	free(flags);
 	return rc;
 }

@@ -20,7 +20,7 @@
     " r.status, r.cancel_reason, r.reference, r.issuer, r.doc_date," \
     " r.type_name, r.summary, r.urgency, r.signer, r.recipients," \
     " d.sig_verdict, d.sha256, d.name, d.type, d.size, m.message_id," \
-    " m.env_from, r.lead, r.coop, r.due, r.assigned_at, r.notes," \
+    " m.env_from, r.lead, r.coop, r.due, r.assigned_at, r.notes, r.flags," \
     " (SELECT count(*) FROM arrivals a WHERE a.registration_id = r.id)" \
     " FROM registrations r JOIN documents d ON d.id = r.document_id" \
     " JOIN messages m ON m.id = r.message_id"
@@ -59,7 +59,8 @@ entry_read(sqlite3_stmt *s, struct reg_entry *e)
 	e->due = sq_text(s, 25);
 	e->assigned_at = sqlite3_column_int64(s, 26);
 	e->notes = sq_text(s, 27);
-	e->arrivals = sqlite3_column_int64(s, 28);
+	e->flags = sq_text(s, 28);
+	e->arrivals = sqlite3_column_int64(s, 29);
 	store_id_format(id, sizeof(id), e->book, e->year, e->number, e->symbol);
 	e->id = xstrdup(id);
 }
@@ -82,7 +83,7 @@ reg_entry_clear(struct reg_entry *e)
 		&e->reference, &e->issuer, &e->date, &e->type_name, &e->summary,
 		&e->urgency, &e->signer, &e->recipients, &e->signature_verdict,
 		&e->sha256, &e->doc_name, &e->doc_type, &e->message_id,
-		&e->env_from, &e->lead, &e->coop, &e->due, &e->notes,
+		&e->env_from, &e->lead, &e->coop, &e->due, &e->notes, &e->flags,
 	};
 
 	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)
@@ -466,6 +467,7 @@ sq_show(struct store *st, const char *id, FILE *out, char *err,
 		local_time(e.assigned_at, t);
 		field(out, "Assigned", t);
 	}
+	field(out, "Flags", e.flags);
 	field(out, "Notes", e.notes);
 	reg_entry_clear(&e);
 

@@ -45,7 +45,7 @@ int	reg_step_done(struct regctx *, sqlite3_stmt *, const char *what);
  * the signatures it lacked, and in *vc what that did to its verdict. */
 int	reg_document_row(struct regctx *, const struct document *, int skip,
 			 int64_t *id, struct verdict_change *vc);
-/* A verdict a later arrival changed: the flag in the notes of entry reg
+/* A verdict a later arrival changed: the flag in the flags of entry reg
  * (0: none) follows it; now holds this arrival's flags; the audit log
  * says what changed. */
 int	reg_verdict_changed(struct regctx *, const struct verdict_change *,

@@ -73,7 +73,7 @@ static const char sql_book_dir[] =
 static const char sql_reg_insert[] =
     "INSERT INTO registrations(book, year, number, symbol, registered_at,"
     " document_id, message_id, reference, ref_key, issuer, doc_date,"
-    " type_name, type_code, summary, urgency, signer, recipients, notes)"
+    " type_name, type_code, summary, urgency, signer, recipients, flags)"
     " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
     " ?15, ?16, ?17, ?18)";
 
@@ -488,12 +488,12 @@ register_one(struct regctx *c, size_t i, int copy, struct doc_result *r)
 		    audit_append(c->q, c->now, c->actor, "arrived-again", reg,
 				 c->msg->message_id, c->err, c->errlen) != 0 ||
 		    (vc.changed && reg_verdict_changed(c, &vc, by_sha ? reg : 0,
-						   dr != NULL ? dr->notes :
+						   dr != NULL ? dr->flags :
 						   NULL) != 0) ? -1 : 0;
 	}
 	/* A document kept before without an entry (skipped, secret). */
 	if (vc.changed && reg_verdict_changed(c, &vc, 0,
-					  dr != NULL ? dr->notes : NULL) != 0)
+					  dr != NULL ? dr->flags : NULL) != 0)
 		goto fail;
 	if (!spool_has(c, d))
 		goto fail;
@@ -559,7 +559,7 @@ register_one(struct regctx *c, size_t i, int copy, struct doc_result *r)
 	reg_bind_opt(s, 15, fact(d, FACT_URGENCY));
 	reg_bind_opt(s, 16, fact(d, FACT_SIGNER_NAME));
 	reg_bind_opt(s, 17, rcpts != NULL ? rcpts : fact(d, FACT_RECIPIENTS));
-	reg_bind_opt(s, 18, dr != NULL ? dr->notes : NULL);
+	reg_bind_opt(s, 18, dr != NULL ? dr->flags : NULL);
 	if (reg_step_done(c, s, "registration") != 0)
 		goto fail;
 	reg = sqlite3_last_insert_rowid(c->q->db);

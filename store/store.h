@@ -76,7 +76,7 @@ struct doc_request {
 	const char *book;	/* NULL: den inbound, di outbound */
 	int	skip;		/* secret document, skip rule: record only */
 	const char *skip_reason;
-	const char *notes;	/* kept with the registration: rule flags */
+	const char *flags;	/* kept with the registration: rule flags */
 };
 
 struct register_request {
@@ -173,7 +173,8 @@ struct reg_entry {
 	char   *coop;
 	char   *due;		/* ISO 8601 date */
 	int64_t	assigned_at;	/* 0: never */
-	char   *notes;
+	char   *flags;		/* the rules' flags, blank-separated */
+	char   *notes;		/* the clerk's */
 	int64_t	arrivals;	/* times the document arrived, this one included */
 
 	/* store_get only: the files of the document's detached signatures

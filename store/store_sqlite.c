@@ -114,6 +114,13 @@ static const char *const migrations[] = {
 	 * (.p7s) names that file; its bytes are in the spool too. */
 	"ALTER TABLE signatures ADD COLUMN file_name TEXT;"
 	"ALTER TABLE signatures ADD COLUMN file_sha256 TEXT;",
+	/* 2 -> 3: the flags the rules set on an entry get a column of
+	 * their own, so that a clerk's notes never replace them.  Notes
+	 * of an entry never assigned can only be the daemon's flags; an
+	 * assigned entry's notes may be the clerk's and stay notes. */
+	"ALTER TABLE registrations ADD COLUMN flags TEXT;"
+	"UPDATE registrations SET flags = notes, notes = NULL"
+	"  WHERE assigned_at IS NULL AND notes IS NOT NULL;",
 };
 
 #define SCHEMA_VERSION	((int) (sizeof(migrations) / sizeof(migrations[0])))

@@ -82,9 +82,9 @@ tap $? "vanthu get writes the PDF and its .p7s, the same bytes, a pair openssl v
 tap $? "vanthu backup copies the .p7s with the document"
 "$build/vanthu" -c "$tmp/main.conf" show "den/$year/5" >"$tmp/show5.out" 2>&1
 grep -qx "Signature:  *untrusted" "$tmp/show5.out" &&
-	grep -qx "Notes: signature-untrusted" "$tmp/show5.out" &&
+	grep -qx "Flags: signature-untrusted" "$tmp/show5.out" &&
 	grep -q "  1\. untrusted: Ky, .* in the file qd2.pdf.p7s " "$tmp/show5.out" &&
-	grep -q " milter signature-added: <d3@sonoi.gov.vn>: signature verdict absent -> untrusted; notes now \"signature-untrusted\"$" "$tmp/show5.out"
+	grep -q " milter signature-added: <d3@sonoi.gov.vn>: signature verdict absent -> untrusted; flags now \"signature-untrusted\"$" "$tmp/show5.out"
 tap $? "a .p7s sent after its PDF gives the register's entry the file's verdict and flag, and the audit says so" ||
 	sed 's/^/# /' "$tmp/show5.out"
 
@@ -102,12 +102,20 @@ mine = sorted(r["id"] for r in regs if r["message_id"] in
               ("<m1@sonoi.gov.vn>", "<m3@sonoi.gov.vn>"))
 want = ["den/%s/1" % sys.argv[2], "den/%s/2" % sys.argv[2]]
 numbers = sorted(r["number"] for r in regs)
-flagged = [r.get("notes") for r in regs if r["message_id"] == "<m1@sonoi.gov.vn>"]
+flagged = [r.get("flags") for r in regs if r["message_id"] == "<m1@sonoi.gov.vn>"]
 gap_free = numbers == list(range(1, len(numbers) + 1))
 sys.exit(0 if mine == want and gap_free and flagged == ["signature-absent"]
          and all(r["status"] == "registered" for r in regs) else 1)
 PY
-tap $? "vanthu list shows den/$year/1 and den/$year/2 for those messages, the signature flag in the notes, and numbers without a gap"
+tap $? "vanthu list shows den/$year/1 and den/$year/2 for those messages, the signature flag in its flags, and numbers without a gap"
+
+# The clerk's notes go beside the daemon's flag, never over it.
+m1=$(python3 -c 'import json, sys
+print([r["id"] for r in json.load(open(sys.argv[1])) if r["message_id"] == "<m1@sonoi.gov.vn>"][0])' "$tmp/list.json")
+"$build/vanthu" -c "$tmp/main.conf" assign "$m1" --notes "Chuyển phòng Tổ chức" >/dev/null 2>&1 &&
+	"$build/vanthu" -c "$tmp/main.conf" show "$m1" | grep -E '^(Flags|Notes):' >"$tmp/m1.out" &&
+	[ "$(cat "$tmp/m1.out")" = "$(printf 'Flags: signature-absent\nNotes: Chuyển phòng Tổ chức')" ]
+tap $? "a clerk's notes on $m1 keep the signature-absent flag the rules set" || sed 's/^/# /' "$tmp/m1.out"
 
 # A TCP health probe: connect and close without a word, on an inet socket.
 port=$(free_port)

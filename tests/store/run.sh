@@ -701,5 +701,32 @@ for h in "$c7" "$p7"; do
 done
 ok "the backup holds both under ab/cd/sha256, their bytes hashing to their names" $t
 
+# A register of schema version 2 kept the rules' flags in the notes, where
+# a clerk's assign --notes replaced them.  Opening it for writing moves the
+# notes of entries never assigned (only the daemon wrote those) to flags;
+# an assigned entry's notes may be the clerk's and stay.
+cp "$tmp/register.sqlite" "$tmp/v2.sqlite"
+sqlite3 "$tmp/v2.sqlite" "ALTER TABLE registrations DROP COLUMN flags;
+    UPDATE registrations SET notes = 'signature-absent', assigned_at = NULL WHERE number = 2 AND book = 'den';
+    UPDATE registrations SET notes = 'Chuyển gấp', assigned_at = 1767225600 WHERE number = 3 AND book = 'den';
+    PRAGMA user_version = 2"
+"$V" -c "$tmp/vanthu.conf" -d "$tmp/v2.sqlite" assign den/2026/2 --notes "Phòng Tổ chức xử lý" >/dev/null 2>"$tmp/act"
+sqlite3 "$tmp/v2.sqlite" "PRAGMA user_version; SELECT number, flags, notes FROM registrations WHERE book = 'den' AND number IN (2, 3) ORDER BY number" >>"$tmp/act"
+cat >"$tmp/exp" <<'EXP'
+3
+2|signature-absent|Phòng Tổ chức xử lý
+3||Chuyển gấp
+EXP
+same "an older register's flags move out of the notes, and a clerk's notes no longer replace them" "$tmp/exp" "$tmp/act"
+"$V" -c "$tmp/vanthu.conf" -d "$tmp/v2.sqlite" show den/2026/2 | grep -E '^(Flags|Notes):' >"$tmp/act"
+printf 'Flags: signature-absent\nNotes: Phòng Tổ chức xử lý\n' >"$tmp/exp"
+same "show prints the flags and the clerk's notes apart" "$tmp/exp" "$tmp/act"
+"$V" -c "$tmp/vanthu.conf" -d "$tmp/v2.sqlite" export --book den --year 2026 --format csv |
+	python3 -c 'import csv, sys
+rows = list(csv.reader(sys.stdin.read().lstrip("\ufeff").splitlines()))
+print(rows[2][-1])' >"$tmp/act"
+echo "signature-absent; Phòng Tổ chức xử lý" >"$tmp/exp"
+same "the export's Ghi chú holds the flags, then the clerk's notes" "$tmp/exp" "$tmp/act"
+
 echo "1..$n"
 [ $fails -eq 0 ]

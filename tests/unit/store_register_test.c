@@ -357,7 +357,7 @@ registrations_and_audit_cannot_be_rewritten(void **state)
 	assert_int_not_equal(rc, 0);
 	snprintf(cmd, sizeof(cmd), "test \"$(sqlite3 %s 'PRAGMA user_version;"
 		 " PRAGMA journal_mode; SELECT count(*) FROM audit')\" = "
-		 "\"$(printf '2\\nwal\\n1')\"", fx->db);
+		 "\"$(printf '3\\nwal\\n1')\"", fx->db);
 	assert_int_equal(system(cmd), 0);
 	fx->st = store_open(fx->db, NULL, 0, NULL, 0);
 	assert_non_null(fx->st);
@@ -544,7 +544,7 @@ a_read_only_register_refuses_writes(void **state)
 
 /* Register the document content once more in a message of its own: a
  * signature inside it when emb says so, and a .p7s beside it whose bytes
- * are p7s (none when NULL), with these verdicts; the notes as the default
+ * are p7s (none when NULL), with these verdicts; the flags as the default
  * rules would flag it, with "urgent" from another rule. */
 static int
 register_signed(struct fixture *fx, const char *mid, const char *content,
@@ -556,9 +556,9 @@ register_signed(struct fixture *fx, const char *mid, const char *content,
 	struct doc_request dr = {0};
 	struct register_request req = {.docs = &dr};
 	struct document *d;
-	char	notes[64] = "urgent";
+	char	flags[64] = "urgent";
 
-	dr.notes = notes;
+	dr.flags = flags;
 	fx_msg(&m, mid, DIR_INBOUND);
 	d = fx_doc(&an, content, NULL, NULL, NULL, NULL);
 	d->sig_verdict = SIG_ABSENT;
@@ -583,7 +583,7 @@ register_signed(struct fixture *fx, const char *mid, const char *content,
 	}
 	/* the flag require-signature sets, with one of a rule's own */
 	if (d->sig_verdict != SIG_VALID)
-		snprintf(notes, sizeof(notes), "urgent signature-%s",
+		snprintf(flags, sizeof(flags), "urgent signature-%s",
 			 sig_verdict_names[d->sig_verdict]);
 	return fx_register_msg(fx, &m, &an, &req, id, NULL);
 }
@@ -638,8 +638,8 @@ a_signature_file_sent_later_sets_the_verdict(void **state)
 	query(fx, "SELECT registration_id, detail FROM audit WHERE action ="
 	      " 'signature-added'", out, sizeof(out));
 	assert_string_equal(out, "1|<b@x>: signature verdict absent -> valid; "
-			    "notes now \"urgent\"");
-	query(fx, "SELECT notes FROM registrations", out, sizeof(out));
+			    "flags now \"urgent\"");
+	query(fx, "SELECT flags FROM registrations", out, sizeof(out));
 	assert_string_equal(out, "urgent");
 	/* The arrival is logged before what it changed. */
 	query(fx, "SELECT group_concat(action, ',') FROM (SELECT action FROM"
@@ -671,11 +671,11 @@ a_signature_file_sent_later_sets_the_verdict(void **state)
 	query(fx, "SELECT group_concat(detail, ',') FROM audit WHERE action ="
 	      " 'signature-added'", out, sizeof(out));
 	assert_string_equal(out, "<b@x>: signature verdict absent -> valid; "
-			    "notes now \"urgent\",<d@x>: signature verdict "
-			    "valid -> invalid; notes now \"urgent "
+			    "flags now \"urgent\",<d@x>: signature verdict "
+			    "valid -> invalid; flags now \"urgent "
 			    "signature-invalid\"");
 	/* flagged again, since the rules flagged this copy */
-	query(fx, "SELECT notes FROM registrations", out, sizeof(out));
+	query(fx, "SELECT flags FROM registrations", out, sizeof(out));
 	assert_string_equal(out, "urgent signature-invalid");
 	fx_free(fx);
 }
@@ -712,12 +712,12 @@ a_signature_inside_is_not_kept_twice(void **state)
 	fx = fx_new(FX_T0);
 	assert_int_equal(register_signed(fx, "<a@x>", "doc f", 1, SIG_UNTRUSTED,
 					 NULL, 0, id), REG_NEW);
-	query(fx, "SELECT notes FROM registrations", out, sizeof(out));
+	query(fx, "SELECT flags FROM registrations", out, sizeof(out));
 	assert_string_equal(out, "urgent signature-untrusted");
 	assert_int_equal(register_signed(fx, "<b@x>", "doc f", 1, SIG_UNTRUSTED,
 					 "p7s four", SIG_EXPIRED, id),
 			 REG_DUPLICATE);
-	query(fx, "SELECT notes FROM registrations", out, sizeof(out));
+	query(fx, "SELECT flags FROM registrations", out, sizeof(out));
 	assert_string_equal(out, "urgent signature-expired");
 	fx_free(fx);
 }
