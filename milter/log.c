@@ -3,6 +3,7 @@
  */
 #include <errno.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,7 +14,8 @@
 #include "log.h"
 
 static int log_where = LOG_TO_STDERR;
-static int log_max = LOG_INFO;
+/* Set again by a reload while other threads log. */
+static atomic_int log_max = LOG_INFO;
 static const char *log_ident = "vanthu";
 
 static const struct {

@@ -365,6 +365,7 @@ reload_thread(void *arg)
 		free(cfg->database);
 		cfg->database = xstrdup(old->cfg->database);
 		runtime_release(old);
+		log_set_level(cfg->log_level);
 		worker_pool_set_config(pool, cfg->text, cfg->text_len);
 		runtime_install(runtime_new(cfg, rules));
 		worker_pool_recycle(pool);

@@ -277,3 +277,28 @@ run_lua "unix:$tmp/upgrade.sock" "$top/tests/milter/attachment.lua"
 ! grep -q "exit status 3" "$tmp/upgrade.log"
 tap $? "workers started after the program was replaced are the running version"
 stop
+
+# A reload applies what it reads: LogLevel at once.  Started at warning,
+# the daemon logs no line per message (nor "listening on": wait for the
+# socket); reloaded at info, it does.
+conf reload "unix:$tmp/reload.sock" "LogLevel warning"
+"$milter" -f -c "$tmp/reload.conf" >"$tmp/reload.log" 2>&1 &
+pid=$!
+for _ in $(seq 100); do [ -S "$tmp/reload.sock" ] && break; sleep 0.1; done
+cp "$tmp/doc.eml" "$tmp/quiet.eml"
+echo "$tmp/quiet.eml" >"$tmp/quiet.list"
+miltertest -D sock="unix:$tmp/reload.sock" -D lib="$top/tests/milter/lib.lua" \
+	-D list="$tmp/quiet.list" -s "$top/tests/hostile/sendfiles.lua" >/dev/null 2>&1
+! grep -q "quiet.eml: direction=" "$tmp/reload.log"
+tap $? "at LogLevel warning a message leaves no line"
+sed -i 's/^LogLevel warning$/LogLevel info/' "$tmp/reload.conf"
+kill -USR1 "$pid"
+for _ in $(seq 50); do grep -q "reload: done" "$tmp/reload.log" && break; sleep 0.1; done
+cp "$tmp/doc.eml" "$tmp/loud.eml"
+echo "$tmp/loud.eml" >"$tmp/loud.list"
+miltertest -D sock="unix:$tmp/reload.sock" -D lib="$top/tests/milter/lib.lua" \
+	-D list="$tmp/loud.list" -s "$top/tests/hostile/sendfiles.lua" >/dev/null 2>&1
+grep -q "reload: done" "$tmp/reload.log" &&
+	grep -q "loud.eml: direction=inbound .* outcome=accept " "$tmp/reload.log"
+tap $? "reloaded at LogLevel info, the daemon logs the reload and the next message"
+stop
