@@ -290,6 +290,14 @@ daemonize(void)
 	}
 }
 
+/* The largest reply a worker may send under this configuration: it
+ * grows with MaxMessageSize and MaxArchiveSize. */
+static size_t
+reply_limit(const struct config *cfg)
+{
+	return (size_t) (cfg->max_message_size * 2 + cfg->max_archive_size + (1 << 20));
+}
+
 /* Settings that only a restart can change. */
 static void
 warn_fixed(const struct config *old, const struct config *new)
@@ -367,6 +375,7 @@ reload_thread(void *arg)
 		runtime_release(old);
 		log_set_level(cfg->log_level);
 		worker_pool_set_config(pool, cfg->text, cfg->text_len);
+		worker_pool_set_limits(pool, cfg->analysis_timeout, reply_limit(cfg));
 		runtime_install(runtime_new(cfg, rules));
 		worker_pool_recycle(pool);
 		log_info("reload: done");
@@ -423,7 +432,7 @@ run_daemon(struct config *cfg, struct ruleset *rules, int foreground)
 	wp.foreground = foreground || !cfg->syslog;
 	wp.nworkers = cfg->analysis_workers;
 	wp.timeout = cfg->analysis_timeout;
-	wp.reply_max = (size_t) (cfg->max_message_size * 2 + cfg->max_archive_size + (1 << 20));
+	wp.reply_max = reply_limit(cfg);
 	wp.recycle_after = 1000;
 	/* Documents arrive as unnamed files beside the message spool, on the
 	 * file system they are linked into (Spool changes only on restart). */

@@ -49,6 +49,9 @@ struct worker_pool {
 	unsigned nslots;
 	uint64_t next_id;
 	atomic_ulong restarts;
+	/* From params, and set again by a reload while jobs run. */
+	atomic_uint timeout;
+	atomic_size_t reply_max;
 	pthread_mutex_t conf_lock;
 	int     conf_fd;	/* a sealed memfd; -1: workers read the file */
 	int     exe_fd;		/* this program as it was started, or -1 */
@@ -237,6 +240,8 @@ worker_pool_start(const struct worker_params *params)
 	pool->params.exe = pool->exe;
 	pool->params.config_path = pool->config_path;
 	pool->nslots = params->nworkers ? params->nworkers : 1;
+	atomic_init(&pool->timeout, params->timeout);
+	atomic_init(&pool->reply_max, params->reply_max);
 	pool->slots = xcalloc(pool->nslots, sizeof(*pool->slots));
 	pthread_mutex_init(&pool->lock, NULL);
 	pthread_cond_init(&pool->idle, NULL);
@@ -320,6 +325,14 @@ worker_pool_set_config(struct worker_pool *pool, const char *text, size_t len)
 		close(old);
 }
 
+void
+worker_pool_set_limits(struct worker_pool *pool, unsigned timeout,
+		       size_t reply_max)
+{
+	atomic_store(&pool->timeout, timeout);
+	atomic_store(&pool->reply_max, reply_max);
+}
+
 unsigned long
 worker_pool_restarts(const struct worker_pool *pool)
 {
@@ -393,12 +406,12 @@ worker_analyse(struct worker_pool *pool, int spool_fd, uint64_t size,
 	struct worker *w;
 	struct timespec until;
 	const char *err = NULL;
+	unsigned timeout = atomic_load(&pool->timeout);
 	int     r, rc = -1;
 
 	memset(out, 0, sizeof(*out));
-	if ((w = worker_take(pool, pool->params.timeout)) == NULL) {
-		snprintf(why, whylen, "no analysis worker free within %us",
-			 pool->params.timeout);
+	if ((w = worker_take(pool, timeout)) == NULL) {
+		snprintf(why, whylen, "no analysis worker free within %us", timeout);
 		return -1;
 	}
 	if (w->pid && (w->recycle || w->jobs >= pool->params.recycle_after)) {
@@ -423,7 +436,7 @@ worker_analyse(struct worker_pool *pool, int spool_fd, uint64_t size,
 	q.limits = *limits;
 	q.size = size;
 	/* One AnalysisTimeout for the whole job: sending and the reply. */
-	wproto_deadline(&until, pool->params.timeout * 1000);
+	wproto_deadline(&until, timeout * 1000);
 	if ((r = wproto_send_request(w->sock, &q, spool_fd, &until)) < 0) {
 		snprintf(why, whylen, "analysis worker did not take the job: %s",
 			 r == -2 ? "timed out" : strerror(errno));
@@ -431,7 +444,7 @@ worker_analyse(struct worker_pool *pool, int spool_fd, uint64_t size,
 		worker_give_back(pool, w);
 		return -1;
 	}
-	r = wproto_recv_reply(w->sock, &until, pool->params.reply_max,
+	r = wproto_recv_reply(w->sock, &until, atomic_load(&pool->reply_max),
 			      pool->params.doc_dir, &rep, &err);
 	if (r == 0 && rep.id != q.id) {
 		r = -3;

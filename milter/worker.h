@@ -44,6 +44,10 @@ void    worker_pool_recycle(struct worker_pool *);
  * reload): they never read the file, which may have changed since. */
 void    worker_pool_set_config(struct worker_pool *, const char *text,
 			       size_t len);
+/* AnalysisTimeout and the largest reply, from a reloaded configuration:
+ * for the jobs that start from now on. */
+void    worker_pool_set_limits(struct worker_pool *, unsigned timeout,
+			       size_t reply_max);
 
 /* Counters for statistics. */
 unsigned long worker_pool_restarts(const struct worker_pool *);

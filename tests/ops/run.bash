@@ -302,3 +302,27 @@ grep -q "reload: done" "$tmp/reload.log" &&
 	grep -q "loud.eml: direction=inbound .* outcome=accept " "$tmp/reload.log"
 tap $? "reloaded at LogLevel info, the daemon logs the reload and the next message"
 stop
+
+# AnalysisTimeout too: raised from 2s to 6s by a reload, the daemon waits
+# 6s for a worker that does not answer (stopped here), not 2s.
+conf timeout "unix:$tmp/timeout.sock" "AnalysisTimeout 2s"
+start timeout
+tap $? "the daemon starts with AnalysisTimeout 2s"
+sed -i 's/^AnalysisTimeout 2s$/AnalysisTimeout 6s/' "$tmp/timeout.conf"
+kill -USR1 "$pid"
+for _ in $(seq 50); do grep -q "reload: done" "$tmp/timeout.log" && break; sleep 0.1; done
+# A first message has the recycled worker replaced; the second meets it
+# stopped.
+cp "$tmp/doc.eml" "$tmp/fresh.eml"
+cp "$tmp/doc.eml" "$tmp/stuck.eml"
+echo "$tmp/fresh.eml" >"$tmp/fresh.list"
+echo "$tmp/stuck.eml" >"$tmp/stuck.list"
+miltertest -D sock="unix:$tmp/timeout.sock" -D lib="$top/tests/milter/lib.lua" \
+	-D list="$tmp/fresh.list" -s "$top/tests/hostile/sendfiles.lua" >/dev/null 2>&1
+pkill -STOP -P "$pid"
+miltertest -D sock="unix:$tmp/timeout.sock" -D lib="$top/tests/milter/lib.lua" \
+	-D list="$tmp/stuck.list" -s "$top/tests/hostile/sendfiles.lua" >/dev/null 2>&1
+ms=$(sed -n 's/.*stuck\.eml: direction=.* failure="analysis: analysis worker timed out" ms=\([0-9]*\)$/\1/p' "$tmp/timeout.log")
+[ -n "$ms" ] && [ "$ms" -ge 5900 ] && [ "$ms" -lt 9000 ]
+tap $? "after the reload a worker that does not answer is given 6s (took ${ms:-?} ms)"
+stop
