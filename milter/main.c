@@ -314,6 +314,24 @@ warn_fixed(const struct config *old, const struct config *new)
 		log_warn("reload: StatsFile or StatsInterval changed; it takes effect on restart");
 }
 
+/*
+ * The workers load the trust files themselves before they confine
+ * themselves; reading them here too reports every bad one (-n, a
+ * reload) and keeps the daemon from starting workers that cannot start.
+ */
+static int
+trust_usable(const struct config *cfg, FILE *errors)
+{
+	struct sig_trust *trust;
+
+	trust = sig_trust_load(&cfg->trust_anchors, &cfg->intermediates,
+			       &cfg->crl_files, cfg->signature_clock_skew, errors);
+	if (trust == NULL)
+		return -1;
+	sig_trust_free(trust);
+	return 0;
+}
+
 /* Each line a loader wrote, to the log: a daemon's standard error is
  * /dev/null, and the reasons a reload is refused must not go there. */
 static void
@@ -338,6 +356,7 @@ reload_thread(void *arg)
 		struct runtime *old;
 		char   *errs = NULL;
 		size_t  nerrs = 0;
+		int     trusted;
 		FILE   *ef;
 
 		if (sigwait(set, &sig) != 0)
@@ -347,6 +366,7 @@ reload_thread(void *arg)
 			ef = stderr;
 		cfg = config_path ? conf_load(config_path, ef) : conf_defaults();
 		rules = cfg ? rules_load(cfg->rules, ef) : NULL;
+		trusted = rules && trust_usable(cfg, ef) == 0;
 		if (ef != stderr) {
 			fclose(ef);
 			log_errors(errs);
@@ -360,6 +380,13 @@ reload_thread(void *arg)
 		if (rules == NULL) {
 			log_error("reload: rules in %s have errors; keeping the "
 				  "old configuration and rules", cfg->rules);
+			conf_free(cfg);
+			continue;
+		}
+		if (!trusted) {
+			log_error("reload: trust files in %s cannot be used; "
+				  "keeping the old configuration", config_path);
+			rules_unref(rules);
 			conf_free(cfg);
 			continue;
 		}
@@ -498,7 +525,6 @@ main(int argc, char **argv)
 	const char *socket = NULL, *test_file = NULL;
 	struct config *cfg;
 	struct ruleset *rules;
-	struct sig_trust *trust;
 	int     ch, foreground = 0, check = 0;
 
 	/* The worker is this same program, re-executed. */
@@ -596,19 +622,11 @@ main(int argc, char **argv)
 		conf_free(cfg);
 		return EX_CONFIG;
 	}
-	/*
-	 * The workers load the trust files themselves before they confine
-	 * themselves; reading them here too reports every bad one (-n) and
-	 * keeps the daemon from starting workers that cannot start.
-	 */
-	if ((trust = sig_trust_load(&cfg->trust_anchors, &cfg->intermediates,
-				    &cfg->crl_files, cfg->signature_clock_skew,
-				    stderr)) == NULL) {
+	if (trust_usable(cfg, stderr) < 0) {
 		rules_unref(rules);
 		conf_free(cfg);
 		return EX_CONFIG;
 	}
-	trust = sig_trust_free(trust);
 	if (check) {
 		printf("%s: configuration OK, %zu rules from %s\n",
 		       config_path ? config_path : "embedded defaults",

@@ -326,3 +326,24 @@ ms=$(sed -n 's/.*stuck\.eml: direction=.* failure="analysis: analysis worker tim
 [ -n "$ms" ] && [ "$ms" -ge 5900 ] && [ "$ms" -lt 9000 ]
 tap $? "after the reload a worker that does not answer is given 6s (took ${ms:-?} ms)"
 stop
+
+# A reload that names a trust file that cannot be read is refused, as at
+# start: accepted, every worker started after it would fail, and every
+# message with a document get OnAnalysisError.
+conf trust "unix:$tmp/trust.sock"
+start trust
+tap $? "the daemon starts without TrustAnchors"
+echo "TrustAnchors $tmp/no-such-root.pem" >>"$tmp/trust.conf"
+kill -USR1 "$pid"
+for _ in $(seq 50); do grep -q "reload: done\|keeping the old" "$tmp/trust.log" && break; sleep 0.1; done
+grep -q "reload: .*no-such-root.pem" "$tmp/trust.log" &&
+	grep -q "keeping the old configuration" "$tmp/trust.log" &&
+	! grep -q "reload: done" "$tmp/trust.log"
+tap $? "a reload naming a missing trust anchor file is refused and says which file"
+cp "$tmp/doc.eml" "$tmp/trusted.eml"
+echo "$tmp/trusted.eml" >"$tmp/trusted.list"
+miltertest -D sock="unix:$tmp/trust.sock" -D lib="$top/tests/milter/lib.lua" \
+	-D list="$tmp/trusted.list" -s "$top/tests/hostile/sendfiles.lua" >/dev/null 2>&1
+grep -q "trusted.eml: direction=inbound .* documents=1 skipped=0 outcome=accept ms=" "$tmp/trust.log"
+tap $? "and a message with a document is still analysed and accepted"
+stop
