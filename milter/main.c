@@ -269,16 +269,42 @@ prepare_socket(const struct config *cfg)
 		log_fatal("SocketMode on %s: %m", path);
 }
 
-static void
+/*
+ * Detach.  The command that started the daemon waits until the child
+ * says it is ready (daemon_ready()) and exits 0, or exits 1 when the
+ * child dies first: the pid file, UserID and the workers come after the
+ * fork, and a boot script must not take their failure for a start.
+ * Returns the descriptor the child writes its word on.
+ */
+static int
 daemonize(void)
 {
-	pid_t   pid = fork();
-	int     fd;
+	int     pipefd[2], fd;
+	ssize_t n;
+	pid_t   pid;
+	char    c = 0;
 
-	if (pid < 0)
+	if (pipe2(pipefd, O_CLOEXEC) < 0)
+		log_fatal("pipe: %m");
+	if ((pid = fork()) < 0)
 		log_fatal("fork: %m");
-	if (pid > 0)
-		_exit(0);
+	if (pid > 0) {
+		close(pipefd[1]);
+		while ((n = read(pipefd[0], &c, 1)) < 0 && errno == EINTR)
+			;
+		if (n == 1 && c == 'R')
+			_exit(0);
+		fprintf(stderr, "vanthu-milter: the daemon did not start; "
+			"its log says why\n");
+		_exit(1);
+	}
+	close(pipefd[0]);
+	/* Clear of the standard descriptors /dev/null replaces below. */
+	if (pipefd[1] <= 2) {
+		fd = fcntl(pipefd[1], F_DUPFD_CLOEXEC, 3);
+		close(pipefd[1]);
+		pipefd[1] = fd;
+	}
 	if (setsid() < 0)
 		log_fatal("setsid: %m");
 	if ((fd = open("/dev/null", O_RDWR)) >= 0) {
@@ -288,6 +314,18 @@ daemonize(void)
 		if (fd > 2)
 			close(fd);
 	}
+	return pipefd[1];
+}
+
+/* Tell the command that started the daemon that it runs (daemonize()). */
+static void
+daemon_ready(int fd)
+{
+	if (fd < 0)
+		return;
+	if (write(fd, "R", 1) != 1)
+		log_warn("cannot tell the starting command that the daemon runs: %m");
+	close(fd);
 }
 
 /* The largest reply a worker may send under this configuration: it
@@ -421,7 +459,7 @@ run_daemon(struct config *cfg, struct ruleset *rules, int foreground)
 	char    err[256];
 	pthread_t tid;
 	char   *exe = self_exe();
-	int     r;
+	int     r, ready_fd = -1;
 
 	log_open("vanthu-milter", foreground || !cfg->syslog ? LOG_TO_STDERR :
 		 LOG_TO_SYSLOG, cfg->syslog_facility);
@@ -446,7 +484,7 @@ run_daemon(struct config *cfg, struct ruleset *rules, int foreground)
 	hand_over_database(cfg);
 	prepare_socket(cfg);
 	if (!foreground)
-		daemonize();
+		ready_fd = daemonize();
 	write_pidfile(cfg->pidfile);
 	drop_privileges(cfg);
 	if (stats_writer_start(cfg->stats_file, cfg->stats_interval) < 0)
@@ -490,6 +528,7 @@ run_daemon(struct config *cfg, struct ruleset *rules, int foreground)
 	if (pthread_create(&tid, NULL, reload_thread, &usr1) != 0)
 		log_fatal("cannot start the reload thread");
 	pthread_detach(tid);
+	daemon_ready(ready_fd);
 
 	log_info("vanthu-milter %s listening on %s with %u analysis workers",
 		 VANTHU_VERSION, cfg->socket, wp.nworkers);

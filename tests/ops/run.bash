@@ -347,3 +347,19 @@ miltertest -D sock="unix:$tmp/trust.sock" -D lib="$top/tests/milter/lib.lua" \
 grep -q "trusted.eml: direction=inbound .* documents=1 skipped=0 outcome=accept ms=" "$tmp/trust.log"
 tap $? "and a message with a document is still analysed and accepted"
 stop
+
+# Without -f the daemon detaches; the command's exit status still says
+# whether it started.  A pid file that cannot be written is found after
+# the detach.
+conf detach "unix:$tmp/detach.sock" "PidFile $tmp/no-such-dir/milter.pid"
+timeout 20 "$milter" -c "$tmp/detach.conf" >"$tmp/detach.out" 2>&1
+st=$?
+[ $st -eq 1 ]
+tap $? "without -f, a daemon that fails after detaching makes the command exit 1 (status $st)"
+conf detach "unix:$tmp/detach.sock" "PidFile $tmp/detach.pid"
+timeout 20 "$milter" -c "$tmp/detach.conf" >"$tmp/detach.out" 2>&1
+st=$?
+pid=$(cat "$tmp/detach.pid" 2>/dev/null)
+[ $st -eq 0 ] && [ -n "$pid" ] && kill -0 "$pid" && [ -S "$tmp/detach.sock" ]
+tap $? "without -f, a daemon that starts makes the command exit 0 and runs on (status $st)"
+stop
