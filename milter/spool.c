@@ -91,6 +91,11 @@ spool_release(void)
 	pthread_mutex_unlock(&kept_lock);
 }
 
+/*
+ * dir and its missing parents.  The parents are made 0755 whatever the
+ * umask: root creates them before it becomes UserID, who must still get
+ * through them; dir itself gets mode.
+ */
 static int
 mkdir_p(const char *dir, mode_t mode)
 {
@@ -102,11 +107,15 @@ mkdir_p(const char *dir, mode_t mode)
 		return -1;
 	}
 	for (p = path + 1; *p; p++) {
-		if (*p != '/')
+		if (*p != '/' || p[1] == 0)
 			continue;
 		*p = 0;
-		if (mkdir(path, mode) < 0 && errno != EEXIST)
+		if (mkdir(path, 0755) == 0) {
+			if (chmod(path, 0755) < 0)
+				return -1;
+		} else if (errno != EEXIST) {
 			return -1;
+		}
 		*p = '/';
 	}
 	if (mkdir(path, mode) < 0 && errno != EEXIST)
@@ -123,7 +132,11 @@ spool_prepare(const char *spool_dir)
 		errno = ENAMETOOLONG;
 		return -1;
 	}
-	return mkdir_p(tmp, 0700);
+	if (mkdir_p(spool_dir, 0700) < 0)
+		return -1;
+	if (mkdir(tmp, 0700) < 0 && errno != EEXIST)
+		return -1;
+	return 0;
 }
 
 int

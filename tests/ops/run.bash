@@ -253,6 +253,17 @@ if [ "$(id -u)" -eq 0 ]; then
 	tap $? "the spool it created belongs to nobody, mode 0700"
 	roundtrip "unix:$tmp/user.sock" "unix: (as nobody)"
 	stop
+	# A Spool whose parent directories do not exist yet: root creates
+	# them, and UserID must still get through them to its spool.
+	conf deep "unix:$tmp/deep.sock" "UserID nobody" "SocketMode 0666"
+	sed -i "s|^Spool .*|Spool $tmp/new/parent/spool|" "$tmp/deep.conf"
+	start deep
+	tap $? "the daemon starts as root with a Spool below directories it creates"
+	[ "$(stat -c '%a %U' "$tmp/new" "$tmp/new/parent" "$tmp/new/parent/spool" | tr '\n' ' ')" = \
+		"755 root 755 root 700 nobody " ]
+	tap $? "the parents it created are 0755, the spool 0700 and nobody's"
+	roundtrip "unix:$tmp/deep.sock" "unix: (spool below new directories)"
+	stop
 else
 	tap 0 "# SKIP UserID needs root"
 fi
