@@ -17,6 +17,7 @@
 #include <grp.h>
 #include <limits.h>
 #include <pthread.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -169,6 +170,36 @@ check_directories(const struct config *cfg, FILE *errors)
 		bad = 1;
 	}
 	return bad ? -1 : 0;
+}
+
+/*
+ * Once root is dropped (or never held), the spool and the register's
+ * directory must be writable by whoever the daemon now is.  A directory
+ * left by an earlier run as another user would otherwise let the daemon
+ * listen and defer every message (spool) or fail every registration
+ * (register), with the reason only in each message's log line.
+ */
+static void
+check_writable(const struct config *cfg)
+{
+	struct passwd *pw = getpwuid(geteuid());
+	char    who[64], path[PATH_MAX];
+
+	if (pw != NULL)
+		snprintf(who, sizeof(who), "%s", pw->pw_name);
+	else
+		snprintf(who, sizeof(who), "uid %ld", (long) geteuid());
+	snprintf(path, sizeof(path), "%s/tmp", cfg->spool);
+	if (access(cfg->spool, W_OK | X_OK) < 0 || access(path, W_OK | X_OK) < 0)
+		log_fatal("Spool %s: the daemon's user %s cannot write it: %m",
+			  cfg->spool, who);
+	perms_database_dir(cfg->database, path, sizeof(path));
+	if (access(path, W_OK | X_OK) < 0)
+		log_fatal("Database %s: the daemon's user %s cannot write its "
+			  "directory: %m", cfg->database, who);
+	if (access(cfg->database, R_OK | W_OK) < 0)
+		log_fatal("Database %s: the daemon's user %s cannot write it: %m",
+			  cfg->database, who);
 }
 
 /* The spool is created by root before the drop: give it to UserID. */
@@ -487,6 +518,7 @@ run_daemon(struct config *cfg, struct ruleset *rules, int foreground)
 		ready_fd = daemonize();
 	write_pidfile(cfg->pidfile);
 	drop_privileges(cfg);
+	check_writable(cfg);
 	if (stats_writer_start(cfg->stats_file, cfg->stats_interval) < 0)
 		log_fatal("cannot start the stats writer: %m");
 

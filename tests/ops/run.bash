@@ -264,6 +264,25 @@ if [ "$(id -u)" -eq 0 ]; then
 	tap $? "the parents it created are 0755, the spool 0700 and nobody's"
 	roundtrip "unix:$tmp/deep.sock" "unix: (spool below new directories)"
 	stop
+	# A spool or register directory of another user (left by an earlier
+	# run as someone else): UserID could not write there, and every
+	# message would be deferred; the daemon says so and does not start.
+	mkdir -p "$tmp/other/tmp"
+	chown -R daemon "$tmp/other"
+	conf other "unix:$tmp/other.sock" "UserID nobody"
+	sed -i "s|^Spool .*|Spool $tmp/other|" "$tmp/other.conf"
+	timeout 20 "$milter" -f -c "$tmp/other.conf" >"$tmp/other.log" 2>&1
+	st=$?
+	[ $st -eq 1 ] && grep -q "Spool $tmp/other: the daemon's user nobody cannot write it: Permission denied" "$tmp/other.log"
+	tap $? "a Spool nobody cannot write is refused at start, and the log says why (status $st)"
+	mkdir -p "$tmp/otherdb"
+	chown daemon "$tmp/otherdb"
+	conf otherdb "unix:$tmp/otherdb.sock" "UserID nobody"
+	sed -i "s|^Database .*|Database $tmp/otherdb/register.sqlite|" "$tmp/otherdb.conf"
+	timeout 20 "$milter" -f -c "$tmp/otherdb.conf" >"$tmp/otherdb.log" 2>&1
+	st=$?
+	[ $st -eq 1 ] && grep -q "Database $tmp/otherdb/register.sqlite: the daemon's user nobody cannot write its directory: Permission denied" "$tmp/otherdb.log"
+	tap $? "a register directory nobody cannot write is refused at start, and the log says why (status $st)"
 else
 	tap 0 "# SKIP UserID needs root"
 fi
