@@ -202,19 +202,60 @@ check_writable(const struct config *cfg)
 			  cfg->database, who);
 }
 
-/* The spool is created by root before the drop: give it to UserID. */
+/* What a spool holds: tmp and the ab/ directories of the documents;
+ * lost+found when the spool is a file system of its own. */
+static int
+spool_entry(const char *name, const void *arg)
+{
+	(void) arg;
+	if (strcmp(name, "tmp") == 0 || strcmp(name, "lost+found") == 0)
+		return 1;
+	return strlen(name) == 2 && strspn(name, "0123456789abcdef") == 2;
+}
+
+/* The names the register's directory may hold. */
+struct database_names {
+	const char *base;	/* the database file's */
+	const char *spool;	/* the Spool's, when it is in that directory */
+};
+
+/* What the register's directory holds: the database file, the files
+ * SQLite makes beside it, and the spool when it is kept there too (the
+ * default ./var/register.sqlite and ./var/spool). */
+static int
+database_entry(const char *name, const void *arg)
+{
+	const struct database_names *dn = arg;
+	size_t  n = strlen(dn->base);
+
+	if (strcmp(name, "lost+found") == 0 ||
+	    (dn->spool != NULL && strcmp(name, dn->spool) == 0))
+		return 1;
+	return strncmp(name, dn->base, n) == 0 && (name[n] == 0 ||
+	    strcmp(name + n, "-wal") == 0 || strcmp(name + n, "-shm") == 0 ||
+	    strcmp(name + n, "-journal") == 0);
+}
+
+/* The spool is created by root before the drop: give it to UserID, unless
+ * it is a directory that holds other things than a spool's. */
 static void
 hand_over_spool(const struct config *cfg)
 {
-	char    tmp[PATH_MAX], name[256];
+	char    tmp[PATH_MAX], name[256], other[256];
 	uid_t   uid;
 	gid_t   gid;
+	int     r;
 
 	if (geteuid() != 0 || configured_user(cfg, name, sizeof(name), &uid, &gid) < 0)
 		return;
 	snprintf(tmp, sizeof(tmp), "%s/tmp", cfg->spool);
-	if (perms_hand_over(cfg->spool, uid, gid) < 0 ||
-	    perms_hand_over(tmp, uid, gid) < 0)
+	r = perms_hand_over_own(cfg->spool, uid, gid, spool_entry, NULL,
+				other, sizeof(other));
+	if (r == 1)
+		log_fatal("Spool %s belongs to root and holds %s, which is not "
+			  "the spool's: it is not given to %s; name a directory "
+			  "of its own", cfg->spool, other, cfg->user);
+	if (r < 0 || perms_hand_over(tmp, uid, gid) < 0)
 		log_fatal("Spool %s: cannot give it to %s: %m", cfg->spool, cfg->user);
 }
 
@@ -227,9 +268,12 @@ static void
 hand_over_database(const struct config *cfg)
 {
 	static const char *const suffixes[] = {"", "-wal", "-shm"};
-	char    path[PATH_MAX], dir[PATH_MAX], name[256];
+	char    path[PATH_MAX], dir[PATH_MAX], name[256], other[256];
+	char    spool_dir[PATH_MAX];
+	struct database_names dn;
 	uid_t   uid;
 	gid_t   gid;
+	int     r;
 
 	if (geteuid() != 0 || configured_user(cfg, name, sizeof(name), &uid, &gid) < 0)
 		return;
@@ -239,7 +283,21 @@ hand_over_database(const struct config *cfg)
 			log_fatal("Database %s: cannot give it to %s: %m", path, cfg->user);
 	}
 	perms_database_dir(cfg->database, dir, sizeof(dir));
-	if (strcmp(dir, ".") != 0 && perms_hand_over(dir, uid, gid) < 0)
+	if (strcmp(dir, ".") == 0)
+		return;
+	dn.base = strrchr(cfg->database, '/') + 1;
+	/* perms_database_dir() finds the directory of any path */
+	perms_database_dir(cfg->spool, spool_dir, sizeof(spool_dir));
+	dn.spool = strcmp(spool_dir, dir) == 0 ? strrchr(cfg->spool, '/') + 1 :
+	    NULL;
+	r = perms_hand_over_own(dir, uid, gid, database_entry, &dn, other,
+				sizeof(other));
+	if (r == 1)
+		log_fatal("Database directory %s belongs to root and holds %s, "
+			  "which is not the register's: it is not given to %s; "
+			  "keep the register in a directory of its own", dir,
+			  other, cfg->user);
+	if (r < 0)
 		log_fatal("Database directory %s: cannot give it to %s: %m", dir, cfg->user);
 }
 

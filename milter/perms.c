@@ -1,6 +1,7 @@
 /*
  * perms.c - see perms.h.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -56,5 +57,39 @@ perms_hand_over(const char *dir, uid_t uid, gid_t gid)
 		return -1;
 	if (st.st_uid != 0 || uid == 0)
 		return 0;
+	return chown(dir, uid, gid);
+}
+
+int
+perms_hand_over_own(const char *dir, uid_t uid, gid_t gid,
+		    int (*ours)(const char *name, const void *arg),
+		    const void *arg, char *other, size_t otherlen)
+{
+	struct stat st;
+	struct dirent *e;
+	DIR    *d;
+	int     saved;
+
+	if (stat(dir, &st) < 0)
+		return -1;
+	if (st.st_uid != 0 || uid == 0)
+		return 0;
+	if ((d = opendir(dir)) == NULL)
+		return -1;
+	errno = 0;
+	while ((e = readdir(d)) != NULL) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0 ||
+		    ours(e->d_name, arg))
+			continue;
+		snprintf(other, otherlen, "%s", e->d_name);
+		closedir(d);
+		return 1;
+	}
+	saved = errno;
+	closedir(d);
+	if (saved != 0) {
+		errno = saved;
+		return -1;
+	}
 	return chown(dir, uid, gid);
 }

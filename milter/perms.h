@@ -26,4 +26,16 @@ void    perms_database_dir(const char *database, char *buf, size_t len);
 /* Give dir to uid:gid when it belongs to root; 0 or -1 with errno. */
 int     perms_hand_over(const char *dir, uid_t uid, gid_t gid);
 
+/*
+ * Give the root-owned directory dir to uid:gid as perms_hand_over() does,
+ * but only when every entry in it is one that ours() accepts: a directory
+ * that holds anything else (/var/lib, named by "Database
+ * /var/lib/register.sqlite") is the system's, not the daemon's.  0 when
+ * handed over or nothing to do; 1 when refused, the first other entry's
+ * name in other; -1 with errno.
+ */
+int     perms_hand_over_own(const char *dir, uid_t uid, gid_t gid,
+			    int (*ours)(const char *name, const void *arg),
+			    const void *arg, char *other, size_t otherlen);
+
 #endif

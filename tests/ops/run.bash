@@ -283,6 +283,37 @@ if [ "$(id -u)" -eq 0 ]; then
 	st=$?
 	[ $st -eq 1 ] && grep -q "Database $tmp/otherdb/register.sqlite: the daemon's user nobody cannot write its directory: Permission denied" "$tmp/otherdb.log"
 	tap $? "a register directory nobody cannot write is refused at start, and the log says why (status $st)"
+	# Root gives the register's directory to UserID only when it is the
+	# register's own: "Database /var/lib/register.sqlite" must not hand
+	# /var/lib over.  The default layout, ./var/register.sqlite beside
+	# ./var/spool, is the register's own.
+	mkdir -p "$tmp/shared"
+	echo "not the register's" >"$tmp/shared/other.txt"
+	conf shared "unix:$tmp/shared.sock" "UserID nobody"
+	sed -i "s|^Database .*|Database $tmp/shared/register.sqlite|" "$tmp/shared.conf"
+	timeout 20 "$milter" -f -c "$tmp/shared.conf" >"$tmp/shared.log" 2>&1
+	st=$?
+	[ $st -eq 1 ] && [ "$(stat -c %U "$tmp/shared")" = root ] &&
+		grep -q "Database directory $tmp/shared belongs to root and holds other.txt, which is not the register's: it is not given to nobody; keep the register in a directory of its own" "$tmp/shared.log"
+	tap $? "a register's directory holding other files stays root's, and the start is refused (status $st)"
+	mkdir -p "$tmp/sharedspool"
+	touch "$tmp/sharedspool/notes.txt"
+	conf sharedspool "unix:$tmp/sharedspool.sock" "UserID nobody"
+	sed -i "s|^Spool .*|Spool $tmp/sharedspool|" "$tmp/sharedspool.conf"
+	timeout 20 "$milter" -f -c "$tmp/sharedspool.conf" >"$tmp/sharedspool.log" 2>&1
+	st=$?
+	[ $st -eq 1 ] && [ "$(stat -c %U "$tmp/sharedspool")" = root ] &&
+		grep -q "Spool $tmp/sharedspool belongs to root and holds notes.txt, which is not the spool's: it is not given to nobody; name a directory of its own" "$tmp/sharedspool.log"
+	tap $? "a Spool holding other files stays root's, and the start is refused (status $st)"
+	mkdir -p "$tmp/var"
+	conf var "unix:$tmp/var.sock" "UserID nobody" "SocketMode 0666"
+	sed -i "s|^Database .*|Database $tmp/var/register.sqlite|; s|^Spool .*|Spool $tmp/var/spool|" "$tmp/var.conf"
+	start var
+	tap $? "the daemon starts with the register and the spool in one directory of their own"
+	[ "$(stat -c %U "$tmp/var" "$tmp/var/spool" "$tmp/var/register.sqlite" | tr '\n' ' ')" = "nobody nobody nobody " ]
+	tap $? "that directory, the spool and the register are given to nobody"
+	roundtrip "unix:$tmp/var.sock" "unix: (register beside its spool)"
+	stop
 else
 	tap 0 "# SKIP UserID needs root"
 fi
