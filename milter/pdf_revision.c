@@ -10,6 +10,9 @@
  * A later revision may, without being a modification:
  *   - add objects of any kind except pages, page trees, annotations other
  *     than signature widgets, and form fields other than signature fields;
+ *     a widget without /FT is a signature's only when the nearest /FT up
+ *     its /Parent chain is /Sig (a widget under a text field fills the
+ *     text field), and a chain that cannot be followed is not;
  *   - rewrite a signature dictionary, a DSS or VRI dictionary, an xref
  *     stream, the AcroForm dictionary (a dictionary with /Fields), a
  *     signature field or widget, or the document information dictionary
@@ -220,24 +223,28 @@ by_num_then_off(const void *a, const void *b)
 	return x->off < y->off ? -1 : x->off > y->off;
 }
 
-/* The last definition of num that starts before `end`, or NULL. */
+/*
+ * The last definition of num that starts before `end`, or NULL.  A binary
+ * search for the first entry past it: a file that defines one number
+ * again and again costs no more than any other.
+ */
 static const struct pdf_obj *
 old_definition(struct pdf_obj **index, size_t n, uint32_t num, size_t end)
 {
 	size_t  lo = 0, hi = n;
-	const struct pdf_obj *found = NULL;
 
-	while (lo < hi) {			/* first entry with num */
+	while (lo < hi) {
 		size_t  mid = lo + (hi - lo) / 2;
 
-		if (index[mid]->num < num)
+		if (index[mid]->num < num ||
+		    (index[mid]->num == num && index[mid]->off < end))
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	for (; lo < n && index[lo]->num == num && index[lo]->off < end; lo++)
-		found = index[lo];
-	return found;
+	if (lo > 0 && index[lo - 1]->num == num)
+		return index[lo - 1];
+	return NULL;
 }
 
 static const struct pdf_obj *
@@ -254,10 +261,20 @@ old_catalog(const struct pdf_sigscan *s, size_t end)
 }
 
 static int
+is_typeless_widget(const struct pdf_obj *o)
+{
+	return strcmp(o->subtype, "Widget") == 0 && o->ft[0] == 0;
+}
+
+/*
+ * A signature field or widget, as far as the object itself tells: a widget
+ * without /FT may belong to a signature field up its /Parent chain, which
+ * widget_field() then decides.
+ */
+static int
 is_sig_field(const struct pdf_obj *o)
 {
-	return strcmp(o->ft, "Sig") == 0 ||
-	    (strcmp(o->subtype, "Widget") == 0 && o->ft[0] == 0);
+	return strcmp(o->ft, "Sig") == 0 || is_typeless_widget(o);
 }
 
 /*
@@ -347,6 +364,109 @@ ref_num(const unsigned char *buf, size_t vs, size_t ve)
 	return pdf_tok_uint(&n);
 }
 
+/*
+ * The /Parent of the dictionary o: 1 and its number in *num, 0 when there
+ * is none, -1 when o cannot be read, or /Parent is not one reference.
+ */
+static int
+parent_of(const unsigned char *buf, size_t len, const struct pdf_obj *o,
+	  struct entry *e, uint32_t *num)
+{
+	const unsigned char *ob;
+	size_t  ol;
+	int     n, found = 0;
+
+	if (o->kind != PDF_OBJ_DICT || o->is_stream)
+		return -1;
+	ob = obj_bytes(buf, len, o, &ol);
+	if ((n = dict_entries(ob, ol, o->val_start, o->val_end, e)) < 0)
+		return -1;
+	for (int i = 0; i < n; i++) {
+		static const char *const parent[] = {"/Parent", NULL};
+		int64_t ref;
+
+		if (!name_in(e[i].k, e[i].ke, parent))
+			continue;
+		/* Two of them: which one a viewer takes is anyone's guess. */
+		if (found || (ref = ref_num(ob, e[i].vs, e[i].ve)) < 0 ||
+		    ref > UINT32_MAX)
+			return -1;
+		*num = (uint32_t) ref;
+		found = 1;
+	}
+	return found;
+}
+
+#define MAX_FIELD_DEPTH	32
+
+/*
+ * The nearest field up the /Parent chain of w that has a /FT, each parent
+ * as defined before `end`.  NULL when there is none: *none is then 1 when
+ * the chain ends without a type, 0 when it cannot be followed (a missing
+ * or unreadable parent, a cycle, more than MAX_FIELD_DEPTH levels).
+ */
+static const struct pdf_obj *
+typed_ancestor(const unsigned char *buf, size_t len,
+	       const struct pdf_sigscan *s, struct pdf_obj **index,
+	       const struct pdf_obj *w, size_t end, int *none)
+{
+	struct entry *e = xcalloc(MAX_ENTRIES, sizeof(*e));
+	uint32_t seen[MAX_FIELD_DEPTH];
+	const struct pdf_obj *o = w, *found = NULL;
+
+	*none = 0;
+	for (int depth = 0; depth < MAX_FIELD_DEPTH; depth++) {
+		uint32_t num;
+		int     r, i;
+
+		if ((r = parent_of(buf, len, o, e, &num)) <= 0) {
+			*none = r == 0;
+			break;
+		}
+		seen[depth] = o->num;
+		for (i = 0; i <= depth && seen[i] != num; i++)
+			;
+		if (i <= depth)
+			break;		/* a cycle */
+		if ((o = old_definition(index, s->nobjs, num, end)) == NULL ||
+		    o->kind != PDF_OBJ_DICT || o->is_stream)
+			break;		/* no field a viewer would take */
+		if (o->ft[0]) {
+			found = o;
+			break;
+		}
+	}
+	free(e);
+	return found;
+}
+
+/*
+ * Why the widget w, which has no /FT, is not a signature's, or NULL when
+ * its field is a signature field.  Parents are looked up as defined before
+ * `end`: the signed revision for what w was, the whole file for what a
+ * later revision makes of it (the newest definitions, as viewers take
+ * them: a parent added later may be written again as anything, since a
+ * new object without a type passes).  A chain that cannot be followed
+ * counts as no signature's: hostile files must not pass by being odd.
+ */
+static char *
+widget_field(const unsigned char *buf, size_t len, const struct pdf_sigscan *s,
+	     struct pdf_obj **index, const struct pdf_obj *w, size_t end)
+{
+	const struct pdf_obj *f;
+	int     none;
+
+	if ((f = typed_ancestor(buf, len, s, index, w, end, &none)) != NULL)
+		return strcmp(f->ft, "Sig") == 0 ? NULL :
+		    xasprintf("object %u: a widget of a %s field", w->num,
+			      f->ft);
+	if (none)
+		return xasprintf("object %u: a widget of a field without a "
+				 "type", w->num);
+	return xasprintf("object %u: a widget whose field cannot be found",
+			 w->num);
+}
+
 static int
 by_num(const void *a, const void *b)
 {
@@ -417,7 +537,7 @@ judge(const unsigned char *buf, size_t len, const struct pdf_sigscan *s,
 	"/Extensions", "/Perms", "/Metadata", "/Names", NULL};
 	static const char *const page_keys[] = {"/Annots", NULL};
 	const struct pdf_obj *old;
-	char    which[48];
+	char    which[48], *why;
 
 	if (strcmp(o->type, "ObjStm") == 0 && o->expanded)
 		return NULL;		/* its objects are judged one by one */
@@ -441,12 +561,19 @@ judge(const unsigned char *buf, size_t len, const struct pdf_sigscan *s,
 	if (o->ft[0] && strcmp(o->ft, "Sig") != 0)
 		return xasprintf("object %u: a form field of type %s", o->num,
 				 o->ft);
+	if (is_typeless_widget(o) &&
+	    (why = widget_field(buf, len, s, index, o, SIZE_MAX)) != NULL)
+		return why;
 	old = old_definition(index, s->nobjs, o->num, end);
 	if (old == NULL) {
 		if (strcmp(o->type, "Page") == 0 || strcmp(o->type, "Pages") == 0)
 			return xasprintf("object %u: a new page", o->num);
 		return NULL;		/* new objects are inert unless used */
 	}
+	/* A widget written again must have been a signature's when signed. */
+	if (is_typeless_widget(old) &&
+	    (why = widget_field(buf, len, s, index, old, end)) != NULL)
+		return why;
 	if (same_plumbing(buf, len, old, o))
 		return NULL;
 	if (strcmp(o->type, "Page") == 0 && strcmp(old->type, "Page") == 0) {

@@ -10,10 +10,15 @@
   mkpdf.py base-shadow OUT               the same, with a second catalog
                                          (object 6) nothing refers to, whose
                                          page (8) says 99/QD instead of 15/QD
+  mkpdf.py base-form OUT                 the same, with a text field
+                                         (object 6, /FT /Tx) whose widget
+                                         (7) has no /FT of its own
   mkpdf.py prepare IN OUT SUBFILTER FIELD [SHORT]
         append a revision with an empty signature of SUBFILTER in a new
         field; print "0 B C D", the byte range to sign (D shortened by
         SHORT bytes for the truncated-range case)
+  mkpdf.py prepare-kid IN OUT SUBFILTER FIELD [SHORT]
+        the same, the widget without /FT, a kid of the field that has it
   mkpdf.py field IN OUT NAME             append an empty signature field;
                                          print its object number
   mkpdf.py modify IN OUT                 append a revision changing page text
@@ -29,6 +34,12 @@
   mkpdf.py annotate IN OUT [notype]     append a revision adding a note
                                          (without /Type /Annot, which is
                                          optional, when notype)
+  mkpdf.py overlay IN OUT PARENT [WIDGET]
+                                         append a revision adding a widget
+                                         without /FT under field PARENT (a
+                                         number, or "self"), its appearance
+                                         painting other text over the text;
+                                         WIDGET: rewrite that one instead
   mkpdf.py dss IN OUT                    append a revision adding a DSS
   mkpdf.py tamper IN OUT                 change one signed byte
   mkpdf.py garbage IN OUT                random hex in the first /Contents
@@ -95,6 +106,23 @@ def base_shadow():
                          b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
 
 
+def base_form():
+    objs = {
+        1: b"<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [6 0 R] "
+           b"/DR << /Font << /F1 5 0 R >> >> >> >>",
+        2: b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        3: PAGE % b" /Annots [7 0 R]",
+        4: stream(TEXT),
+        5: b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        6: b"<< /FT /Tx /T (so) /V (15/QD-BNV) /DA (/F1 12 Tf 0 g) "
+           b"/Kids [7 0 R] >>",
+        7: b"<< /Type /Annot /Subtype /Widget /Parent 6 0 R /P 3 0 R "
+           b"/Rect [400 700 500 720] /F 4 >>",
+    }
+    return docs.pdf_file([objs[n] for n in sorted(objs)],
+                         b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+
+
 def base_objstm():
     """Objects 1, 2, 3, 5 in object stream 6, an xref stream 7."""
     import struct
@@ -156,11 +184,30 @@ def widgets(data):
         rb"(\d+) 0 obj\s*<< /Type /Annot /Subtype /Widget /FT /Sig", data)))
 
 
-def prepare(data, subfilter, field, short=0):
+def listed(data, num, typ, key):
+    """The references in KEY of the last plain object NUM of /Type TYP."""
+    defs = re.findall(rb"(?<![0-9])%d 0 obj\n(<< /Type /%s .*?)\nendobj"
+                      % (num, typ), data, re.S)
+    m = re.search(rb"%s \[([^\]]*)\]" % key, defs[-1]) if defs else None
+    return [int(x) for x in re.findall(rb"(\d+) 0 R", m.group(1))] if m else []
+
+
+def refs_of(nums):
+    return b" ".join(b"%d 0 R" % f for f in nums)
+
+
+def prepare(data, subfilter, field, short=0, kid=False):
+    """The signature in a field of its own, the widget merged with it or
+    (kid) a kid of it without /FT; the fields and annotations already
+    there stay."""
     n = next_num(data)
     sig, wid = n, n + 1
-    fields = widgets(data) + [wid]
-    refs = b" ".join(b"%d 0 R" % f for f in fields)
+    fld = n + 2 if kid else wid
+    sigs = widgets(data)
+    fields = sigs + [f for f in listed(data, 1, b"Catalog", b"/Fields")
+                     if f not in sigs] + [fld]
+    annots = sigs + [a for a in listed(data, 3, b"Page", b"/Annots")
+                     if a not in sigs] + [wid]
     placeholder = b"[0 0 0 0]" + b" " * 40
     objs = {
         sig: b"<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /%s "
@@ -169,9 +216,16 @@ def prepare(data, subfilter, field, short=0):
         wid: b"<< /Type /Annot /Subtype /Widget /FT /Sig /T (%s) /V %d 0 R "
              b"/P 3 0 R /Rect [0 0 0 0] /F 132 >>" % (field.encode(), sig),
         1: b"<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [%s] "
-           b"/SigFlags 3 >> >>" % refs,
-        3: PAGE % (b" /Annots [%s]" % refs),
+           b"/SigFlags 3 >> >>" % refs_of(fields),
+        3: PAGE % (b" /Annots [%s]" % refs_of(annots)),
     }
+    if kid:
+        objs[fld] = (b"<< /FT /Sig /T (%s) /V %d 0 R /Kids [%d 0 R] >>"
+                     % (field.encode(), sig, wid))
+        # /V again on the widget: poppler and MuPDF look for it there.
+        objs[wid] = (b"<< /Type /Annot /Subtype /Widget /Parent %d 0 R "
+                     b"/V %d 0 R /P 3 0 R /Rect [0 0 0 0] /F 132 >>"
+                     % (fld, sig))
     out = append(data, objs)
     at = out.rindex(b"%d 0 obj\n<< /Type /Sig" % sig)
     b = out.index(b"/Contents <", at) + len(b"/Contents ")
@@ -195,14 +249,18 @@ def main():
     if cmd == "base-shadow":
         open(args[0], "wb").write(base_shadow())
         return
+    if cmd == "base-form":
+        open(args[0], "wb").write(base_form())
+        return
     if cmd == "base-array":
         open(args[0], "wb").write(base_array())
         return
     data = open(args[0], "rb").read()
     out = args[1]
-    if cmd == "prepare":
+    if cmd in ("prepare", "prepare-kid"):
         short = int(args[4]) if len(args) > 4 else 0
-        res, rng = prepare(data, args[2], args[3], short)
+        res, rng = prepare(data, args[2], args[3], short,
+                           cmd == "prepare-kid")
         print(rng)
     elif cmd == "field":
         n = next_num(data)
@@ -240,6 +298,23 @@ def main():
             n: b"<< %s/Subtype /Text /Rect [10 10 30 30] "
                b"/Contents (huy bo) /P 3 0 R >>" % typ,
             3: PAGE % (b" /Annots [%s]" % refs)})
+    elif cmd == "overlay":
+        n = next_num(data)
+        wid = int(args[3]) if len(args) > 3 else n
+        ap = n if len(args) > 3 else n + 1
+        parent = wid if args[2] == "self" else int(args[2])
+        annots = listed(data, 3, b"Page", b"/Annots")
+        paint = (b"1 1 1 rg 0 0 300 30 re f 0 g "
+                 b"BT /F1 14 Tf 12 8 Td (QUYET DINH so 99/QD-BNV) Tj ET")
+        res = append(data, {
+            wid: b"<< /Type /Annot /Subtype /Widget /Parent %d 0 R /P 3 0 R "
+                 b"/Rect [60 762 360 792] /F 4 /AP << /N %d 0 R >> >>"
+                 % (parent, ap),
+            ap: stream(paint, b" /Type /XObject /Subtype /Form "
+                       b"/BBox [0 0 300 30] "
+                       b"/Resources << /Font << /F1 5 0 R >> >>"),
+            3: PAGE % (b" /Annots [%s]" % refs_of(
+                annots + ([] if wid in annots else [wid])))})
     elif cmd == "dss":
         n = next_num(data)
         cat = re.findall(rb"1 0 obj\n(<< /Type /Catalog .*?)\nendobj", data, re.S)[-1]

@@ -86,7 +86,7 @@ $M base base.pdf
 sign() {
 	in=$1 out=$2 sf=$3 fld=$4 who=$5
 	shift 5
-	r=$($M prepare "$in" "$out" "$sf" "$fld" ${SHORT:-0}) &&
+	r=$($M ${PREP:-prepare} "$in" "$out" "$sf" "$fld" ${SHORT:-0}) &&
 	"$S" "$out" $r K/$who.key K/$who.pem "$@"
 }
 
@@ -339,6 +339,38 @@ $M annotate c1.pdf note2.pdf notype
 check "an added text annotation without /Type /Annot is modified as well" \
     "modified rc=1|a later revision changes the document: object 8: a Text annotation" \
     "$(verdicts note2.pdf)|$(field note2.pdf 1 reason)"
+# A widget need not carry /FT: the field it is a kid of may (ISO 32000-1
+# §12.7.3.1).  A signature's widget may be such a kid; a widget added under
+# a text field is the text field's, and paints whatever its appearance
+# says over the signed page.
+$M base-form bf.pdf
+sign bf.pdf bf1.pdf ETSI.CAdES.detached Sig1 person
+PREP=prepare-kid sign bf1.pdf bf2.pdf ETSI.CAdES.detached Sig2 agency
+check "a second signature whose widget is a kid of its field leaves both valid" \
+    "valid valid rc=0" "$(verdicts bf2.pdf)"
+check "pdfsig verifies both as well" \
+    "Signature_is_Valid Signature_is_Valid " "$(sigval bf2.pdf)"
+$M overlay bf1.pdf bfo.pdf 6
+check "a widget without /FT added under a text field is modified" \
+    "modified rc=1|a later revision changes the document: object 10: a widget of a Tx field" \
+    "$(verdicts bfo.pdf)|$(field bfo.pdf 1 reason)"
+check "pdftotext shows the text its appearance paints" \
+    "1" "$(pdftotext bfo.pdf - 2>/dev/null | grep -c 99/QD-BNV)"
+$M overlay bf1.pdf bfw.pdf 6 7
+check "the text field's own widget rewritten with an appearance is modified" \
+    "modified rc=1|a later revision changes the document: object 7: a widget of a Tx field" \
+    "$(verdicts bfw.pdf)|$(field bfw.pdf 1 reason)"
+$M overlay bf1.pdf bft.pdf 5
+check "a widget under a parent that has no field type is modified" \
+    "modified rc=1|a later revision changes the document: object 10: a widget of a field without a type" \
+    "$(verdicts bft.pdf)|$(field bft.pdf 1 reason)"
+for p in self 99; do
+	$M overlay bf1.pdf bfc.pdf $p
+	check "a widget whose parent is $p is modified" \
+	    "modified rc=1|a later revision changes the document: object 10: a widget whose field cannot be found" \
+	    "$(verdicts bfc.pdf)|$(field bfc.pdf 1 reason)"
+done
+
 $M dss c2.pdf dss.pdf
 check "adding validation data (a DSS) after signing keeps both valid" \
     "valid valid rc=0" "$(verdicts dss.pdf)"
