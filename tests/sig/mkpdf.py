@@ -240,20 +240,11 @@ def prepare(data, subfilter, field, short=0, kid=False):
 
 def main():
     cmd, args = sys.argv[1], sys.argv[2:]
-    if cmd == "base":
-        open(args[0], "wb").write(base())
-        return
-    if cmd == "base-objstm":
-        open(args[0], "wb").write(base_objstm())
-        return
-    if cmd == "base-shadow":
-        open(args[0], "wb").write(base_shadow())
-        return
-    if cmd == "base-form":
-        open(args[0], "wb").write(base_form())
-        return
-    if cmd == "base-array":
-        open(args[0], "wb").write(base_array())
+    bases = {"base": base, "base-objstm": base_objstm,
+             "base-shadow": base_shadow, "base-form": base_form,
+             "base-array": base_array}
+    if cmd in bases:
+        open(args[0], "wb").write(bases[cmd]())
         return
     data = open(args[0], "rb").read()
     out = args[1]
