@@ -65,62 +65,57 @@ def stream(body, entries=b""):
         len(body), entries, body)
 
 
-def base():
-    objs = {
+HEADER = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n"
+
+
+def base_objects():
+    """The signed file's objects: catalog, pages, page, text, font."""
+    return {
         1: b"<< /Type /Catalog /Pages 2 0 R >>",
         2: b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
         3: PAGE % b"",
         4: stream(TEXT),
         5: b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     }
-    return docs.pdf_file([objs[n] for n in sorted(objs)],
-                         b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+
+
+def pdf_of(objs):
+    return docs.pdf_file([objs[n] for n in sorted(objs)], HEADER)
+
+
+def base():
+    return pdf_of(base_objects())
 
 
 def base_array():
-    objs = {
-        1: b"<< /Type /Catalog /Pages 2 0 R >>",
-        2: b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        3: PAGE % b"",
-        4: b"[6 0 R]",
-        5: b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-        6: stream(TEXT),
-    }
-    return docs.pdf_file([objs[n] for n in sorted(objs)],
-                         b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+    objs = base_objects()
+    objs.update({4: b"[6 0 R]", 6: stream(TEXT)})
+    return pdf_of(objs)
 
 
 def base_shadow():
-    objs = {
-        1: b"<< /Type /Catalog /Pages 2 0 R >>",
-        2: b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        3: PAGE % b"",
-        4: stream(TEXT),
-        5: b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    objs = base_objects()
+    objs.update({
         6: b"<< /Type /Catalog /Pages 7 0 R >>",
         7: b"<< /Type /Pages /Kids [8 0 R] /Count 1 >>",
         8: PAGE.replace(b"2 0 R", b"7 0 R").replace(b"4 0 R", b"9 0 R") % b"",
         9: stream(TEXT.replace(b"15/QD", b"99/QD")),
-    }
-    return docs.pdf_file([objs[n] for n in sorted(objs)],
-                         b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+    })
+    return pdf_of(objs)
 
 
 def base_form():
-    objs = {
+    objs = base_objects()
+    objs.update({
         1: b"<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [6 0 R] "
            b"/DR << /Font << /F1 5 0 R >> >> >> >>",
-        2: b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
         3: PAGE % b" /Annots [7 0 R]",
-        4: stream(TEXT),
-        5: b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
         6: b"<< /FT /Tx /T (so) /V (15/QD-BNV) /DA (/F1 12 Tf 0 g) "
            b"/Kids [7 0 R] >>",
         7: b"<< /Type /Annot /Subtype /Widget /Parent 6 0 R /P 3 0 R "
            b"/Rect [400 700 500 720] /F 4 >>",
-    }
-    return docs.pdf_file([objs[n] for n in sorted(objs)],
-                         b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+    })
+    return pdf_of(objs)
 
 
 def base_objstm():
@@ -137,7 +132,7 @@ def base_objstm():
         body += obj + b"\n"
     raw = header + body
     comp = zlib.compress(raw)
-    out = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+    out = bytearray(HEADER)
     off4 = len(out)
     out += b"4 0 obj\n%s\nendobj\n" % stream(TEXT)
     off6 = len(out)
