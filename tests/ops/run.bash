@@ -264,6 +264,14 @@ if [ "$(id -u)" -eq 0 ]; then
 	tap $? "the parents it created are 0755, the spool 0700 and nobody's"
 	roundtrip "unix:$tmp/deep.sock" "unix: (spool below new directories)"
 	stop
+	# refused NAME DIR OWNER TEXT: the daemon on NAME.conf exits 1 with
+	# TEXT in its log, DIR still OWNER's; its status in $st.
+	refused() {
+		timeout 20 "$milter" -f -c "$tmp/$1.conf" >"$tmp/$1.log" 2>&1
+		st=$?
+		[ $st -eq 1 ] && [ "$(stat -c %U "$2")" = "$3" ] &&
+			grep -qF "$4" "$tmp/$1.log"
+	}
 	# A spool or register directory of another user (left by an earlier
 	# run as someone else): UserID could not write there, and every
 	# message would be deferred; the daemon says so and does not start.
@@ -271,17 +279,13 @@ if [ "$(id -u)" -eq 0 ]; then
 	chown -R daemon "$tmp/other"
 	conf other "unix:$tmp/other.sock" "UserID nobody"
 	sed -i "s|^Spool .*|Spool $tmp/other|" "$tmp/other.conf"
-	timeout 20 "$milter" -f -c "$tmp/other.conf" >"$tmp/other.log" 2>&1
-	st=$?
-	[ $st -eq 1 ] && grep -q "Spool $tmp/other: the daemon's user nobody cannot write it: Permission denied" "$tmp/other.log"
+	refused other "$tmp/other" daemon "Spool $tmp/other: the daemon's user nobody cannot write it: Permission denied"
 	tap $? "a Spool nobody cannot write is refused at start, and the log says why (status $st)"
 	mkdir -p "$tmp/otherdb"
 	chown daemon "$tmp/otherdb"
 	conf otherdb "unix:$tmp/otherdb.sock" "UserID nobody"
 	sed -i "s|^Database .*|Database $tmp/otherdb/register.sqlite|" "$tmp/otherdb.conf"
-	timeout 20 "$milter" -f -c "$tmp/otherdb.conf" >"$tmp/otherdb.log" 2>&1
-	st=$?
-	[ $st -eq 1 ] && grep -q "Database $tmp/otherdb/register.sqlite: the daemon's user nobody cannot write its directory: Permission denied" "$tmp/otherdb.log"
+	refused otherdb "$tmp/otherdb" daemon "Database $tmp/otherdb/register.sqlite: the daemon's user nobody cannot write its directory: Permission denied"
 	tap $? "a register directory nobody cannot write is refused at start, and the log says why (status $st)"
 	# Root gives the register's directory to UserID only when it is the
 	# register's own: "Database /var/lib/register.sqlite" must not hand
@@ -291,19 +295,13 @@ if [ "$(id -u)" -eq 0 ]; then
 	echo "not the register's" >"$tmp/shared/other.txt"
 	conf shared "unix:$tmp/shared.sock" "UserID nobody"
 	sed -i "s|^Database .*|Database $tmp/shared/register.sqlite|" "$tmp/shared.conf"
-	timeout 20 "$milter" -f -c "$tmp/shared.conf" >"$tmp/shared.log" 2>&1
-	st=$?
-	[ $st -eq 1 ] && [ "$(stat -c %U "$tmp/shared")" = root ] &&
-		grep -q "Database directory $tmp/shared belongs to root and holds other.txt, which is not the register's: it is not given to nobody; keep the register in a directory of its own" "$tmp/shared.log"
+	refused shared "$tmp/shared" root "Database directory $tmp/shared belongs to root and holds other.txt, which is not the register's: it is not given to nobody; keep the register in a directory of its own"
 	tap $? "a register's directory holding other files stays root's, and the start is refused (status $st)"
 	mkdir -p "$tmp/sharedspool"
 	touch "$tmp/sharedspool/notes.txt"
 	conf sharedspool "unix:$tmp/sharedspool.sock" "UserID nobody"
 	sed -i "s|^Spool .*|Spool $tmp/sharedspool|" "$tmp/sharedspool.conf"
-	timeout 20 "$milter" -f -c "$tmp/sharedspool.conf" >"$tmp/sharedspool.log" 2>&1
-	st=$?
-	[ $st -eq 1 ] && [ "$(stat -c %U "$tmp/sharedspool")" = root ] &&
-		grep -q "Spool $tmp/sharedspool belongs to root and holds notes.txt, which is not the spool's: it is not given to nobody; name a directory of its own" "$tmp/sharedspool.log"
+	refused sharedspool "$tmp/sharedspool" root "Spool $tmp/sharedspool belongs to root and holds notes.txt, which is not the spool's: it is not given to nobody; name a directory of its own"
 	tap $? "a Spool holding other files stays root's, and the start is refused (status $st)"
 	mkdir -p "$tmp/var"
 	conf var "unix:$tmp/var.sock" "UserID nobody" "SocketMode 0666"
