@@ -20,10 +20,13 @@
 
 static const char sql_index[] =
     "INSERT INTO reg_fts(rowid, body) VALUES(?1, ?2)";
+static const char sql_index_fix[] =
+    "INSERT INTO fix_fts(rowid, body) VALUES(?1, ?2)";
 
-int
-search_index(struct sq *q, int64_t registration, const char *const *parts,
-	     size_t nparts, char *err, size_t errlen)
+/* The parts, one a line, folded, into the index sql under rowid. */
+static int
+index_body(struct sq *q, const char *sql, int64_t rowid,
+	   const char *const *parts, size_t nparts, char *err, size_t errlen)
 {
 	sqlite3_stmt *s;
 	size_t	len = 1, o = 0;
@@ -46,11 +49,11 @@ search_index(struct sq *q, int64_t registration, const char *const *parts,
 	all[o] = 0;
 	folded = text_fold(all);
 	free(all);
-	if ((s = sq_prep(q, sql_index, err, errlen)) == NULL) {
+	if ((s = sq_prep(q, sql, err, errlen)) == NULL) {
 		free(folded);
 		return -1;
 	}
-	sqlite3_bind_int64(s, 1, registration);
+	sqlite3_bind_int64(s, 1, rowid);
 	sqlite3_bind_text(s, 2, folded, -1, SQLITE_STATIC);
 	rc = sqlite3_step(s);
 	sqlite3_reset(s);
@@ -61,6 +64,22 @@ search_index(struct sq *q, int64_t registration, const char *const *parts,
 		return -1;
 	}
 	return 0;
+}
+
+int
+search_index(struct sq *q, int64_t registration, const char *const *parts,
+	     size_t nparts, char *err, size_t errlen)
+{
+	return index_body(q, sql_index, registration, parts, nparts, err,
+			  errlen);
+}
+
+int
+search_index_fix(struct sq *q, int64_t correction, const char *const *parts,
+		 size_t nparts, char *err, size_t errlen)
+{
+	return index_body(q, sql_index_fix, correction, parts, nparts, err,
+			  errlen);
 }
 
 /* Split the folded words at anything but letters and digits (the same

@@ -10,7 +10,6 @@
 #include <time.h>
 
 #include "sqlite_int.h"
-#include "textnorm.h"
 
 /* Run one change with its audit line in a transaction. */
 static int
@@ -94,30 +93,9 @@ sq_cancel(struct store *st, const char *id, const char *reason,
 		      "registered", err, errlen);
 }
 
-/*
- * A book's name heads its export and is a column of "vanthu books", whose
- * lines are split at tabs: it must be text, on one line, and not blank.
- */
-static int
-book_name_ok(const char *name)
-{
-	const unsigned char *p;
-	int	blank = 1;
-
-	if (name == NULL || strlen(name) > 200 ||
-	    !text_utf8_valid(name, strlen(name)))
-		return 0;
-	for (p = (const unsigned char *) name; *p != 0; p++) {
-		if (*p < 0x20 || *p == 0x7f)
-			return 0;
-		/* C1 controls, U+0080..U+009F, are 0xc2 0x80..0x9f */
-		if (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f)
-			return 0;
-		if (*p != ' ')
-			blank = 0;
-	}
-	return !blank;
-}
+/* A book's name heads its export and is a column of "vanthu books",
+ * whose lines are split at tabs: text on one line, not blank. */
+#define BOOK_NAME_MAX	200
 
 int
 sq_book_add(struct store *st, const char *code, const char *name,
@@ -139,7 +117,7 @@ sq_book_add(struct store *st, const char *code, const char *name,
 			  "a-z, 0-9, _ and -", code != NULL ? code : "");
 		return -1;
 	}
-	if (!book_name_ok(name)) {
+	if (!store_line_ok(name, BOOK_NAME_MAX)) {
 		store_err(err, errlen, "a book's name is 1 to 200 bytes of "
 			  "text on one line, not blank");
 		return -1;

@@ -47,6 +47,10 @@ int	audit_append(struct sq *, time_t at, const char *actor,
  * a clerk's words (NULL when they hold no word). */
 int	search_index(struct sq *, int64_t registration, const char *const *parts,
 		     size_t nparts, char *err, size_t errlen);
+/* The words of an entry as corrected, under the correction's id. */
+int	search_index_fix(struct sq *, int64_t correction,
+			 const char *const *parts, size_t nparts, char *err,
+			 size_t errlen);
 char   *search_match_expr(const char *words);
 /* The SQL function vanthu_fold(x), for diacritic-free comparisons. */
 int	search_register_fold(sqlite3 *);
@@ -69,6 +73,18 @@ int	sq_cancel(struct store *, const char *, const char *, const char *,
 		  const char *, char *, size_t);
 int	sq_book_add(struct store *, const char *, const char *, const char *,
 		    const char *, const char *, char *, size_t);
+
+/* sqlite_correct.c: a clerk's correction, with its audit line. */
+int	sq_correct(struct store *, const char *, const struct reg_correct *,
+		   const char *, const char *, char *, char *, size_t);
+
+/* sqlite_register.c: the key that finds an entry by number, symbol and
+ * issuer (allocated; NULL when one is unknown), and the number and
+ * symbol of a reference as written ("15/QĐ-BNV", "572-CV/TU"): 0 with
+ * both allocated, -1 when it does not read so. */
+char   *reg_ref_key(const char *number, const char *symbol,
+		    const char *issuer);
+int	reg_ref_split(const char *reference, char **number, char **symbol);
 
 /* sqlite_backup.c */
 int	sq_backup(struct store *, const char *, char ***, size_t *, char *,

@@ -179,8 +179,10 @@ sq_list(struct store *st, const struct reg_filter *f, struct reg_list *l,
 	if (f->status != NULL)
 		sql_add(&b, " AND r.status = ?8");
 	if (match != NULL)
-		sql_add(&b, " AND r.id IN (SELECT rowid FROM reg_fts"
-			" WHERE reg_fts MATCH ?9)");
+		sql_add(&b, " AND (r.id IN (SELECT rowid FROM reg_fts"
+			" WHERE reg_fts MATCH ?9) OR r.id IN"
+			" (SELECT registration_id FROM corrections WHERE id IN"
+			" (SELECT rowid FROM fix_fts WHERE fix_fts MATCH ?9)))");
 	sql_add(&b, " ORDER BY r.book, r.year, r.number, r.symbol");
 	if (f->limit > 0)
 		sql_add(&b, " LIMIT ?10");
@@ -403,6 +405,37 @@ field(FILE *out, const char *name, const char *value)
 	}
 }
 
+/* The clerk's corrections, each field with its old and new value; the
+ * heading only when there is one. */
+static int
+show_corrections(struct sq *q, const char *sql, int64_t row, FILE *out,
+		 char *err, size_t errlen)
+{
+	sqlite3_stmt *s;
+	char	t[32];
+	int	n = 0;
+
+	if ((s = sq_prep(q, sql, err, errlen)) == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, row);
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		if (n++ == 0)
+			fprintf(out, "Corrections:\n");
+		local_time(sqlite3_column_int64(s, 0), t);
+		fprintf(out, "  %s ", t);
+		text_put(out, col(s, 1, ""), 0);
+		fprintf(out, " %s: ", col(s, 2, ""));
+		text_put(out, col(s, 5, ""), 0);
+		fputs("\n    was: ", out);
+		text_put(out, col(s, 3, "(none)"), 0);
+		fputs("\n    now: ", out);
+		text_put(out, col(s, 4, "(none)"), 0);
+		putc('\n', out);
+	}
+	sqlite3_reset(s);
+	return 0;
+}
+
 int
 sq_show(struct store *st, const char *id, FILE *out, char *err,
 	size_t errlen)
@@ -429,6 +462,9 @@ sq_show(struct store *st, const char *id, FILE *out, char *err,
 	    " WHERE a.registration_id = ?1 ORDER BY a.at, m.id";
 	static const char sql_audit[] =
 	    "SELECT at, actor, action, detail FROM audit"
+	    " WHERE registration_id = ?1 ORDER BY id";
+	static const char sql_fixes[] =
+	    "SELECT at, actor, field, old, new, reason FROM corrections"
 	    " WHERE registration_id = ?1 ORDER BY id";
 	struct reg_entry e;
 	struct sq *q = st->conn;
@@ -530,6 +566,8 @@ sq_show(struct store *st, const char *id, FILE *out, char *err,
 		putc('\n', out);
 	}
 	sqlite3_reset(s);
+	if (show_corrections(q, sql_fixes, row, out, err, errlen) != 0)
+		return -1;
 	fprintf(out, "History:\n");
 	if ((s = sq_prep(q, sql_audit, err, errlen)) == NULL)
 		return -1;

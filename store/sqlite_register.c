@@ -133,20 +133,64 @@ key_part(char **buf, size_t *len, const char *s, int number)
 }
 
 /* number|symbol|issuer, or NULL when one of them is unknown. */
-static char *
-ref_key(const struct document *d)
+char   *
+reg_ref_key(const char *n, const char *s, const char *i)
 {
-	const char *n = fact(d, FACT_NUMBER), *s = fact(d, FACT_SYMBOL),
-	    *i = fact(d, FACT_ISSUER);
 	char   *k = NULL;
 	size_t	len = 0;
 
-	if (n == NULL || s == NULL || i == NULL)
+	if (n == NULL || s == NULL || i == NULL || !n[0] || !s[0] || !i[0])
 		return NULL;
 	key_part(&k, &len, n, 1);
 	key_part(&k, &len, s, 0);
 	key_part(&k, &len, i, 0);
 	return k;
+}
+
+static char *
+ref_key(const struct document *d)
+{
+	return reg_ref_key(fact(d, FACT_NUMBER), fact(d, FACT_SYMBOL),
+			   fact(d, FACT_ISSUER));
+}
+
+/* Digits, then "/" or "-" (spaces around), an optional year of issue
+ * and "/", then the symbol: what the daemon reads into number and
+ * symbol from "Số: 30/2020/NĐ-CP" or "Số 572-CV/TU". */
+int
+reg_ref_split(const char *ref, char **number, char **symbol)
+{
+	const char *p = ref, *n, *y;
+	size_t	nlen;
+
+	*number = *symbol = NULL;
+	while (*p == ' ')
+		p++;
+	n = p;
+	while (isdigit((unsigned char) *p))
+		p++;
+	if ((nlen = (size_t) (p - n)) == 0)
+		return -1;
+	while (*p == ' ')
+		p++;
+	if (*p != '/' && *p != '-')
+		return -1;
+	for (p++; *p == ' '; p++)
+		;
+	for (y = p; isdigit((unsigned char) *y); y++)
+		;
+	if (y - p == 4) {
+		while (*y == ' ')
+			y++;
+		if (*y == '/')
+			for (p = y + 1; *p == ' '; p++)
+				;
+	}
+	if (*p == 0)
+		return -1;
+	*number = xstrndup(n, nlen);
+	*symbol = xstrdup(p);
+	return 0;
 }
 
 /* The Message-ID, or a digest of what identifies the message otherwise:

@@ -244,6 +244,33 @@ int	store_cancel(struct store *, const char *id, const char *reason,
 		     const char *actor, const char *command,
 		     char *err, size_t errlen);
 
+/*
+ * A clerk's correction of what the daemon read wrong: each field given
+ * (not NULL) replaces the entry's, "" clears it.  type is a code or a
+ * name of ND30's list, urgency one of HỎA TỐC, THƯỢNG KHẨN, KHẨN (with or
+ * without diacritics).  The old and new values are kept with the reason.
+ */
+struct reg_correct {
+	const char *reference;	/* not for an outgoing book's entry */
+	const char *issuer;
+	const char *date;	/* YYYY-MM-DD */
+	const char *type;
+	const char *summary;
+	const char *urgency;
+	const char *signer;
+	const char *reason;
+	const char *type_code;	/* store_correct's reading of type */
+};
+/* 0, with other holding the id of another registered entry with the
+ * same number, symbol and issuer if there is one, else ""; -1 with err. */
+int	store_correct(struct store *, const char *id, const struct reg_correct *,
+		      const char *actor, const char *command, char other[STORE_ID_MAX],
+		      char *err, size_t errlen);
+
+/* Whether s is text on one line: valid UTF-8, no control characters,
+ * not blank, at most max bytes. */
+int	store_line_ok(const char *s, size_t max);
+
 struct book {
 	char   *code;
 	char   *name;

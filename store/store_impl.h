@@ -49,6 +49,10 @@ struct store_backend {
 	int	(*cancel)(struct store *, const char *id, const char *reason,
 			  const char *actor, const char *command,
 			  char *err, size_t errlen);
+	int	(*correct)(struct store *, const char *id,
+			   const struct reg_correct *, const char *actor,
+			   const char *command, char other[STORE_ID_MAX], char *err,
+			   size_t errlen);
 	int	(*books)(struct store *, struct book_list *, char *err,
 			 size_t errlen);
 	int	(*book_add)(struct store *, const char *code, const char *name,

@@ -121,6 +121,24 @@ static const char *const migrations[] = {
 	"ALTER TABLE registrations ADD COLUMN flags TEXT;"
 	"UPDATE registrations SET flags = notes, notes = NULL"
 	"  WHERE assigned_at IS NULL AND notes IS NOT NULL;",
+	/* 3 -> 4: a clerk's corrections of what the daemon read, each
+	 * field's old and new value with the reason, kept as made.  The
+	 * search index is contentless, so an entry's old words cannot be
+	 * taken out of reg_fts: the words of the corrected entry go into
+	 * fix_fts under the correction's id, and a search looks in both. */
+	"CREATE TABLE corrections("
+	"  id INTEGER PRIMARY KEY,"
+	"  registration_id INTEGER NOT NULL REFERENCES registrations(id),"
+	"  at INTEGER NOT NULL, actor TEXT NOT NULL, field TEXT NOT NULL,"
+	"  old TEXT, new TEXT, reason TEXT NOT NULL);"
+	"CREATE INDEX corrections_registration"
+	"  ON corrections(registration_id);"
+	"CREATE TRIGGER corrections_kept_u BEFORE UPDATE ON corrections BEGIN"
+	"  SELECT RAISE(ABORT, 'corrections are kept as made'); END;"
+	"CREATE TRIGGER corrections_kept_d BEFORE DELETE ON corrections BEGIN"
+	"  SELECT RAISE(ABORT, 'corrections are kept as made'); END;"
+	"CREATE VIRTUAL TABLE fix_fts USING fts5(body, content='',"
+	"  tokenize='unicode61');",
 };
 
 #define SCHEMA_VERSION	((int) (sizeof(migrations) / sizeof(migrations[0])))
@@ -404,6 +422,7 @@ const struct store_backend store_sqlite_backend = {
 	.show = sq_show,
 	.assign = sq_assign,
 	.cancel = sq_cancel,
+	.correct = sq_correct,
 	.books = sq_books,
 	.book_add = sq_book_add,
 	.stats = sq_stats,

@@ -40,6 +40,7 @@ int	cmd_get(struct tool *, int argc, char **argv);
 int	cmd_export(struct tool *, int argc, char **argv);
 int	cmd_assign(struct tool *, int argc, char **argv);
 int	cmd_cancel(struct tool *, int argc, char **argv);
+int	cmd_correct(struct tool *, int argc, char **argv);
 int	cmd_books(struct tool *, int argc, char **argv);
 int	cmd_stats(struct tool *, int argc, char **argv);
 int	cmd_backup(struct tool *, int argc, char **argv);

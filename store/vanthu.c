@@ -52,6 +52,9 @@ static const struct {
 	{"assign", cmd_assign, WRITES, "assign ID [--lead WHO] [--coop UNITS]"
 	 " [--due DATE] [--notes TEXT]"},
 	{"cancel", cmd_cancel, WRITES, "cancel ID --reason TEXT"},
+	{"correct", cmd_correct, WRITES, "correct ID [--reference REF]"
+	 " [--issuer NAME] [--date DATE] [--type T] [--summary TEXT]"
+	 " [--urgency U] [--signer NAME] --reason TEXT"},
 	{"books", cmd_books, WRITES_WITH_ARGS, "books [add CODE --name NAME"
 	 " --direction in|out]"},
 	{"stats", cmd_stats, READS, "stats [--year Y]"},

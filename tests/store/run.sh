@@ -706,14 +706,15 @@ ok "the backup holds both under ab/cd/sha256, their bytes hashing to their names
 # notes of entries never assigned (only the daemon wrote those) to flags;
 # an assigned entry's notes may be the clerk's and stay.
 cp "$tmp/register.sqlite" "$tmp/v2.sqlite"
-sqlite3 "$tmp/v2.sqlite" "ALTER TABLE registrations DROP COLUMN flags;
+sqlite3 "$tmp/v2.sqlite" "DROP TABLE corrections; DROP TABLE fix_fts;
+    ALTER TABLE registrations DROP COLUMN flags;
     UPDATE registrations SET notes = 'signature-absent', assigned_at = NULL WHERE number = 2 AND book = 'den';
     UPDATE registrations SET notes = 'Chuyển gấp', assigned_at = 1767225600 WHERE number = 3 AND book = 'den';
     PRAGMA user_version = 2"
 "$V" -c "$tmp/vanthu.conf" -d "$tmp/v2.sqlite" assign den/2026/2 --notes "Phòng Tổ chức xử lý" >/dev/null 2>"$tmp/act"
 sqlite3 "$tmp/v2.sqlite" "PRAGMA user_version; SELECT number, flags, notes FROM registrations WHERE book = 'den' AND number IN (2, 3) ORDER BY number" >>"$tmp/act"
 cat >"$tmp/exp" <<'EXP'
-3
+4
 2|signature-absent|Phòng Tổ chức xử lý
 3||Chuyển gấp
 EXP
@@ -727,6 +728,126 @@ rows = list(csv.reader(sys.stdin.read().lstrip("\ufeff").splitlines()))
 print(rows[2][-1])' >"$tmp/act"
 echo "signature-absent; Phòng Tổ chức xử lý" >"$tmp/exp"
 same "the export's Ghi chú holds the flags, then the clerk's notes" "$tmp/exp" "$tmp/act"
+
+# 18: correct.  A fresh sample register: the clerk sets right what the
+# daemon read wrong; the number stays, the old values are kept, the
+# export, the search and the duplicate check follow the new ones.
+mkdir -p "$tmp/cspool"
+"$LOAD" -d "$tmp/c.sqlite" -s "$tmp/cspool" -S >/dev/null 2>&1
+vc() { "$V" -c "$tmp/vanthu.conf" -d "$tmp/c.sqlite" "$@"; }
+vc correct den/2026/2 --summary ' Về việc gửi, nhận văn bản điện tử trên mạng ' \
+	--urgency 'thuong khan' --type qd --reason 'Đọc sai trích yếu' >"$tmp/act" 2>&1
+t=$?
+echo "den/2026/2 corrected" >"$tmp/exp"
+cmp -s "$tmp/exp" "$tmp/act" && [ $t -eq 0 ]
+ok "correct changes an entry and says so" $?
+vc show den/2026/2 | grep -E '^(Registration|Type|Summary|Urgency):|^  (summary|type_name):' >"$tmp/act"
+cat >"$tmp/exp" <<'EXP'
+Registration: den/2026/2
+Type: Quyết định
+Summary: Về việc gửi, nhận văn bản điện tử trên mạng
+Urgency: THƯỢNG KHẨN
+  summary: Về việc gửi, nhận văn bản điện tử, "khẩn" [text, 70]
+  type_name: Công văn [text, 90]
+EXP
+same "show prints the corrected fields, in the daemon's forms, and the facts as they were read" "$tmp/exp" "$tmp/act"
+vc show den/2026/2 | sed -n '/^Corrections:/,/^History:/p' |
+	sed -E 's/^  [0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:]{8} /  T /' >"$tmp/act"
+cat >"$tmp/exp" <<EXP
+Corrections:
+  T $me type: Đọc sai trích yếu
+    was: Công văn
+    now: Quyết định
+  T $me type_code: Đọc sai trích yếu
+    was: (none)
+    now: QĐ
+  T $me summary: Đọc sai trích yếu
+    was: Về việc gửi, nhận văn bản điện tử, "khẩn"
+    now: Về việc gửi, nhận văn bản điện tử trên mạng
+  T $me urgency: Đọc sai trích yếu
+    was: (none)
+    now: THƯỢNG KHẨN
+History:
+EXP
+same "show keeps each corrected field's old and new value with the reason" "$tmp/exp" "$tmp/act"
+sqlite3 "$tmp/c.sqlite" "SELECT actor || ' ' || action || ' ' || detail FROM audit WHERE action = 'correct'" >"$tmp/act"
+echo "$me correct $V -c $tmp/vanthu.conf -d $tmp/c.sqlite correct den/2026/2 --summary ' Về việc gửi, nhận văn bản điện tử trên mạng ' --urgency 'thuong khan' --type qd --reason 'Đọc sai trích yếu'" >"$tmp/exp"
+same "the audit log keeps the correcting command" "$tmp/exp" "$tmp/act"
+t=0
+[ "$(vc search tren mang | cut -f1)" = "den/2026/2" ] || t=1
+[ "$(vc search 'trên mạng' 'hồ chí minh' | cut -f1)" = "den/2026/2" ] || t=1
+[ "$(vc search 'văn bản điện tử' | cut -f1)" = "den/2026/2" ] || t=1
+[ "$(vc list --type QĐ --book den | cut -f1 | tr '\n' ' ')" = "den/2026/1 den/2026/2 " ] || t=1
+ok "search finds the corrected words, with the entry's other words, and list filters by the corrected type" $t
+vc export --book den --year 2026 --format csv | python3 -c 'import csv, sys
+rows = list(csv.reader(sys.stdin.read().lstrip("\ufeff").splitlines()))
+print(rows[2][1], rows[2][5], sep="|")' >"$tmp/act"
+echo "2|Quyết định: Về việc gửi, nhận văn bản điện tử trên mạng" >"$tmp/exp"
+same "the export prints the corrected entry under its own number" "$tmp/exp" "$tmp/act"
+vc correct den/2026/2 --summary 'Về việc gửi, nhận văn bản điện tử trên mạng' --reason again >"$tmp/act" 2>&1
+t=$?
+echo "vanthu: correct: den/2026/2 already reads so: nothing corrected" >"$tmp/exp"
+cmp -s "$tmp/exp" "$tmp/act" && [ $t -eq 1 ] &&
+	[ "$(sqlite3 "$tmp/c.sqlite" "SELECT count(*) FROM corrections; SELECT count(*) FROM audit WHERE action = 'correct'")" = "$(printf '4\n1')" ]
+ok "a correction that changes nothing is refused and leaves no trace" $?
+# A reference and issuer set right make the entry the one a later copy
+# of that document arrives as: den/2026/1 is cancelled, den/2026/3 now
+# reads 15/QĐ-BNV of BỘ NỘI VỤ, and the copy of the first sample finds it.
+vc cancel den/2026/1 --reason 'Nhập nhầm' >/dev/null 2>&1
+vc correct den/2026/3 --reference '015 / QĐ-BNV' --issuer 'BỘ NỘI VỤ' --date 2026-02-27 \
+	--urgency '' --reason 'Đọc sai số, ký hiệu' >"$tmp/act" 2>"$tmp/err"
+t=$?
+echo "den/2026/3 corrected" >"$tmp/exp"
+cmp -s "$tmp/exp" "$tmp/act" && [ $t -eq 0 ] && [ ! -s "$tmp/err" ] &&
+	[ "$(vc show den/2026/3 | grep -E '^(Reference|Issuer|Date|Urgency):')" = "$(printf 'Reference: 015/QĐ-BNV\nIssuer: BỘ NỘI VỤ\nDate: 2026-02-27')" ]
+ok "correct sets a reference without its blanks, an issuer and a date, and clears a field given empty" $?
+"$LOAD" -d "$tmp/c.sqlite" -s "$tmp/cspool" -L >"$tmp/act" 2>&1
+echo "<s7@bnv.gov.vn> duplicate den/2026/3" >"$tmp/exp"
+same "a later copy with the corrected number, symbol and issuer arrives as the corrected entry" "$tmp/exp" "$tmp/act"
+cp "$tmp/c.sqlite" "$tmp/c2.sqlite"
+sqlite3 "$tmp/c2.sqlite" "UPDATE registrations SET status = 'registered', cancel_reason = NULL WHERE id = 1"
+"$V" -c "$tmp/vanthu.conf" -d "$tmp/c2.sqlite" correct den/2026/3 --signer 'Trần Văn B' \
+	--issuer 'Bộ Nội vụ' --reason 'Tên cơ quan' >"$tmp/act" 2>&1
+printf '%s\n' "den/2026/3 corrected" \
+	"vanthu: correct: warning: den/2026/1 has the same number, symbol and issuer" >"$tmp/exp"
+same "correct warns when the entry now reads as another registered one" "$tmp/exp" "$tmp/act"
+t=0
+for c in "di/2026/101/QĐ-UBND --reference 1/QĐ-UBND|1|vanthu: correct: di/2026/101/QĐ-UBND is in an outgoing book, where the number and symbol name the entry: cancel it instead" \
+	 "den/2026/1 --summary X|1|vanthu: correct: den/2026/1 is cancelled" \
+	 "den/2026/9 --summary X|1|vanthu: correct: no registration den/2026/9" \
+	 "den/2026/2 --type XX|1|vanthu: correct: unknown type 'XX': give a code or a name of ND30's list, such as QĐ or Công văn" \
+	 "den/2026/2 --urgency gấp|1|vanthu: correct: unknown urgency 'gấp': HỎA TỐC, THƯỢNG KHẨN or KHẨN, or \"\" for none" \
+	 "den/2026/2 --date 2026-02-30|2|vanthu: correct: bad date '2026-02-30': expected YYYY-MM-DD"; do
+	args=${c%%|*}
+	rest=${c#*|}
+	want_rc=${rest%%|*}
+	want=${rest#*|}
+	# shellcheck disable=SC2086
+	got=$(vc correct $args --reason x 2>&1)
+	rc=$?
+	if [ "$got" != "$want" ] || [ $rc -ne "$want_rc" ]; then
+		echo "# correct $args: status $rc: $got"
+		t=1
+	fi
+done
+got=$(vc correct den/2026/2 --summary "$(printf 'Về việc\tgửi')" --reason x 2>&1)
+[ "$got" = "vanthu: correct: the summary is 1 to 2000 bytes of text on one line" ] || t=1
+got=$(vc correct den/2026/2 --summary X 2>&1)
+[ $? -eq 2 ] && [ "$got" = "vanthu: correct: usage: vanthu correct ID [--reference REF] [--issuer NAME] [--date DATE] [--type T] [--summary TEXT] [--urgency U] [--signer NAME] --reason TEXT" ] || t=1
+[ "$(sqlite3 "$tmp/c.sqlite" "SELECT count(*) FROM corrections")" = 7 ] || t=1
+ok "correct refuses an outgoing entry's reference, a cancelled or missing entry, unknown values and a missing reason, writing nothing" $t
+t=0
+sqlite3 "$tmp/c.sqlite" "UPDATE corrections SET new = 'x'" 2>/dev/null && t=1
+sqlite3 "$tmp/c.sqlite" "DELETE FROM corrections" 2>/dev/null && t=1
+[ "$(sqlite3 "$tmp/c.sqlite" "SELECT count(*) FROM corrections WHERE new IS NOT 'x'")" = 7 ] || t=1
+ok "corrections are kept as made: the register refuses to change or delete them" $t
+# A register of schema version 3 gets the table on its first writing open.
+cp "$tmp/register.sqlite" "$tmp/v3.sqlite"
+sqlite3 "$tmp/v3.sqlite" "DROP TABLE corrections; DROP TABLE fix_fts; PRAGMA user_version = 3"
+"$V" -c "$tmp/vanthu.conf" -d "$tmp/v3.sqlite" correct den/2026/2 --signer 'Lê Thị C' --reason 'Người ký' >"$tmp/act" 2>&1
+sqlite3 "$tmp/v3.sqlite" "PRAGMA user_version; SELECT field, old, new FROM corrections" >>"$tmp/act"
+printf '%s\n' "den/2026/2 corrected" 4 "signer||Lê Thị C" >"$tmp/exp"
+same "an older register is upgraded and takes corrections" "$tmp/exp" "$tmp/act"
 
 echo "1..$n"
 [ $fails -eq 0 ]

@@ -357,7 +357,7 @@ registrations_and_audit_cannot_be_rewritten(void **state)
 	assert_int_not_equal(rc, 0);
 	snprintf(cmd, sizeof(cmd), "test \"$(sqlite3 %s 'PRAGMA user_version;"
 		 " PRAGMA journal_mode; SELECT count(*) FROM audit')\" = "
-		 "\"$(printf '3\\nwal\\n1')\"", fx->db);
+		 "\"$(printf '4\\nwal\\n1')\"", fx->db);
 	assert_int_equal(system(cmd), 0);
 	fx->st = store_open(fx->db, NULL, 0, NULL, 0);
 	assert_non_null(fx->st);
