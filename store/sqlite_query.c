@@ -405,6 +405,19 @@ field(FILE *out, const char *name, const char *value)
 	}
 }
 
+/* "  time actor what: " of a history or correction row: its columns 0
+ * to 2. */
+static void
+event_head(FILE *out, sqlite3_stmt *s)
+{
+	char	t[32];
+
+	local_time(sqlite3_column_int64(s, 0), t);
+	fprintf(out, "  %s ", t);
+	text_put(out, col(s, 1, ""), 0);
+	fprintf(out, " %s: ", col(s, 2, ""));
+}
+
 /* The clerk's corrections, each field with its old and new value; the
  * heading only when there is one. */
 static int
@@ -412,7 +425,6 @@ show_corrections(struct sq *q, const char *sql, int64_t row, FILE *out,
 		 char *err, size_t errlen)
 {
 	sqlite3_stmt *s;
-	char	t[32];
 	int	n = 0;
 
 	if ((s = sq_prep(q, sql, err, errlen)) == NULL)
@@ -421,10 +433,7 @@ show_corrections(struct sq *q, const char *sql, int64_t row, FILE *out,
 	while (sqlite3_step(s) == SQLITE_ROW) {
 		if (n++ == 0)
 			fprintf(out, "Corrections:\n");
-		local_time(sqlite3_column_int64(s, 0), t);
-		fprintf(out, "  %s ", t);
-		text_put(out, col(s, 1, ""), 0);
-		fprintf(out, " %s: ", col(s, 2, ""));
+		event_head(out, s);
 		text_put(out, col(s, 5, ""), 0);
 		fputs("\n    was: ", out);
 		text_put(out, col(s, 3, "(none)"), 0);
@@ -573,10 +582,7 @@ sq_show(struct store *st, const char *id, FILE *out, char *err,
 		return -1;
 	sqlite3_bind_int64(s, 1, row);
 	while (sqlite3_step(s) == SQLITE_ROW) {
-		local_time(sqlite3_column_int64(s, 0), t);
-		fprintf(out, "  %s ", t);
-		text_put(out, col(s, 1, ""), 0);
-		fprintf(out, " %s: ", col(s, 2, ""));
+		event_head(out, s);
 		text_put(out, col(s, 3, ""), 0);
 		putc('\n', out);
 	}
