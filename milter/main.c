@@ -363,10 +363,12 @@ prepare_socket(const struct config *cfg)
  * says it is ready (daemon_ready()) and exits 0, or exits 1 when the
  * child dies first: the pid file, UserID and the workers come after the
  * fork, and a boot script must not take their failure for a start.
- * Returns the descriptor the child writes its word on.
+ * Standard error stays when it is the log (Syslog no): a log sent to
+ * /dev/null would leave the admin nothing to read.  Returns the
+ * descriptor the child writes its word on.
  */
 static int
-daemonize(void)
+daemonize(int keep_stderr)
 {
 	int     pipefd[2], fd;
 	ssize_t n;
@@ -399,7 +401,8 @@ daemonize(void)
 	if ((fd = open("/dev/null", O_RDWR)) >= 0) {
 		dup2(fd, 0);
 		dup2(fd, 1);
-		dup2(fd, 2);
+		if (!keep_stderr)
+			dup2(fd, 2);
 		if (fd > 2)
 			close(fd);
 	}
@@ -573,7 +576,7 @@ run_daemon(struct config *cfg, struct ruleset *rules, int foreground)
 	hand_over_database(cfg);
 	prepare_socket(cfg);
 	if (!foreground)
-		ready_fd = daemonize();
+		ready_fd = daemonize(!cfg->syslog);
 	write_pidfile(cfg->pidfile);
 	drop_privileges(cfg);
 	check_writable(cfg);
