@@ -61,6 +61,15 @@ log_facility_by_name(const char *name)
 	return -1;
 }
 
+const char *
+log_facility_name(int facility)
+{
+	for (size_t i = 0; i < sizeof(facilities) / sizeof(facilities[0]); i++)
+		if (facilities[i].value == facility)
+			return facilities[i].name;
+	return "?";
+}
+
 int
 log_level_by_name(const char *name)
 {

@@ -19,6 +19,7 @@ void    log_open(const char *ident, int where, int facility);
 void    log_set_level(int level);	/* syslog priority, LOG_INFO default */
 int     log_level(void);
 int     log_facility_by_name(const char *name);	/* -1 when unknown */
+const char *log_facility_name(int facility);	/* "?" when unknown */
 int     log_level_by_name(const char *name);	/* -1 when unknown */
 
 void    log_error(const char *, ...) __attribute__((format(printf, 1, 2)));

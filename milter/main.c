@@ -49,6 +49,7 @@
 #define EX_CONFIG	78
 
 static const char *config_path;
+static const char *socket_override;	/* -p */
 static struct worker_pool *pool;
 
 static void
@@ -428,20 +429,74 @@ reply_limit(const struct config *cfg)
 	return (size_t) (cfg->max_message_size * 2 + cfg->max_archive_size + (1 << 20));
 }
 
-/* Settings that only a restart can change. */
+/* A setting the daemon uses only at start: a reload that changes it
+ * says so, and the value started with stays in force. */
 static void
-warn_fixed(const struct config *old, const struct config *new)
+changed(const char *name, const char *was, const char *now)
 {
-	if (strcmp(old->socket, new->socket) != 0)
-		log_warn("reload: Socket changed; it takes effect on restart");
-	if (strcmp(old->spool, new->spool) != 0)
-		log_warn("reload: Spool changed; it takes effect on restart");
-	if (strcmp(old->database, new->database) != 0)
-		log_warn("reload: Database changed; it takes effect on restart");
-	if ((old->stats_file == NULL) != (new->stats_file == NULL) ||
-	    (old->stats_file && strcmp(old->stats_file, new->stats_file) != 0) ||
-	    old->stats_interval != new->stats_interval)
-		log_warn("reload: StatsFile or StatsInterval changed; it takes effect on restart");
+	if (strcmp(was, now) != 0)
+		log_warn("reload: %s changed (%s -> %s): takes effect at the next start",
+			 name, was, now);
+}
+
+static const char *
+or_none(const char *s)
+{
+	return s != NULL ? s : "none";
+}
+
+static void
+keep_string(const char *name, char **now, const char *was)
+{
+	changed(name, or_none(was), or_none(*now));
+	free(*now);
+	*now = was != NULL ? xstrdup(was) : NULL;
+}
+
+static void
+keep_unsigned(const char *name, unsigned *now, unsigned was, const char *unit)
+{
+	char    a[32], b[32];
+
+	snprintf(a, sizeof(a), "%u%s", was, unit);
+	snprintf(b, sizeof(b), "%u%s", *now, unit);
+	changed(name, a, b);
+	*now = was;
+}
+
+static const char *
+mode_text(int mode, char *buf, size_t len)
+{
+	if (mode < 0)
+		return "none";
+	snprintf(buf, len, "%04o", (unsigned) mode);
+	return buf;
+}
+
+static void
+keep_start_settings(struct config *new, const struct config *old)
+{
+	char    a[16], b[16];
+
+	keep_string("Socket", &new->socket, old->socket);
+	changed("SocketMode", mode_text(old->socket_mode, a, sizeof(a)),
+		mode_text(new->socket_mode, b, sizeof(b)));
+	new->socket_mode = old->socket_mode;
+	keep_string("SocketGroup", &new->socket_group, old->socket_group);
+	keep_string("UserID", &new->user, old->user);
+	keep_string("PidFile", &new->pidfile, old->pidfile);
+	changed("Syslog", old->syslog ? "yes" : "no", new->syslog ? "yes" : "no");
+	new->syslog = old->syslog;
+	changed("SyslogFacility", log_facility_name(old->syslog_facility),
+		log_facility_name(new->syslog_facility));
+	new->syslog_facility = old->syslog_facility;
+	keep_string("Database", &new->database, old->database);
+	keep_string("Spool", &new->spool, old->spool);
+	keep_string("Timezone", &new->timezone, old->timezone);
+	keep_unsigned("AnalysisWorkers", &new->analysis_workers,
+		      old->analysis_workers, "");
+	keep_string("StatsFile", &new->stats_file, old->stats_file);
+	keep_unsigned("StatsInterval", &new->stats_interval, old->stats_interval, "s");
 }
 
 /*
@@ -520,15 +575,13 @@ reload_thread(void *arg)
 			conf_free(cfg);
 			continue;
 		}
+		/* -p still names the socket, whatever the file says */
+		if (socket_override != NULL) {
+			free(cfg->socket);
+			cfg->socket = xstrdup(socket_override);
+		}
 		old = runtime_current();
-		warn_fixed(old->cfg, cfg);
-		/* The socket, spool and register stay as they were opened. */
-		free(cfg->socket);
-		cfg->socket = xstrdup(old->cfg->socket);
-		free(cfg->spool);
-		cfg->spool = xstrdup(old->cfg->spool);
-		free(cfg->database);
-		cfg->database = xstrdup(old->cfg->database);
+		keep_start_settings(cfg, old->cfg);
 		runtime_release(old);
 		log_set_level(cfg->log_level);
 		worker_pool_set_config(pool, cfg->text, cfg->text_len);
@@ -738,6 +791,7 @@ main(int argc, char **argv)
 	if (socket) {
 		free(cfg->socket);
 		cfg->socket = xstrdup(socket);
+		socket_override = socket;
 	}
 	if ((rules = rules_load(cfg->rules, stderr)) == NULL) {
 		if (config_path == NULL && cfg->rules[0] != '/')

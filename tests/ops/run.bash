@@ -8,7 +8,8 @@
 # the hint when the embedded defaults are used away from the source tree;
 # standard input for -c (with -n or -t only) and -t;
 # UserID dropping root after the spool is ready; the loud warning when
-# root keeps root; the StatsFile.  Stops what it started, by pid.
+# root keeps root; the StatsFile; a reload's warning for each setting
+# used only at start.  Stops what it started, by pid.
 set -u
 . "$(dirname "$0")/../lib.bash"
 lib_setup ops
@@ -339,9 +340,11 @@ stop
 
 # A reload applies what it reads: LogLevel at once.  Started at warning,
 # the daemon logs no line per message (nor "listening on": wait for the
-# socket); reloaded at info, it does.
-conf reload "unix:$tmp/reload.sock" "LogLevel warning"
-"$milter" -f -c "$tmp/reload.conf" >"$tmp/reload.log" 2>&1 &
+# socket); reloaded at info, it does.  AnalysisWorkers, changed by the
+# same reload, is used only at start: one warning says so, and the
+# socket -p gave is not taken for a change of Socket.
+conf reload "unix:$tmp/reload-file.sock" "LogLevel warning"
+"$milter" -f -c "$tmp/reload.conf" -p "unix:$tmp/reload.sock" >"$tmp/reload.log" 2>&1 &
 pid=$!
 for _ in $(seq 100); do [ -S "$tmp/reload.sock" ] && break; sleep 0.1; done
 cp "$tmp/doc.eml" "$tmp/quiet.eml"
@@ -350,7 +353,8 @@ miltertest -D sock="unix:$tmp/reload.sock" -D lib="$top/tests/milter/lib.lua" \
 	-D list="$tmp/quiet.list" -s "$top/tests/hostile/sendfiles.lua" >/dev/null 2>&1
 ! grep -q "quiet.eml: direction=" "$tmp/reload.log"
 tap $? "at LogLevel warning a message leaves no line"
-sed -i 's/^LogLevel warning$/LogLevel info/' "$tmp/reload.conf"
+sed -i 's/^LogLevel warning$/LogLevel info/; s/^AnalysisWorkers 1$/AnalysisWorkers 2/' \
+	"$tmp/reload.conf"
 kill -USR1 "$pid"
 for _ in $(seq 50); do grep -q "reload: done" "$tmp/reload.log" && break; sleep 0.1; done
 cp "$tmp/doc.eml" "$tmp/loud.eml"
@@ -360,6 +364,16 @@ miltertest -D sock="unix:$tmp/reload.sock" -D lib="$top/tests/milter/lib.lua" \
 grep -q "reload: done" "$tmp/reload.log" &&
 	grep -q "loud.eml: direction=inbound .* outcome=accept " "$tmp/reload.log"
 tap $? "reloaded at LogLevel info, the daemon logs the reload and the next message"
+[ "$(grep -c 'takes effect at the next start' "$tmp/reload.log")" -eq 1 ] &&
+	grep -qE 'vanthu-milter\[[0-9]+\]: reload: AnalysisWorkers changed \(1 -> 2\): takes effect at the next start$' \
+		"$tmp/reload.log"
+tap $? "the reload warns once, that AnalysisWorkers changed (1 -> 2) and takes effect at the next start"
+ok=1
+for _ in $(seq 30); do
+	[ "$(pgrep -c -P "$pid")" -eq 1 ] && { ok=0; break; }
+	sleep 0.1
+done
+tap $ok "the daemon runs on with its one analysis worker"
 stop
 
 # AnalysisTimeout too: raised from 2s to 6s by a reload, the daemon waits
