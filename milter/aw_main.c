@@ -207,13 +207,13 @@ serve_one(int sock, struct aw_context *ctx, unsigned cpu_seconds)
 int
 aw_main(int argc, char **argv)
 {
-	const char *config_path = NULL;
+	const char *config_path = NULL, *user = NULL;
 	struct config *cfg;
 	struct aw_context *ctx;
-	int     foreground = 0, conf_fd = -1, ch, r;
+	int     foreground = 0, conf_fd = -1, facility = -1, ch, r;
 
 	optind = 1;
-	while ((ch = getopt(argc, argv, "c:C:fx:")) != -1) {
+	while ((ch = getopt(argc, argv, "c:C:fF:u:x:")) != -1) {
 		switch (ch) {
 		case 'c':
 			config_path = optarg;
@@ -223,6 +223,12 @@ aw_main(int argc, char **argv)
 			break;
 		case 'f':
 			foreground = 1;
+			break;
+		case 'F':
+			facility = log_facility_by_name(optarg);
+			break;
+		case 'u':
+			user = optarg;
 			break;
 		case 'x':
 			break;
@@ -240,8 +246,10 @@ aw_main(int argc, char **argv)
 		cfg = conf_load(config_path, stderr);
 	if (cfg == NULL)
 		return 78;
-	log_open("vanthu-worker", foreground || !cfg->syslog ? LOG_TO_STDERR :
-		 LOG_TO_SYSLOG, cfg->syslog_facility);
+	/* The daemon says where it logs (-f, -F) and whom it started as
+	 * (-u): a reload changes neither, and the text it hands over may. */
+	log_open("vanthu-worker", foreground ? LOG_TO_STDERR : LOG_TO_SYSLOG,
+		 facility >= 0 ? facility : cfg->syslog_facility);
 	log_set_level(cfg->log_level);
 	signal(SIGPIPE, SIG_IGN);
 	/* What top and ps -o comm show for the daemon's children. */
@@ -257,7 +265,7 @@ aw_main(int argc, char **argv)
 
 	if ((ctx = aw_context_open(cfg, stderr)) == NULL)
 		log_fatal("worker: cannot prepare the analysis");
-	drop_privileges(cfg->user);
+	drop_privileges(user);
 	confine(cfg);
 	keep_heap();
 	if (sandbox_enter() < 0)

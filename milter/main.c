@@ -641,6 +641,8 @@ run_daemon(struct config *cfg, struct ruleset *rules, int foreground)
 	wp.config_text = cfg->text;
 	wp.config_len = cfg->text_len;
 	wp.foreground = foreground || !cfg->syslog;
+	wp.syslog_facility = cfg->syslog_facility;
+	wp.user = cfg->user;
 	wp.nworkers = cfg->analysis_workers;
 	wp.timeout = cfg->analysis_timeout;
 	wp.reply_max = reply_limit(cfg);

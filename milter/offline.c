@@ -199,6 +199,7 @@ offline_run(struct config *cfg, struct ruleset *rules, const struct offline_opts
 	wp.config_text = cfg->text;
 	wp.config_len = cfg->text_len;
 	wp.foreground = 1;
+	wp.user = cfg->user;
 	wp.nworkers = 1;
 	wp.timeout = cfg->analysis_timeout;
 	wp.reply_max = (size_t) (cfg->max_message_size * 2 + cfg->max_archive_size + (1 << 20));

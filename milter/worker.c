@@ -43,6 +43,7 @@ struct worker_pool {
 	struct worker_params params;
 	char   *exe;
 	char   *config_path;
+	char   *user;
 	pthread_mutex_t lock;
 	pthread_cond_t idle;
 	struct worker *slots;
@@ -133,7 +134,7 @@ config_memfd(const char *text, size_t len)
 static int
 worker_spawn(struct worker_pool *pool, struct worker *w)
 {
-	char   *argv[12], conf_arg[16];
+	char   *argv[16], conf_arg[16];
 	int     argc = 0, sv[2], conf = -1;
 	pid_t   pid;
 
@@ -153,8 +154,16 @@ worker_spawn(struct worker_pool *pool, struct worker *w)
 			argv[argc++] = conf_arg;
 		}
 	}
+	/* Where a worker logs and whom it runs as are the daemon's at start,
+	 * not what a reloaded configuration says: vanthu-milter(8). */
 	if (pool->params.foreground)
 		argv[argc++] = "-f";
+	argv[argc++] = "-F";
+	argv[argc++] = (char *) log_facility_name(pool->params.syslog_facility);
+	if (pool->user) {
+		argv[argc++] = "-u";
+		argv[argc++] = pool->user;
+	}
 	argv[argc] = NULL;
 
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) {
@@ -239,6 +248,8 @@ worker_pool_start(const struct worker_params *params)
 	pool->config_path = params->config_path ? xstrdup(params->config_path) : NULL;
 	pool->params.exe = pool->exe;
 	pool->params.config_path = pool->config_path;
+	pool->user = params->user ? xstrdup(params->user) : NULL;
+	pool->params.user = pool->user;
 	pool->nslots = params->nworkers ? params->nworkers : 1;
 	atomic_init(&pool->timeout, params->timeout);
 	atomic_init(&pool->reply_max, params->reply_max);
@@ -298,6 +309,7 @@ worker_pool_stop(struct worker_pool *pool)
 #endif
 	free(pool->slots);
 	free(pool->exe);
+	free(pool->user);
 	free(pool->config_path);
 	free(pool);
 	return NULL;

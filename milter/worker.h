@@ -28,6 +28,9 @@ struct worker_params {
 	const char *config_text;	/* the configuration the daemon runs */
 	size_t  config_len;
 	int     foreground;		/* workers log to stderr */
+	int     syslog_facility;	/* else to syslog, there */
+	const char *user;		/* UserID; NULL: workers root starts
+					 * run as nobody */
 	unsigned nworkers;
 	unsigned timeout;		/* seconds per message */
 	size_t  reply_max;		/* bytes */

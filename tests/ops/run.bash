@@ -313,6 +313,29 @@ if [ "$(id -u)" -eq 0 ]; then
 	tap $? "that directory, the spool and the register are given to nobody"
 	roundtrip "unix:$tmp/var.sock" "unix: (register beside its spool)"
 	stop
+	# UserID is used only at start: a daemon started as root without it
+	# goes on starting its workers as nobody after a reload names a user.
+	conf ruser "unix:$tmp/ruser.sock"
+	start ruser
+	tap $? "the daemon starts as root without UserID"
+	echo "UserID daemon" >>"$tmp/ruser.conf"
+	kill -USR1 "$pid"
+	for _ in $(seq 50); do grep -q "reload: done" "$tmp/ruser.log" && break; sleep 0.1; done
+	grep -qE 'vanthu-milter\[[0-9]+\]: reload: UserID changed \(none -> daemon\): takes effect at the next start$' \
+		"$tmp/ruser.log"
+	tap $? "the reload warns that UserID changed (none -> daemon) and takes effect at the next start"
+	cp "$tmp/doc.eml" "$tmp/ruser.eml"
+	echo "$tmp/ruser.eml" >"$tmp/ruser.list"
+	miltertest -D sock="unix:$tmp/ruser.sock" -D lib="$top/tests/milter/lib.lua" \
+		-D list="$tmp/ruser.list" -s "$top/tests/hostile/sendfiles.lua" >/dev/null 2>&1
+	uids=
+	for w in $(pgrep -P "$pid"); do
+		uids="$uids $(awk '/^Uid:/ { print $2 }' "/proc/$w/status")"
+	done
+	grep -q "ruser.eml: direction=inbound .* documents=1 .* outcome=accept " "$tmp/ruser.log" &&
+		[ "$uids" = " $(id -u nobody)" ]
+	tap $? "the worker that analysed the next message runs as nobody (uids:${uids:- none})"
+	stop
 else
 	tap 0 "# SKIP UserID needs root"
 fi
