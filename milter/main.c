@@ -31,6 +31,7 @@
 #include <libmilter/mfapi.h>
 
 #include "conf.h"
+#include "fdio.h"
 #include "log.h"
 #include "mlfi.h"
 #include "offline.h"
@@ -51,6 +52,7 @@
 static const char *config_path;
 static const char *socket_override;	/* -p */
 static struct worker_pool *pool;
+static char *pidfile;			/* as written at start */
 
 static void
 usage(FILE *fp)
@@ -91,18 +93,56 @@ self_exe(void)
 	return xstrdup(buf);
 }
 
+/*
+ * The pid file is never written through a symbolic link: one left in a
+ * directory others could write would have root truncate any file.
+ */
 static void
 write_pidfile(const char *path)
 {
-	FILE   *fp;
+	char    line[32];
+	int     fd, n;
 
 	if (path == NULL)
 		return;
-	if ((fp = fopen(path, "w")) == NULL)
-		log_fatal("pid file %s: %m", path);
-	fprintf(fp, "%ld\n", (long) getpid());
-	if (fclose(fp) != 0)
-		log_fatal("pid file %s: %m", path);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (fd < 0 && errno == ELOOP)
+		log_fatal("PidFile %s is a symbolic link; refusing to start: "
+			  "name the file itself", path);
+	if (fd < 0)
+		log_fatal("PidFile %s: %m", path);
+	n = snprintf(line, sizeof(line), "%ld\n", (long) getpid());
+	if (write_full(fd, line, (size_t) n) < 0 || close(fd) < 0)
+		log_fatal("PidFile %s: %m", path);
+	pidfile = xstrdup(path);
+}
+
+/* At a clean stop, the pid file goes, unless it no longer holds our pid
+ * (another daemon started since, say). */
+static void
+remove_pidfile(void)
+{
+	char    want[32], got[32];
+	ssize_t n;
+	int     fd;
+
+	if (pidfile == NULL)
+		return;
+	snprintf(want, sizeof(want), "%ld\n", (long) getpid());
+	if ((fd = open(pidfile, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0) {
+		if (errno != ENOENT)
+			log_warn("PidFile %s: %m; not removed", pidfile);
+	} else {
+		n = read(fd, got, sizeof(got) - 1);
+		close(fd);
+		got[n > 0 ? n : 0] = 0;
+		if (strcmp(got, want) != 0)
+			log_notice("PidFile %s holds another pid; not removed", pidfile);
+		else if (unlink(pidfile) < 0)
+			log_warn("PidFile %s: cannot remove it: %m", pidfile);
+	}
+	free(pidfile);
+	pidfile = NULL;
 }
 
 /*
@@ -685,6 +725,7 @@ run_daemon(struct config *cfg, struct ruleset *rules, int foreground)
 	stats_writer_stop();
 	pool = worker_pool_stop(pool);
 	store = store_close(store);
+	remove_pidfile();
 	free(exe);
 	return r == MI_SUCCESS ? 0 : 1;
 }

@@ -9,7 +9,7 @@
 # standard input for -c (with -n or -t only) and -t;
 # UserID dropping root after the spool is ready; the loud warning when
 # root keeps root; the StatsFile; a reload's warning for each setting
-# used only at start.  Stops what it started, by pid.
+# used only at start; the PidFile.  Stops what it started, by pid.
 set -u
 . "$(dirname "$0")/../lib.bash"
 lib_setup ops
@@ -336,6 +336,23 @@ if [ "$(id -u)" -eq 0 ]; then
 		[ "$uids" = " $(id -u nobody)" ]
 	tap $? "the worker that analysed the next message runs as nobody (uids:${uids:- none})"
 	stop
+	# The PidFile is written as root, before the drop: the daemon, by
+	# then nobody, removes it only from a directory nobody can write.
+	mkdir -p "$tmp/run/vanthu"
+	chown nobody "$tmp/run/vanthu"
+	conf runpid "unix:$tmp/runpid.sock" "UserID nobody" "PidFile $tmp/run/vanthu/milter.pid"
+	start runpid
+	[ "$(cat "$tmp/run/vanthu/milter.pid")" = "$pid" ]
+	tap $? "started as root with UserID nobody, the daemon writes its PidFile"
+	stop
+	[ ! -e "$tmp/run/vanthu/milter.pid" ]
+	tap $? "and removes it at SIGTERM from a directory of nobody's"
+	conf rootpid "unix:$tmp/rootpid.sock" "UserID nobody" "PidFile $tmp/run/milter.pid"
+	start rootpid
+	stop
+	[ -e "$tmp/run/milter.pid" ] &&
+		grep -qF "PidFile $tmp/run/milter.pid: cannot remove it: Permission denied" "$tmp/rootpid.log"
+	tap $? "a PidFile in a directory of root's is left behind, and the log says why"
 else
 	tap 0 "# SKIP UserID needs root"
 fi
@@ -459,3 +476,33 @@ pid=$(cat "$tmp/detach.pid" 2>/dev/null)
 [ $st -eq 0 ] && [ -n "$pid" ] && kill -0 "$pid" && [ -S "$tmp/detach.sock" ]
 tap $? "without -f, a daemon that starts makes the command exit 0 and runs on (status $st)"
 stop
+
+# PidFile: the daemon's own pid, removed when it stops, never written
+# through a symbolic link.
+conf pidfile "unix:$tmp/pidfile.sock" "PidFile $tmp/milter.pid"
+start pidfile
+tap $? "the daemon starts with a PidFile"
+[ "$(cat "$tmp/milter.pid")" = "$pid" ] && [ "$(stat -c %a "$tmp/milter.pid")" = 644 ]
+tap $? "the PidFile holds the daemon's pid, mode 0644"
+stopped=$pid
+stop
+[ ! -e "$tmp/milter.pid" ] && ! kill -0 "$stopped" 2>/dev/null
+tap $? "after SIGTERM the daemon is gone and so is its PidFile"
+start pidfile
+echo 999999 >"$tmp/milter.pid"
+stop
+[ "$(cat "$tmp/milter.pid")" = 999999 ] &&
+	grep -qF "PidFile $tmp/milter.pid holds another pid; not removed" "$tmp/pidfile.log"
+tap $? "a PidFile that holds another pid by then is left in place"
+echo "not a pid file" >"$tmp/precious"
+ln -s "$tmp/precious" "$tmp/link.pid"
+ln -s "$tmp/nowhere" "$tmp/dangling.pid"
+for link in link dangling; do
+	conf "$link" "unix:$tmp/$link.sock" "PidFile $tmp/$link.pid"
+	timeout 20 "$milter" -f -c "$tmp/$link.conf" >"$tmp/$link.log" 2>&1
+	st=$?
+	[ $st -eq 1 ] &&
+		grep -qF "PidFile $tmp/$link.pid is a symbolic link; refusing to start: name the file itself" "$tmp/$link.log" &&
+		[ "$(cat "$tmp/precious")" = "not a pid file" ] && [ ! -e "$tmp/nowhere" ]
+	tap $? "a PidFile that is a symbolic link ($link) stops the start, and what it points to is untouched (status $st)"
+done
