@@ -191,12 +191,49 @@ drop_privileges(const struct config *cfg)
 		log_info("running as %s", cfg->user);
 }
 
-/* Refuse a spool or register directory that others may write into;
- * the reasons go to errors, or to the log when errors is NULL. */
+static void
+report(FILE *errors, const char *why)
+{
+	if (errors)
+		fprintf(errors, "%s\n", why);
+	else
+		log_error("%s", why);
+}
+
+/*
+ * SQLite creates the register's file, not its directory.  Until the
+ * spool is made (spool_prepare() makes its missing parents), a directory
+ * the spool is to be made in passes.
+ */
+static int
+database_dir_missing(const struct config *cfg, int spool_made, char *why,
+		     size_t whylen)
+{
+	char    dir[PATH_MAX];
+	struct stat st;
+	size_t  n;
+
+	perms_database_dir(cfg->database, dir, sizeof(dir));
+	if (stat(dir, &st) == 0 || errno != ENOENT)
+		return 0;
+	n = strlen(dir);
+	if (!spool_made && strncmp(cfg->spool, dir, n) == 0 &&
+	    (cfg->spool[n] == '/' || cfg->spool[n] == 0))
+		return 0;
+	snprintf(why, whylen, "Database %s: its directory %s does not exist; "
+		 "create it, or name another in Database", cfg->database, dir);
+	return 1;
+}
+
+/*
+ * Refuse a spool or register directory that others may write into, and
+ * a register's directory that does not exist; the reasons go to errors,
+ * or to the log when errors is NULL.
+ */
 static int
 check_directories(const struct config *cfg, FILE *errors)
 {
-	char    dir[PATH_MAX], why[PATH_MAX + 200];
+	char    dir[PATH_MAX], why[2 * PATH_MAX + 200];
 	int     bad = 0;
 
 	perms_database_dir(cfg->database, dir, sizeof(dir));
@@ -204,10 +241,11 @@ check_directories(const struct config *cfg, FILE *errors)
 		if (perms_check_dir(i == 0 ? "Spool" : "The register's directory",
 				    i == 0 ? cfg->spool : dir, why, sizeof(why)) == 0)
 			continue;
-		if (errors)
-			fprintf(errors, "%s\n", why);
-		else
-			log_error("%s", why);
+		report(errors, why);
+		bad = 1;
+	}
+	if (database_dir_missing(cfg, 0, why, sizeof(why))) {
+		report(errors, why);
 		bad = 1;
 	}
 	return bad ? -1 : 0;
@@ -641,7 +679,7 @@ run_daemon(struct config *cfg, struct ruleset *rules, int foreground)
 	static sigset_t usr1;
 	sigset_t blocked;
 	struct store *store;
-	char    err[256];
+	char    err[2 * PATH_MAX + 200];
 	pthread_t tid;
 	char   *exe = self_exe();
 	int     r, ready_fd = -1;
@@ -659,6 +697,13 @@ run_daemon(struct config *cfg, struct ruleset *rules, int foreground)
 	}
 	if (spool_prepare(cfg->spool) < 0)
 		log_fatal("Spool %s: %m", cfg->spool);
+	if (database_dir_missing(cfg, 1, err, sizeof(err))) {
+		log_error("%s", err);
+		rules_unref(rules);
+		conf_free(cfg);
+		free(exe);
+		return EX_CONFIG;
+	}
 	hand_over_spool(cfg);
 	/* Before any thread: store_open() sets the process's time zone. */
 	if ((store = store_open(cfg->database, cfg->timezone, STORE_CREATE,

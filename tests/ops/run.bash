@@ -208,6 +208,30 @@ chmod 0700 "$tmp/reg"
 "$milter" -n -c "$tmp/perms.conf" >"$tmp/perms.out" 2>&1
 tap $? "-n accepts them once they are private"
 
+# SQLite makes the register's file, not its directory: a Database in a
+# directory that does not exist is refused by -n and at start, by name.
+conf nodb "unix:$tmp/nodb.sock"
+sed -i "s|^Database .*|Database $tmp/nonexistent/dir/register.sqlite|" "$tmp/nodb.conf"
+want="Database $tmp/nonexistent/dir/register.sqlite: its directory $tmp/nonexistent/dir does not exist; create it, or name another in Database"
+"$milter" -n -c "$tmp/nodb.conf" >"$tmp/nodb.out" 2>&1
+st=$?
+[ $st -eq 78 ] && grep -qxF "$want" "$tmp/nodb.out"
+tap $? "-n refuses a Database whose directory does not exist, naming it (status $st)"
+timeout 20 "$milter" -f -c "$tmp/nodb.conf" >"$tmp/nodb.log" 2>&1
+st=$?
+[ $st -eq 78 ] && grep -qF "]: $want" "$tmp/nodb.log" && [ ! -e "$tmp/nonexistent" ] &&
+	[ ! -e "$tmp/nodb.sock" ]
+tap $? "the daemon refuses to start on it, before opening its socket (status $st)"
+# The directory the spool is made in may hold the register (the
+# embedded defaults' ./var): it need not exist before the first start.
+conf fresh "unix:$tmp/fresh.sock"
+sed -i "s|^Database .*|Database $tmp/fresh/register.sqlite|; s|^Spool .*|Spool $tmp/fresh/spool|" "$tmp/fresh.conf"
+"$milter" -n -c "$tmp/fresh.conf" >"$tmp/fresh.out" 2>&1
+tap $? "-n accepts a register in the directory a new Spool will be made in"
+start fresh && [ -f "$tmp/fresh/register.sqlite" ]
+tap $? "the daemon starts with both in a directory it makes, and creates the register"
+stop
+
 # The embedded defaults' paths are relative: out of the source tree they
 # are not found, and the daemon says what to do.
 if [ -e /etc/vanthu/vanthu.conf ]; then

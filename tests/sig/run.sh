@@ -464,8 +464,8 @@ check "-c reads TrustAnchors, Intermediates, CRLFiles and SignatureClockSkew" \
 # verifies both layers, and -n refuses an unusable trust file.
 mkdir -p rules spool
 printf 'rule note {\n\tlog "seen";\n}\n' >rules/00.rules
-printf 'Rules %s/rules\nSpool %s/spool\nTrustAnchors %s/K/anchors\nIntermediates %s/K/inter.pem\n' \
-    "$T" "$T" "$T" "$T" >milter.conf
+printf 'Rules %s/rules\nSpool %s/spool\nDatabase %s/register.sqlite\nTrustAnchors %s/K/anchors\nIntermediates %s/K/inter.pem\n' \
+    "$T" "$T" "$T" "$T" "$T" >milter.conf
 python3 - <<'PY'
 import base64
 b64 = base64.encodebytes(open("c2.pdf", "rb").read()).replace(b"\n", b"\r\n")
