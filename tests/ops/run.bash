@@ -493,13 +493,22 @@ timeout 20 "$milter" -c "$tmp/detach.conf" >"$tmp/detach.out" 2>&1
 st=$?
 [ $st -eq 1 ]
 tap $? "without -f, a daemon that fails after detaching makes the command exit 1 (status $st)"
+# With Syslog no the log is standard error, which the detached daemon
+# keeps: the reason for the failure, then the running daemon's lines.
+grep -qF "PidFile $tmp/no-such-dir/milter.pid" "$tmp/detach.out"
+tap $? "with Syslog no, the detached daemon's reason for failing is in its standard error"
 conf detach "unix:$tmp/detach.sock" "PidFile $tmp/detach.pid"
 timeout 20 "$milter" -c "$tmp/detach.conf" >"$tmp/detach.out" 2>&1
 st=$?
 pid=$(cat "$tmp/detach.pid" 2>/dev/null)
 [ $st -eq 0 ] && [ -n "$pid" ] && kill -0 "$pid" && [ -S "$tmp/detach.sock" ]
 tap $? "without -f, a daemon that starts makes the command exit 0 and runs on (status $st)"
+grep -qE "^[0-9T:.-]+ vanthu-milter\[$pid\]: vanthu-milter [^ ]+ listening on unix:$tmp/detach.sock " "$tmp/detach.out"
+tap $? "with Syslog no, the detached daemon logs to the standard error it was started with"
+detached=$pid
 stop
+grep -qE "^[0-9T:.-]+ vanthu-milter\[$detached\]: stopping$" "$tmp/detach.out"
+tap $? "and logs its stop there"
 
 # PidFile: the daemon's own pid, removed when it stops, never written
 # through a symbolic link.
