@@ -100,6 +100,22 @@ aw_facts_type_name(const char *code)
 	return NULL;
 }
 
+const char *
+aw_facts_type_code_by_name(const char *name)
+{
+	char   *f = text_fold(name), *g;
+	const char *code = NULL;
+
+	for (size_t i = 0; code == NULL && i < NTYPES; i++) {
+		g = text_fold(types[i].name);
+		if (strcmp(f, g) == 0)
+			code = types[i].code;
+		free(g);
+	}
+	free(f);
+	return code;
+}
+
 /* The type of a printed code: exact first (HD and HĐ differ only by the
  * stroke), then ignoring case, then folded. */
 static const struct doc_type *

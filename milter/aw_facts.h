@@ -44,6 +44,9 @@ void    aw_facts_subject(struct doc_facts *df, const char *subject,
 const char *aw_facts_type_name(const char *code);
 /* The canonical code for a printed one ("QD" -> "QĐ"), or NULL. */
 const char *aw_facts_type_code(const char *printed);
+/* The code of the first type named name, diacritics and case ignored
+ * ("quyet dinh" -> "QĐ"), or NULL. */
+const char *aw_facts_type_code_by_name(const char *name);
 /* Whether the date exists (no 31 February) and is in 1945-2100. */
 int     aw_facts_date_valid(int y, int m, int d);
 

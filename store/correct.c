@@ -64,28 +64,10 @@ urgency_of(const char *u)
 static const char *
 type_code_of(const char *t, int *by_name)
 {
-	static const char *const codes[] = {
-		"NQ", "NĐ", "QĐ", "CT", "QC", "QyĐ", "QĐi", "TC", "TB", "HD",
-		"CTr", "KH", "PA", "ĐA", "DA", "BC", "BB", "TTr", "HĐ", "CĐ",
-		"BGN", "BTT", "GUQ", "GM", "GGT", "GNP", "PG", "PC", "PB", "TT",
-		"TTLT", "CV", "SY", "TrS", "SL",
-	};
 	const char *code = aw_facts_type_code(t);
-	char   *f, *g;
 
 	*by_name = code == NULL;
-	if (code != NULL)
-		return code;
-	f = text_fold(t);
-	for (size_t i = 0; code == NULL &&
-	     i < sizeof(codes) / sizeof(codes[0]); i++) {
-		g = text_fold(aw_facts_type_name(codes[i]));
-		if (strcmp(f, g) == 0)
-			code = codes[i];
-		free(g);
-	}
-	free(f);
-	return code;
+	return code != NULL ? code : aw_facts_type_code_by_name(t);
 }
 
 /*
