@@ -287,7 +287,12 @@ sq_correct(struct store *st, const char *id, const struct reg_correct *c,
 	if (audit_append(q, now, actor, "correct", row, command, err,
 			 errlen) != 0)
 		goto fail;
-	same_reference(q, row, &e, other);
+	/* Only a correction that touched what makes an entry the same as
+	 * another asks: the warning is about this correction. */
+	if (differs(e.old[F_REFERENCE], e.new[F_REFERENCE]) ||
+	    differs(e.old[F_ISSUER], e.new[F_ISSUER]) ||
+	    differs(e.old[F_DATE], e.new[F_DATE]))
+		same_reference(q, row, &e, other);
 	if (sq_commit(q, err, errlen) != 0) {
 		other[0] = 0;
 		entry_free(&e);

@@ -811,6 +811,10 @@ sqlite3 "$tmp/c2.sqlite" "UPDATE registrations SET status = 'registered', cancel
 printf '%s\n' "den/2026/3 corrected" \
 	"vanthu: correct: warning: den/2026/1 has the same number, symbol and issuer" >"$tmp/exp"
 same "correct warns when the entry now reads as another registered one" "$tmp/exp" "$tmp/act"
+"$V" -c "$tmp/vanthu.conf" -d "$tmp/c2.sqlite" correct den/2026/3 --summary 'Về việc ban hành Quy chế' \
+	--reason 'Trích yếu' >"$tmp/act" 2>&1
+echo "den/2026/3 corrected" >"$tmp/exp"
+same "a correction that leaves number, symbol, issuer and date as they were gives no such warning" "$tmp/exp" "$tmp/act"
 t=0
 for c in "di/2026/101/QĐ-UBND --reference 1/QĐ-UBND|1|vanthu: correct: di/2026/101/QĐ-UBND is in an outgoing book, where the number and symbol name the entry: cancel it instead" \
 	 "den/2026/1 --summary X|1|vanthu: correct: den/2026/1 is cancelled" \
