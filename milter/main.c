@@ -201,13 +201,12 @@ report(FILE *errors, const char *why)
 }
 
 /*
- * SQLite creates the register's file, not its directory.  Until the
- * spool is made (spool_prepare() makes its missing parents), a directory
- * the spool is to be made in passes.
+ * SQLite creates the register's file, not its directory.  A directory
+ * the spool is to be made in passes: spool_prepare() makes the spool's
+ * missing parents before the register is opened.
  */
 static int
-database_dir_missing(const struct config *cfg, int spool_made, char *why,
-		     size_t whylen)
+database_dir_missing(const struct config *cfg, char *why, size_t whylen)
 {
 	char    dir[PATH_MAX];
 	struct stat st;
@@ -217,7 +216,7 @@ database_dir_missing(const struct config *cfg, int spool_made, char *why,
 	if (stat(dir, &st) == 0 || errno != ENOENT)
 		return 0;
 	n = strlen(dir);
-	if (!spool_made && strncmp(cfg->spool, dir, n) == 0 &&
+	if (strncmp(cfg->spool, dir, n) == 0 &&
 	    (cfg->spool[n] == '/' || cfg->spool[n] == 0))
 		return 0;
 	snprintf(why, whylen, "Database %s: its directory %s does not exist; "
@@ -244,7 +243,7 @@ check_directories(const struct config *cfg, FILE *errors)
 		report(errors, why);
 		bad = 1;
 	}
-	if (database_dir_missing(cfg, 0, why, sizeof(why))) {
+	if (database_dir_missing(cfg, why, sizeof(why))) {
 		report(errors, why);
 		bad = 1;
 	}
@@ -679,7 +678,7 @@ run_daemon(struct config *cfg, struct ruleset *rules, int foreground)
 	static sigset_t usr1;
 	sigset_t blocked;
 	struct store *store;
-	char    err[2 * PATH_MAX + 200];
+	char    err[256];
 	pthread_t tid;
 	char   *exe = self_exe();
 	int     r, ready_fd = -1;
@@ -697,13 +696,6 @@ run_daemon(struct config *cfg, struct ruleset *rules, int foreground)
 	}
 	if (spool_prepare(cfg->spool) < 0)
 		log_fatal("Spool %s: %m", cfg->spool);
-	if (database_dir_missing(cfg, 1, err, sizeof(err))) {
-		log_error("%s", err);
-		rules_unref(rules);
-		conf_free(cfg);
-		free(exe);
-		return EX_CONFIG;
-	}
 	hand_over_spool(cfg);
 	/* Before any thread: store_open() sets the process's time zone. */
 	if ((store = store_open(cfg->database, cfg->timezone, STORE_CREATE,
