@@ -156,10 +156,12 @@ worker_spawn(struct worker_pool *pool, struct worker *w)
 	}
 	/* Where a worker logs and whom it runs as are the daemon's at start,
 	 * not what a reloaded configuration says: vanthu-milter(8). */
-	if (pool->params.foreground)
+	if (pool->params.foreground) {
 		argv[argc++] = "-f";
-	argv[argc++] = "-F";
-	argv[argc++] = (char *) log_facility_name(pool->params.syslog_facility);
+	} else {
+		argv[argc++] = "-F";
+		argv[argc++] = (char *) log_facility_name(pool->params.syslog_facility);
+	}
 	if (pool->user) {
 		argv[argc++] = "-u";
 		argv[argc++] = pool->user;
