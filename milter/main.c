@@ -9,7 +9,8 @@
  * Start-up problems are fatal and reported before anything is started;
  * once mail flows, nothing a message does stops the daemon.  SIGUSR1
  * reloads the configuration and keeps the old one when the new one is bad;
- * SIGTERM, SIGINT and SIGHUP stop (libmilter's own signal thread).
+ * SIGTERM, SIGINT and SIGHUP stop, letting the messages in flight
+ * finish (stop.h).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -41,6 +42,7 @@
 #include "sig_trust.h"
 #include "spool.h"
 #include "stats.h"
+#include "stop.h"
 #include "tcpopt.h"
 #include "version.h"
 #include "worker.h"
@@ -681,6 +683,7 @@ run_daemon(struct config *cfg, struct ruleset *rules, int foreground)
 	char    err[256];
 	pthread_t tid;
 	char   *exe = self_exe();
+	unsigned left;
 	int     r, ready_fd = -1;
 
 	log_open("vanthu-milter", foreground || !cfg->syslog ? LOG_TO_STDERR :
@@ -736,11 +739,11 @@ run_daemon(struct config *cfg, struct ruleset *rules, int foreground)
 	runtime_install(runtime_new(cfg, rules));
 
 	/*
-	 * Every thread blocks the signals that two threads wait for:
-	 * SIGUSR1 the reload thread, SIGHUP, SIGTERM and SIGINT the signal
-	 * thread libmilter starts in smfi_main().  Otherwise one of them
-	 * would be delivered to a thread that does not wait for it, and
-	 * kill the process.
+	 * Every thread blocks the signals that threads wait for: SIGUSR1
+	 * the reload thread, SIGHUP, SIGTERM and SIGINT the stop thread
+	 * (and the signal thread libmilter starts in smfi_main()).
+	 * Otherwise one of them would be delivered to a thread that does
+	 * not wait for it, and kill the process.
 	 */
 	sigemptyset(&blocked);
 	sigaddset(&blocked, SIGUSR1);
@@ -753,15 +756,30 @@ run_daemon(struct config *cfg, struct ruleset *rules, int foreground)
 	if (pthread_create(&tid, NULL, reload_thread, &usr1) != 0)
 		log_fatal("cannot start the reload thread");
 	pthread_detach(tid);
+	if (stop_watch() < 0)
+		log_fatal("cannot start the stop thread");
 	daemon_ready(ready_fd);
 
 	log_info("vanthu-milter %s listening on %s with %u analysis workers",
 		 VANTHU_VERSION, cfg->socket, wp.nworkers);
 	r = smfi_main();
 	log_info("stopping");
+	left = stop_messages_left();
 	stats_writer_stop();
-	pool = worker_pool_stop(pool);
-	store = store_close(store);
+	if (left == 0) {
+		pool = worker_pool_stop(pool);
+		store = store_close(store);
+		log_info("stopped");
+	} else {
+		/* Their threads still use the workers and the register: both
+		 * end with the process, an open transaction rolled back.
+		 * exit() would run the libraries' exit handlers under them. */
+		log_warn("stopped with %u message%s still in flight: the MTA "
+			 "applies its milter default action to %s", left,
+			 left == 1 ? "" : "s", left == 1 ? "it" : "them");
+		remove_pidfile();
+		_exit(r == MI_SUCCESS ? 0 : 1);
+	}
 	remove_pidfile();
 	free(exe);
 	return r == MI_SUCCESS ? 0 : 1;

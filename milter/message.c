@@ -649,6 +649,18 @@ message_log(const struct message *m, const struct outcome *o)
 }
 
 void
+message_log_refused(const char *queue_id, const char *from, const char *reply,
+		    const char *why)
+{
+	char    v[400], f[400], qid[64], w[400];
+
+	log_info("%s: from=<%s> outcome=tempfail reply=\"%s\" failure=\"%s\"",
+		 queue_id && *queue_id ? log_value(queue_id, 0, qid, sizeof(qid)) : "NOQUEUE",
+		 log_value(from, 0, f, sizeof(f)), log_value(reply, 1, v, sizeof(v)),
+		 log_value(why, 1, w, sizeof(w)));
+}
+
+void
 message_clear(struct message *m)
 {
 	spool_close(&m->spool);

@@ -99,6 +99,10 @@ void    message_body(struct message *, const void *, size_t);
 void    message_process(struct message *, struct worker_pool *, struct store *,
 			struct outcome *);
 void    message_log(const struct message *, const struct outcome *);
+/* The log line of a message deferred before it was received: its queue
+ * id (NULL when unknown), sender, the reply given and why. */
+void    message_log_refused(const char *queue_id, const char *from,
+			    const char *reply, const char *why);
 void    message_clear(struct message *);
 void    outcome_clear(struct outcome *);
 

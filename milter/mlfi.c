@@ -19,6 +19,7 @@
 #include "message.h"
 #include "mlfi.h"
 #include "runtime.h"
+#include "stop.h"
 #include "xmalloc.h"
 
 struct conn {
@@ -41,6 +42,8 @@ struct conn {
 
 #define QUARANTINE_FAILED_TEXT \
 	"Message cannot be held for review now, please try again later"
+#define STOPPING_TEXT \
+	"Document filter is restarting, please try again later"
 
 static struct worker_pool *pool;
 static struct store *store;
@@ -80,8 +83,10 @@ carry_on(const struct conn *c, unsigned long step)
 static void
 conn_end_message(struct conn *c)
 {
-	if (c->in_message)
+	if (c->in_message) {
 		message_clear(&c->msg);
+		stop_message_end();
+	}
 	c->in_message = 0;
 }
 
@@ -93,6 +98,18 @@ strip_brackets(const char *addr)
 	if (n >= 2 && addr[0] == '<' && addr[n - 1] == '>')
 		return xstrndup(addr + 1, n - 2);
 	return xstrdup(addr);
+}
+
+/* A message that begins while the daemon stops: the MTA keeps it and
+ * tries again, by then with a daemon that can finish it. */
+static sfsistat
+defer_stopping(SMFICTX *ctx, const char *from)
+{
+	if (smfi_setreply(ctx, "451", "4.3.2", STOPPING_TEXT) != MI_SUCCESS)
+		log_warn("milter: cannot set the reply text");
+	message_log_refused(smfi_getsymval(ctx, "i"), from, "451 4.3.2 " STOPPING_TEXT,
+			    "vanthu-milter is stopping");
+	return SMFIS_TEMPFAIL;
 }
 
 static sfsistat
@@ -172,8 +189,17 @@ mlfi_envfrom(SMFICTX *ctx, char **argv)
 		smfi_setpriv(ctx, c);
 	}
 	conn_end_message(c);
-	if ((rt = runtime_current()) == NULL)
+	if (!stop_message_begin()) {
+		char   *from = strip_brackets(argv[0] ? argv[0] : "");
+		sfsistat r = defer_stopping(ctx, from);
+
+		free(from);
+		return r;
+	}
+	if ((rt = runtime_current()) == NULL) {
+		stop_message_end();
 		return SMFIS_TEMPFAIL;
+	}
 	if (message_start(&c->msg, rt) < 0)
 		log_error("spool: cannot open a spool file in %s: %s",
 			  rt->cfg->spool, strerror(c->msg.spool_error));

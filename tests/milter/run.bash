@@ -168,16 +168,36 @@ run_lua "$sock" "$here/attachment.lua"
 grep -q "worker: [0-9]* MB mapped when ready" "$tmp/main.log"
 tap $? "and the workers that follow run the reloaded configuration (LogLevel debug)"
 
-# SIGTERM stops the daemon cleanly.
-kill -TERM "$main_pid"
+# SIGTERM with a message in flight (stop.lua sends it): the message
+# ends with its number, a new one is deferred, and the daemon then stops,
+# at once, with exit status 0.
+printf '%%PDF-1.4\n%%in flight at the stop\n' >"$tmp/inflight.pdf"
+run_lua "$sock" "$here/stop.lua" -D pid="$main_pid" \
+	-D pdf="$(base64 -w0 "$tmp/inflight.pdf")"
+t0=$(date +%s%N)
 st=1
-for _ in $(seq 150); do
+for _ in $(seq 750); do
 	if ! kill -0 "$main_pid" 2>/dev/null; then wait "$main_pid"; st=$?; break; fi
-	sleep 0.1
+	sleep 0.02
 done
-tap $st "SIGTERM stops the daemon with exit status 0"
-grep -q "stopping" "$tmp/main.log"
-tap $? "the daemon logs that it stops"
+ms=$((($(date +%s%N) - t0) / 1000000))
+[ "$st" -eq 0 ] && [ "$ms" -lt 2000 ]
+tap $? "once the message in flight has ended, the daemon exits with status 0 in under 2 s (took $ms ms)"
+grep -q "received SIGTERM" "$tmp/main.log" && grep -q "stopping" "$tmp/main.log" &&
+	grep -q ": stopped$" "$tmp/main.log"
+tap $? "the daemon logs the signal, that it stops and that it stopped"
+grep -q "LATECOMER: from=<vanthu@sonoi.gov.vn> outcome=tempfail reply=\"451 4.3.2 Document filter is restarting, please try again later\" failure=\"vanthu-milter is stopping\"" "$tmp/main.log"
+tap $? "the deferred message is logged with its 451 4.3.2 reply"
+sha=$(sha256sum <"$tmp/inflight.pdf" | cut -d' ' -f1)
+"$build/vanthu" -c "$tmp/main.conf" list --json >"$tmp/stop.json" 2>&1 &&
+	python3 - "$tmp/stop.json" "$sha" "$tmp/spool" <<'PY'
+import json, os, sys
+regs, sha, spool = json.load(open(sys.argv[1])), sys.argv[2], sys.argv[3]
+mine = [r for r in regs if r.get("sha256") == sha]
+assert len(mine) == 1, mine
+assert os.path.exists(os.path.join(spool, sha[:2], sha[2:4], sha)), "not in the spool"
+PY
+tap $? "the document of the message in flight is registered once, its file in the spool"
 
 # Every message left one log line with its outcome.
 grep -q "TESTQID: direction=inbound from=<vanthu@sonoi.gov.vn> rcpts=1 official=yes size=[0-9]* documents=0 skipped=0 outcome=accept ms=" "$tmp/main.log"

@@ -9,7 +9,8 @@
 # standard input for -c (with -n or -t only) and -t;
 # UserID dropping root after the spool is ready; the loud warning when
 # root keeps root; the StatsFile; a reload's warning for each setting
-# used only at start; the PidFile.  Stops what it started, by pid.
+# used only at start; the PidFile; a prompt stop on every socket form.
+# Stops what it started, by pid.
 set -u
 . "$(dirname "$0")/../lib.bash"
 lib_setup ops
@@ -46,6 +47,15 @@ start() {	# start NAME: runs the daemon on $tmp/NAME.conf until it listens
 	local st=$?
 	pid=$daemon_pid
 	return $st
+}
+
+# With nothing in flight SIGTERM stops the daemon at once, not after the
+# five seconds libmilter's listener would otherwise sleep.
+stop_timed() {	# stop_timed FORM: prints one TAP line
+	daemon_stop "$pid"
+	pid=
+	[ "$stop_status" = 0 ] && [ "$stop_ms" -lt 2000 ]
+	tap $? "SIGTERM stops the daemon on $1 with status 0 in under 2 s (took $stop_ms ms)"
 }
 
 roundtrip() {	# roundtrip SOCKET FORM: prints one TAP line
@@ -150,7 +160,7 @@ for step in analysis:1 rules:3 document_store:1 register:1; do
 		"$tmp/stats/vanthu.prom" || ok=1
 done
 tap $ok "the StatsFile times the document's analysis, document store and register, and the rules of all three messages, under a second"
-stop
+stop_timed unix:
 
 # local: is the same socket under its other name.
 conf local "local:$tmp/local.sock" "SocketMode 0600"
@@ -159,14 +169,26 @@ tap $? "the daemon starts on local:"
 roundtrip "local:$tmp/local.sock" local:
 [ "$(stat -c '%a' "$tmp/local.sock")" = 600 ]
 tap $? "SocketMode 0600 is applied to the local: socket"
-stop
+stop_timed local:
 
 port=$(free_port 4)
 conf inet "inet:$port@127.0.0.1"
 start inet
 tap $? "the daemon starts on inet:$port@127.0.0.1"
 roundtrip "inet:$port@127.0.0.1" inet:
-stop
+stop_timed "inet: on 127.0.0.1"
+
+# Bound to every address, the listener is woken on the loopback one.
+port=$(free_port 4)
+conf inetany "inet:$port"
+start inetany
+tap $? "the daemon starts on inet:$port (every IPv4 address)"
+stop_timed "inet: on every address"
+port=$(free_port 6)
+conf inet6any "inet6:$port"
+start inet6any
+tap $? "the daemon starts on inet6:$port (every IPv6 address)"
+stop_timed "inet6: on every address"
 
 port=$(free_port 6)
 conf inet6 "inet6:$port@::1"
@@ -183,7 +205,25 @@ wait "$relay" 2>/dev/null
 python3 -c "import socket; socket.create_connection(('127.0.0.1', $port), 1)" 2>/dev/null
 [ $? -ne 0 ]
 tap $? "the inet6: socket on ::1 does not answer on 127.0.0.1"
-stop
+stop_timed "inet6: on ::1"
+
+# A first SIGTERM waits for the message in flight (tests/milter); a
+# second one stops at once and says what it cut short.
+conf twice "unix:$tmp/twice.sock"
+start twice
+run_lua "unix:$tmp/twice.sock" "$top/tests/ops/twice.lua" -D pid="$pid"
+ok=1
+for _ in $(seq 100); do
+	if ! kill -0 "$pid" 2>/dev/null; then wait "$pid"; ok=$?; break; fi
+	sleep 0.02
+done
+pid=
+[ $ok -eq 0 ] &&
+	grep -q "received SIGTERM: stopping once the 1 message in flight has ended$" "$tmp/twice.log" &&
+	grep -q "received SIGTERM again: stopping now, 1 message in flight cut short$" "$tmp/twice.log" &&
+	grep -q "stopped with 1 message still in flight: the MTA applies its milter default action to it$" "$tmp/twice.log"
+tap $? "a second SIGTERM stops the daemon with the message still in flight, and the log says so" ||
+	sed 's/^/# /' "$tmp/twice.log"
 
 # Directories others can write into are refused, at start and by -n.
 mkdir -p "$tmp/spool"

@@ -1,0 +1,268 @@
+/*
+ * stop.c - see stop.h.
+ *
+ * Which thread takes a signal: the stop thread and libmilter's own signal
+ * thread both wait for SIGTERM, SIGHUP and SIGINT.  Linux hands a signal
+ * sent to the process to the first thread that waits for it, counting in
+ * the order the threads were made from the one that took the last signal
+ * (at first the main thread, which blocks them).  The stop thread is
+ * made before smfi_main() makes libmilter's, so it takes the signals
+ * while it waits for them.  Should libmilter's thread take one, the
+ * daemon stops as a second signal would stop it, in up to five seconds.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <libmilter/mfapi.h>
+
+#include "listener.h"
+#include "log.h"
+#include "runtime.h"
+#include "stop.h"
+
+/* The listener is woken every 20 ms until smfi_main() returns, for at
+ * most its own five seconds. */
+#define WAKE_EVERY_NS	(20L * 1000 * 1000)
+#define WAKE_TRIES	250
+/* Past one analysis, the time to register and answer. */
+#define DRAIN_MARGIN	10
+
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t drained;	/* inflight reached zero */
+static unsigned inflight;	/* messages begun and not ended */
+static int stopping;		/* no message may begin */
+static atomic_int listener_stopping, listener_done;
+
+/* Where the listener is reached from here; wake_len 0 when unknown. */
+static struct sockaddr_storage wake_addr;
+static socklen_t wake_len;
+
+/* A listener bound to every address is reached on the loopback one. */
+static int
+note_address(int fd, void *unused)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+
+	(void) unused;
+	if (getsockname(fd, (struct sockaddr *) &ss, &len) < 0)
+		return -1;
+	if (ss.ss_family == AF_INET) {
+		struct sockaddr_in *in = (struct sockaddr_in *) &ss;
+
+		if (in->sin_addr.s_addr == htonl(INADDR_ANY))
+			in->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	} else if (ss.ss_family == AF_INET6) {
+		struct sockaddr_in6 *in6 = (struct sockaddr_in6 *) &ss;
+
+		if (IN6_IS_ADDR_UNSPECIFIED(&in6->sin6_addr))
+			in6->sin6_addr = in6addr_loopback;
+	} else if (ss.ss_family != AF_UNIX)
+		return 0;
+	memcpy(&wake_addr, &ss, len);
+	wake_len = len;
+	return 1;
+}
+
+/* Connect and hang up: the listener's poll() returns, libmilter accepts,
+ * and the conversation it starts ends at once on end of file. */
+static void
+wake_listener(void)
+{
+	struct timeval bound = {0, 200 * 1000};	/* a full backlog */
+	int     fd;
+
+	if ((fd = socket(wake_addr.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
+		return;
+	(void) setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &bound, sizeof(bound));
+	(void) connect(fd, (struct sockaddr *) &wake_addr, wake_len);
+	close(fd);
+}
+
+/* smfi_stop() sets libmilter's stop flag, then waits for the listener
+ * to come out of poll(): it gets a thread of its own. */
+static void *
+call_smfi_stop(void *unused)
+{
+	(void) unused;
+	smfi_stop();
+	return NULL;
+}
+
+/* Tell libmilter to stop, and wake its listener until smfi_main() has
+ * returned.  The first call does it; later ones return at once. */
+static void
+stop_listener(void)
+{
+	const struct timespec pause = {0, WAKE_EVERY_NS};
+	pthread_t tid;
+
+	if (atomic_exchange(&listener_stopping, 1))
+		return;
+	if (pthread_create(&tid, NULL, call_smfi_stop, NULL) != 0) {
+		log_warn("cannot start a thread to stop libmilter: %m; "
+			 "stopping in up to five seconds");
+		smfi_stop();
+		return;
+	}
+	pthread_detach(tid);
+	/* The flag may not be set yet when the first connection wakes the
+	 * listener: it then polls again, and the next one wakes it. */
+	for (int i = 0; i < WAKE_TRIES && wake_len > 0; i++) {
+		if (atomic_load(&listener_done))
+			break;
+		wake_listener();
+		nanosleep(&pause, NULL);
+	}
+}
+
+static unsigned
+drain_seconds(void)
+{
+	struct runtime *rt = runtime_current();
+	unsigned s = rt ? rt->cfg->analysis_timeout : 30;
+
+	runtime_release(rt);
+	return s + DRAIN_MARGIN;
+}
+
+/* The messages in flight end, then libmilter stops.  The reply to the
+ * last of them is written by libmilter as its end-of-message callback
+ * returns, well before the listener is woken and the workers stopped. */
+static void *
+drain_then_stop(void *unused)
+{
+	struct timespec deadline;
+	unsigned seconds = drain_seconds(), left;
+
+	(void) unused;
+	clock_gettime(CLOCK_MONOTONIC, &deadline);
+	deadline.tv_sec += seconds;
+	pthread_mutex_lock(&lock);
+	while (inflight > 0 &&
+	       pthread_cond_timedwait(&drained, &lock, &deadline) != ETIMEDOUT)
+		continue;
+	left = inflight;
+	pthread_mutex_unlock(&lock);
+	if (left > 0)
+		log_warn("%u message%s still in flight after %us: stopping without %s",
+			 left, left == 1 ? "" : "s", seconds, left == 1 ? "it" : "them");
+	stop_listener();
+	return NULL;
+}
+
+static const char *
+signal_name(int sig)
+{
+	switch (sig) {
+	case SIGTERM:
+		return "SIGTERM";
+	case SIGHUP:
+		return "SIGHUP";
+	case SIGINT:
+		return "SIGINT";
+	default:
+		return "a signal";
+	}
+}
+
+static void *
+stop_thread(void *unused)
+{
+	sigset_t set;
+	pthread_t tid;
+	unsigned n;
+	int     sig = 0;
+
+	(void) unused;
+	sigemptyset(&set);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	while (sigwait(&set, &sig) != 0)
+		continue;
+	pthread_mutex_lock(&lock);
+	stopping = 1;
+	n = inflight;
+	pthread_mutex_unlock(&lock);
+	if (n == 0)
+		log_info("received %s", signal_name(sig));
+	else
+		log_info("received %s: stopping once the %u message%s in flight "
+			 "ha%s ended", signal_name(sig), n, n == 1 ? "" : "s",
+			 n == 1 ? "s" : "ve");
+	if (pthread_create(&tid, NULL, drain_then_stop, NULL) == 0) {
+		pthread_detach(tid);
+		/* Still here for a second signal, which stops at once. */
+		while (sigwait(&set, &sig) != 0)
+			continue;
+		pthread_mutex_lock(&lock);
+		n = inflight;
+		pthread_mutex_unlock(&lock);
+		log_warn("received %s again: stopping now, %u message%s in flight "
+			 "cut short", signal_name(sig), n, n == 1 ? "" : "s");
+	}
+	stop_listener();
+	return NULL;
+}
+
+int
+stop_watch(void)
+{
+	pthread_condattr_t ca;
+	pthread_t tid;
+
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&drained, &ca);
+	pthread_condattr_destroy(&ca);
+	if (listener_foreach(note_address, NULL) <= 0)
+		log_warn("cannot find the listening socket's address: "
+			 "a stop will take up to five seconds more");
+	if (pthread_create(&tid, NULL, stop_thread, NULL) != 0)
+		return -1;
+	pthread_detach(tid);
+	return 0;
+}
+
+unsigned
+stop_messages_left(void)
+{
+	unsigned left;
+
+	atomic_store(&listener_done, 1);
+	pthread_mutex_lock(&lock);
+	stopping = 1;
+	left = inflight;
+	pthread_mutex_unlock(&lock);
+	return left;
+}
+
+int
+stop_message_begin(void)
+{
+	int     go;
+
+	pthread_mutex_lock(&lock);
+	if ((go = !stopping))
+		inflight++;
+	pthread_mutex_unlock(&lock);
+	return go;
+}
+
+void
+stop_message_end(void)
+{
+	pthread_mutex_lock(&lock);
+	if (inflight > 0 && --inflight == 0)
+		pthread_cond_broadcast(&drained);
+	pthread_mutex_unlock(&lock);
+}
