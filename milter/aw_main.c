@@ -252,6 +252,14 @@ aw_main(int argc, char **argv)
 		 facility >= 0 ? facility : cfg->syslog_facility);
 	log_set_level(cfg->log_level);
 	signal(SIGPIPE, SIG_IGN);
+	/* A worker ends when the daemon closes its socket, or is killed by
+	 * it.  The signals meant for the daemon reach its workers too (a
+	 * terminal's ^C, a kill of the whole group, pkill vanthu): they must
+	 * not cut short an analysis the stopping daemon waits for. */
+	signal(SIGTERM, SIG_IGN);
+	signal(SIGINT, SIG_IGN);
+	signal(SIGHUP, SIG_IGN);
+	signal(SIGUSR1, SIG_IGN);
 	/* What top and ps -o comm show for the daemon's children. */
 	prctl(PR_SET_NAME, "vanthu-worker", 0, 0, 0);
 

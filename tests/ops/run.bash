@@ -211,6 +211,15 @@ stop_timed "inet6: on ::1"
 # second one stops at once and says what it cut short.
 conf twice "unix:$tmp/twice.sock"
 start twice
+# The signals that stop the daemon may reach its workers too (systemd's
+# stop of the whole group, ^C in a terminal): the workers carry on, and
+# end when the daemon is done with them.
+workers=$(pgrep -P "$pid" | sort)
+for sig in TERM INT HUP USR1; do pkill "-$sig" -P "$pid"; done
+sleep 0.3
+# A dead worker stays a zombie until the daemon next looks at it.
+[ -n "$workers" ] && [ "$(pgrep -P "$pid" -r R,S,D | sort)" = "$workers" ]
+tap $? "the analysis workers carry on through SIGTERM, SIGINT, SIGHUP and SIGUSR1"
 run_lua "unix:$tmp/twice.sock" "$top/tests/ops/twice.lua" -D pid="$pid"
 ok=1
 for _ in $(seq 100); do
