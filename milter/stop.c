@@ -199,17 +199,21 @@ stop_thread(void *unused)
 		log_info("received %s: stopping once the %u message%s in flight "
 			 "ha%s ended", signal_name(sig), n, n == 1 ? "" : "s",
 			 n == 1 ? "s" : "ve");
-	if (pthread_create(&tid, NULL, drain_then_stop, NULL) == 0) {
-		pthread_detach(tid);
-		/* Still here for a second signal, which stops at once. */
-		while (sigwait(&set, &sig) != 0)
-			continue;
-		pthread_mutex_lock(&lock);
-		n = inflight;
-		pthread_mutex_unlock(&lock);
-		log_warn("received %s again: stopping now, %u message%s in flight "
-			 "cut short", signal_name(sig), n, n == 1 ? "" : "s");
+	if (pthread_create(&tid, NULL, drain_then_stop, NULL) != 0) {
+		log_warn("cannot start a thread to wait for the messages in "
+			 "flight: %m; stopping now");
+		stop_listener();
+		return NULL;
 	}
+	pthread_detach(tid);
+	/* Still here for a second signal, which stops at once. */
+	while (sigwait(&set, &sig) != 0)
+		continue;
+	pthread_mutex_lock(&lock);
+	n = inflight;
+	pthread_mutex_unlock(&lock);
+	log_warn("received %s again: stopping now, %u message%s in flight "
+		 "cut short", signal_name(sig), n, n == 1 ? "" : "s");
 	stop_listener();
 	return NULL;
 }
