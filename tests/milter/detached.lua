@@ -6,29 +6,17 @@
 -- -D pdf2=BASE64 -D p7s2=BASE64 -D number2=N
 dofile(lib)
 
--- One official message from sonoi.gov.vn carrying these files, each
--- {name, type, base64}; the connection, its end of message sent.
-local function send_files(qid, files)
+-- One official message carrying these files, each {name, type, base64};
+-- the connection, its end of message sent.
+local function send_decision(qid, files)
 	local conn = open_message({qid = qid})
-	local body = "--b1\r\nContent-Type: text/plain\r\n\r\nKinh gui.\r\n"
-	for _, f in ipairs(files) do
-		body = body .. "--b1\r\nContent-Type: " .. f[2] .. "; name=\"" ..
-			f[1] .. "\"\r\nContent-Disposition: attachment; filename=\"" ..
-			f[1] .. "\"\r\nContent-Transfer-Encoding: base64\r\n\r\n" ..
-			f[3] .. "\r\n"
-	end
-	send_content(conn, {{"From", "vanthu@sonoi.gov.vn"},
-			    {"Message-ID", "<" .. qid .. "@sonoi.gov.vn>"},
-			    {"Subject", "Quyet dinh"},
-			    {"MIME-Version", "1.0"},
-			    {"Content-Type", "multipart/mixed; boundary=\"b1\""}},
-		     body .. "--b1--\r\n")
+	send_files(conn, qid, "Quyet dinh", files)
 	mt.eom(conn)
 	return conn
 end
 
 run("a detached signature file is its document's signature", function()
-	local conn = send_files("d1", {{"qd.pdf", "application/pdf", pdf},
+	local conn = send_decision("d1", {{"qd.pdf", "application/pdf", pdf},
 		{"qd.pdf.p7s", "application/pkcs7-signature", p7s}})
 	local reg = "den/" .. year .. "/" .. number
 	local next = "den/" .. year .. "/" .. (number + 1)
@@ -47,13 +35,13 @@ end)
 
 run("a signature file sent after its document", function()
 	local reg = "den/" .. year .. "/" .. number2
-	local conn = send_files("d2", {{"qd2.pdf", "application/pdf", pdf2}})
+	local conn = send_decision("d2", {{"qd2.pdf", "application/pdf", pdf2}})
 	check(mt.getreply(conn) == SMFIR_ACCEPT and
 	      mt.eom_check(conn, MT_HDRADD, "X-Vanthu-Register", reg) and
 	      mt.eom_check(conn, MT_HDRADD, "X-Vanthu-Flag", "2 qd2.pdf: signature-absent"),
 	      "the PDF alone is " .. reg .. ", flagged unsigned")
 	mt.disconnect(conn)
-	conn = send_files("d3", {{"qd2.pdf", "application/pdf", pdf2},
+	conn = send_decision("d3", {{"qd2.pdf", "application/pdf", pdf2},
 		{"qd2.pdf.p7s", "application/pkcs7-signature", p7s2}})
 	check(mt.getreply(conn) == SMFIR_ACCEPT and
 	      mt.eom_check(conn, MT_HDRADD, "X-Vanthu-Register", reg .. " (duplicate)") and

@@ -73,6 +73,25 @@ function send_content(conn, headers, body)
 	end
 end
 
+-- An official message from sonoi.gov.vn, Message-ID <ID@sonoi.gov.vn>:
+-- a greeting, then these files, each {name, type, base64}.  The end of
+-- message is the caller's to send.
+function send_files(conn, id, subject, files)
+	local body = "--b1\r\nContent-Type: text/plain\r\n\r\nKinh gui.\r\n"
+	for _, f in ipairs(files) do
+		body = body .. "--b1\r\nContent-Type: " .. f[2] .. "; name=\"" ..
+			f[1] .. "\"\r\nContent-Disposition: attachment; filename=\"" ..
+			f[1] .. "\"\r\nContent-Transfer-Encoding: base64\r\n\r\n" ..
+			f[3] .. "\r\n"
+	end
+	send_content(conn, {{"From", "vanthu@sonoi.gov.vn"},
+			    {"Message-ID", "<" .. id .. "@sonoi.gov.vn>"},
+			    {"Subject", subject},
+			    {"MIME-Version", "1.0"},
+			    {"Content-Type", "multipart/mixed; boundary=\"b1\""}},
+		     body .. "--b1--\r\n")
+end
+
 function read_file(path)
 	local f = assert(io.open(path, "rb"))
 	local s = f:read("*a")

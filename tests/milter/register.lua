@@ -6,15 +6,7 @@ dofile(lib)
 
 local function pdf_message(msgid, pdf_b64)
 	local conn = open_message({qid = msgid})
-	local body = "--b1\r\nContent-Type: text/plain\r\n\r\nKinh gui.\r\n" ..
-		"--b1\r\nContent-Type: application/pdf; name=\"cv.pdf\"\r\n" ..
-		"Content-Disposition: attachment; filename=\"cv.pdf\"\r\n" ..
-		"Content-Transfer-Encoding: base64\r\n\r\n" .. pdf_b64 .. "\r\n--b1--\r\n"
-	send_content(conn, {{"From", "vanthu@sonoi.gov.vn"},
-			    {"Message-ID", "<" .. msgid .. "@sonoi.gov.vn>"},
-			    {"Subject", "Cong van"},
-			    {"MIME-Version", "1.0"},
-			    {"Content-Type", "multipart/mixed; boundary=\"b1\""}}, body)
+	send_files(conn, msgid, "Cong van", {{"cv.pdf", "application/pdf", pdf_b64}})
 	mt.eom(conn)
 	return conn
 end

@@ -5,15 +5,7 @@
 dofile(lib)
 run("a message in flight at a stop is finished", function()
 	local conn = open_message({qid = "INFLIGHT"})
-	local body = "--b1\r\nContent-Type: text/plain\r\n\r\nKinh gui.\r\n" ..
-		"--b1\r\nContent-Type: application/pdf; name=\"dung.pdf\"\r\n" ..
-		"Content-Disposition: attachment; filename=\"dung.pdf\"\r\n" ..
-		"Content-Transfer-Encoding: base64\r\n\r\n" .. pdf .. "\r\n--b1--\r\n"
-	send_content(conn, {{"From", "vanthu@sonoi.gov.vn"},
-			    {"Message-ID", "<inflight@sonoi.gov.vn>"},
-			    {"Subject", "Cong van"},
-			    {"MIME-Version", "1.0"},
-			    {"Content-Type", "multipart/mixed; boundary=\"b1\""}}, body)
+	send_files(conn, "inflight", "Cong van", {{"dung.pdf", "application/pdf", pdf}})
 	local idle = mt.connect(sock, 10, 0.2)
 	if idle == nil then error("cannot connect to " .. sock) end
 	mt.conninfo(idle, "client.example", "203.0.113.5")
