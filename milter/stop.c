@@ -212,8 +212,11 @@ stop_thread(void *unused)
 	pthread_mutex_lock(&lock);
 	n = inflight;
 	pthread_mutex_unlock(&lock);
-	log_warn("received %s again: stopping now, %u message%s in flight "
-		 "cut short", signal_name(sig), n, n == 1 ? "" : "s");
+	if (n == 0)
+		log_info("received %s again", signal_name(sig));
+	else
+		log_warn("received %s again: stopping now, %u message%s in "
+			 "flight cut short", signal_name(sig), n, n == 1 ? "" : "s");
 	stop_listener();
 	return NULL;
 }
