@@ -2,12 +2,11 @@
  * listener.h - the listening socket libmilter opened.
  *
  * libmilter opens its listening socket in smfi_opensocket() and keeps the
- * descriptor to itself.  The daemon needs it twice: to set TCP options on
- * it (tcpopt.h) and to learn its address, so that a stop can wake the
- * listener with a connection of its own (stop.h).  It is found among the
- * process's descriptors: a socket (fstat) that accepts connections
- * (SO_ACCEPTCONN).  Descriptors come from /proc/self/fd, or from 0 to the
- * descriptor limit (at most 65536) when /proc is not mounted.
+ * descriptor to itself; the daemon sets TCP options on it (tcpopt.h).  It
+ * is found among the process's descriptors: a socket (fstat) that accepts
+ * connections (SO_ACCEPTCONN).  Descriptors come from /proc/self/fd, or
+ * from 0 to the descriptor limit (at most 65536) when /proc is not
+ * mounted.
  */
 #ifndef VANTHU_LISTENER_H
 #define VANTHU_LISTENER_H

@@ -743,7 +743,8 @@ run_daemon(struct config *cfg, struct ruleset *rules, int foreground)
 	 * the reload thread, SIGHUP, SIGTERM and SIGINT the stop thread
 	 * (and the signal thread libmilter starts in smfi_main()).
 	 * Otherwise one of them would be delivered to a thread that does
-	 * not wait for it, and kill the process.
+	 * not wait for it, and kill the process.  SIGUSR2 has a handler
+	 * that does nothing: the stop thread uses it to wake this one.
 	 */
 	sigemptyset(&blocked);
 	sigaddset(&blocked, SIGUSR1);

@@ -10,20 +10,15 @@
  * while it waits for them.  Should libmilter's thread take one, the
  * daemon stops as a second signal would stop it, in up to five seconds.
  */
-#include <arpa/inet.h>
 #include <errno.h>
-#include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <time.h>
-#include <unistd.h>
 
 #include <libmilter/mfapi.h>
 
-#include "listener.h"
 #include "log.h"
 #include "runtime.h"
 #include "stop.h"
@@ -39,52 +34,30 @@ static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t drained;	/* inflight reached zero */
 static unsigned inflight;	/* messages begun and not ended */
 static int stopping;		/* no message may begin */
-static atomic_int listener_stopping, listener_done;
+static int listener_done;	/* smfi_main() returned */
+static atomic_int listener_stopping;
+static pthread_t listener;	/* the thread that runs smfi_main() */
 
-/* Where the listener is reached from here; wake_len 0 when unknown. */
-static struct sockaddr_storage wake_addr;
-static socklen_t wake_len;
-
-/* A listener bound to every address is reached on the loopback one. */
-static int
-note_address(int fd, void *unused)
+/* Nothing to do: the signal is there to make the listener's poll()
+ * return EINTR, after which libmilter looks at its stop flag. */
+static void
+on_wake(int sig)
 {
-	struct sockaddr_storage ss;
-	socklen_t len = sizeof(ss);
-
-	(void) unused;
-	if (getsockname(fd, (struct sockaddr *) &ss, &len) < 0)
-		return -1;
-	if (ss.ss_family == AF_INET) {
-		struct sockaddr_in *in = (struct sockaddr_in *) &ss;
-
-		if (in->sin_addr.s_addr == htonl(INADDR_ANY))
-			in->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	} else if (ss.ss_family == AF_INET6) {
-		struct sockaddr_in6 *in6 = (struct sockaddr_in6 *) &ss;
-
-		if (IN6_IS_ADDR_UNSPECIFIED(&in6->sin6_addr))
-			in6->sin6_addr = in6addr_loopback;
-	} else if (ss.ss_family != AF_UNIX)
-		return 0;
-	memcpy(&wake_addr, &ss, len);
-	wake_len = len;
-	return 1;
+	(void) sig;
 }
 
-/* Connect and hang up: the listener's poll() returns, libmilter accepts,
- * and the conversation it starts ends at once on end of file. */
-static void
+/* 1 when the listener was signalled, 0 when smfi_main() has returned:
+ * no signal may reach the main thread's own stop after that. */
+static int
 wake_listener(void)
 {
-	struct timeval bound = {0, 200 * 1000};	/* a full backlog */
-	int     fd;
+	int     sent = 0;
 
-	if ((fd = socket(wake_addr.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
-		return;
-	(void) setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &bound, sizeof(bound));
-	(void) connect(fd, (struct sockaddr *) &wake_addr, wake_len);
-	close(fd);
+	pthread_mutex_lock(&lock);
+	if (!listener_done)
+		sent = pthread_kill(listener, SIGUSR2) == 0;
+	pthread_mutex_unlock(&lock);
+	return sent;
 }
 
 /* smfi_stop() sets libmilter's stop flag, then waits for the listener
@@ -114,14 +87,10 @@ stop_listener(void)
 		return;
 	}
 	pthread_detach(tid);
-	/* The flag may not be set yet when the first connection wakes the
+	/* The flag may not be set yet when the first signal wakes the
 	 * listener: it then polls again, and the next one wakes it. */
-	for (int i = 0; i < WAKE_TRIES && wake_len > 0; i++) {
-		if (atomic_load(&listener_done))
-			break;
-		wake_listener();
+	for (int i = 0; i < WAKE_TRIES && wake_listener(); i++)
 		nanosleep(&pause, NULL);
-	}
 }
 
 static unsigned
@@ -225,15 +194,26 @@ int
 stop_watch(void)
 {
 	pthread_condattr_t ca;
+	struct sigaction sa;
+	sigset_t usr2;
 	pthread_t tid;
 
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
 	pthread_cond_init(&drained, &ca);
 	pthread_condattr_destroy(&ca);
-	if (listener_foreach(note_address, NULL) <= 0)
-		log_warn("cannot find the listening socket's address: "
-			 "a stop will take up to five seconds more");
+	/* SA_RESTART: any other call the signal meets carries on; poll()
+	 * returns EINTR whatever the flags. */
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_wake;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = SA_RESTART;
+	sigemptyset(&usr2);
+	sigaddset(&usr2, SIGUSR2);
+	if (sigaction(SIGUSR2, &sa, NULL) < 0 ||
+	    pthread_sigmask(SIG_UNBLOCK, &usr2, NULL) != 0)
+		return -1;
+	listener = pthread_self();
 	if (pthread_create(&tid, NULL, stop_thread, NULL) != 0)
 		return -1;
 	pthread_detach(tid);
@@ -245,8 +225,8 @@ stop_messages_left(void)
 {
 	unsigned left;
 
-	atomic_store(&listener_done, 1);
 	pthread_mutex_lock(&lock);
+	listener_done = 1;
 	stopping = 1;
 	left = inflight;
 	pthread_mutex_unlock(&lock);

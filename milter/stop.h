@@ -11,19 +11,20 @@
  *
  * libmilter's listener looks at its stop flag only when its poll() of
  * the listening socket returns, which with nobody connecting is every
- * five seconds.  So after smfi_stop() the listener is woken with a
- * connection of this process's own, and smfi_main() returns within
- * milliseconds.
+ * five seconds.  So after smfi_stop() the thread that runs smfi_main()
+ * is sent SIGUSR2, whose empty handler makes that poll() return EINTR,
+ * and smfi_main() returns within milliseconds.  (A connection of the
+ * daemon's own would wake it too, but libmilter would then hand it to
+ * its session pool, which refuses it once stopping, and sleep a second.)
  */
 #ifndef VANTHU_STOP_H
 #define VANTHU_STOP_H
 
 /*
- * Before smfi_main(), after smfi_opensocket(), with SIGHUP, SIGTERM and
- * SIGINT blocked in every thread: note the listening socket's address
- * and start the thread that waits for those signals.  0, or -1 when the
- * thread cannot start.  Without the address (none found) a stop still
- * works, in up to five seconds more.
+ * In the thread that will call smfi_main(), before it does, with SIGHUP,
+ * SIGTERM and SIGINT blocked in every thread: install the SIGUSR2
+ * handler and start the thread that waits for those signals.  0, or -1
+ * when either fails.
  */
 int     stop_watch(void);
 
