@@ -10,9 +10,12 @@
 # number, and once right after a registration committed and before
 # Postfix had the reply (the retry must name the same number); then
 # VANTHU_CRASH_KILLS times (8) at random moments 0.5-2 s apart, and
-# restarted after each kill.  Postfix answers 451 while the milter is
-# down or dies mid-message; the relay keeps those messages queued and
-# retries them.  When both queues are empty, check.py asserts on the
+# restarted after each kill; after every second kill it is also stopped
+# with SIGTERM, as a restart stops it, and must exit 0 having finished
+# what it had begun (once, first, with messages held at their end by
+# stopped workers).  Postfix answers 451 while the milter is down or
+# dies mid-message; the relay keeps those messages queued and retries
+# them.  When both queues are empty, check.py asserts on the
 # Maildir, on `vanthu list --json` and on the database: one delivery and
 # one number per message, numbers 1..N without gap or duplicate, every
 # number with its rows and its spool file, the header's number the
@@ -83,6 +86,13 @@ milter_start() {
 	return $st
 }
 
+milter_term() {	# SIGTERM the daemon; true when it exits 0 having cut nothing short
+	daemon_stop "$milter_pid"
+	milter_pid=
+	[ "$stop_status" -eq 0 ] &&
+		! grep -q "cut short\|still in flight" "$tmp/milter.$incarnation.log"
+}
+
 milter_kill() {	# SIGKILL the daemon; true when it died of it
 	local st
 	kill -KILL "$milter_pid" 2>/dev/null
@@ -135,7 +145,39 @@ gdb_kill() {
 	return $st
 }
 
+# SIGTERM with messages at their end: the workers are stopped (SIGSTOP),
+# so what arrives waits in the daemon for its analysis; the stop must
+# wait for those messages, and exit 0 once they are answered.
+term_in_flight() {
+	local log="$tmp/milter.$incarnation.log" pid=$milter_pid st
+	pkill -STOP -P "$pid"
+	sleep 1
+	kill -TERM "$pid"
+	sleep 0.3
+	pkill -CONT -P "$pid"
+	for _ in $(seq 750); do kill -0 "$pid" 2>/dev/null || break; sleep 0.02; done
+	wait "$pid"
+	st=$?
+	milter_pid=
+	term_waited=$(sed -n 's/.*received SIGTERM: stopping once the \([0-9]*\) messages\{0,1\} in flight ha[sv]e\{0,1\} ended$/\1/p' "$log")
+	# From the last message's line to "stopped": the listener is woken
+	# at once, not after a second's sleep of libmilter's.
+	term_gap=$(python3 -c 'import re, sys
+from datetime import datetime
+t = lambda l: datetime.strptime(l[:23], "%Y-%m-%dT%H:%M:%S.%f")
+last = end = None
+for l in open(sys.argv[1]):
+    if " outcome=" in l: last = t(l)
+    if l.rstrip().endswith(": stopped"): end = t(l)
+print(int((end - last).total_seconds() * 1000) if last and end else 99999)' "$log")
+	milter_start
+	[ "$st" -eq 0 ] && [ "${term_waited:-0}" -ge 1 ] && [ "$term_gap" -lt 500 ] &&
+		! grep -q "cut short\|still in flight" "$log"
+}
+
 for _ in $(seq 300); do [ "$(delivered)" -ge 5 ] && break; sleep 0.1; done
+term_in_flight
+tap $? "SIGTERM with ${term_waited:-no} messages waiting for their analysis: the daemon finishes them, then exits 0, $term_gap ms after the last"
 gdb_id=
 if command -v gdb >/dev/null; then
 	# Between the spool and the number: the document's file is durable,
@@ -160,6 +202,9 @@ fi
 # delivered would prove nothing, so the kills stop there.
 under_load=0
 good=0
+terms=0
+clean=0
+slowest=0
 for i in $(seq "$kills"); do
 	sleep "$((RANDOM % 2)).$((RANDOM % 10))"
 	sleep 0.5
@@ -169,10 +214,19 @@ for i in $(seq "$kills"); do
 	# Down for a moment: Postfix answers 451 to what arrives meanwhile.
 	sleep "0.$((RANDOM % 5))"
 	milter_start || break
+	[ $((i % 2)) -eq 0 ] || continue
+	sleep "0.$((3 + RANDOM % 5))"
+	[ "$(delivered)" -lt "$count" ] || break
+	terms=$((terms + 1))
+	milter_term && clean=$((clean + 1))
+	[ "$stop_ms" -gt "$slowest" ] && slowest=$stop_ms
+	milter_start || break
 done
 [ "$good" -eq "$under_load" ] && [ "$under_load" -ge $((kills < 5 ? kills : 5)) ] &&
 	[ -n "$milter_pid" ]
 tap $? "the daemon dies of SIGKILL at $good random moments with mail in flight (of $kills planned) and restarts each time"
+[ "$clean" -eq "$terms" ] && [ "$terms" -ge $((kills < 4 ? kills / 2 : 2)) ]
+tap $? "the daemon stops on SIGTERM $clean times under load with status 0, cutting nothing short (slowest $slowest ms), and restarts each time"
 
 wait "$load_pid"
 tap $? "the clients hand all $count messages to the relay ($(tail -1 "$tmp/load.out"))"
