@@ -128,6 +128,21 @@ drain_then_stop(void *unused)
 	return NULL;
 }
 
+/* The messages in flight now; with stop set, none may begin from here
+ * on. */
+static unsigned
+in_flight(int stop)
+{
+	unsigned n;
+
+	pthread_mutex_lock(&lock);
+	if (stop)
+		stopping = 1;
+	n = inflight;
+	pthread_mutex_unlock(&lock);
+	return n;
+}
+
 static const char *
 signal_name(int sig)
 {
@@ -158,11 +173,7 @@ stop_thread(void *unused)
 	sigaddset(&set, SIGINT);
 	while (sigwait(&set, &sig) != 0)
 		continue;
-	pthread_mutex_lock(&lock);
-	stopping = 1;
-	n = inflight;
-	pthread_mutex_unlock(&lock);
-	if (n == 0)
+	if ((n = in_flight(1)) == 0)
 		log_info("received %s", signal_name(sig));
 	else
 		log_info("received %s: stopping once the %u message%s in flight "
@@ -178,10 +189,7 @@ stop_thread(void *unused)
 	/* Still here for a second signal, which stops at once. */
 	while (sigwait(&set, &sig) != 0)
 		continue;
-	pthread_mutex_lock(&lock);
-	n = inflight;
-	pthread_mutex_unlock(&lock);
-	if (n == 0)
+	if ((n = in_flight(0)) == 0)
 		log_info("received %s again", signal_name(sig));
 	else
 		log_warn("received %s again: stopping now, %u message%s in "
