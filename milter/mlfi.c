@@ -108,7 +108,7 @@ defer_stopping(SMFICTX *ctx, const char *from)
 	if (smfi_setreply(ctx, "451", "4.3.2", STOPPING_TEXT) != MI_SUCCESS)
 		log_warn("milter: cannot set the reply text");
 	message_log_refused(smfi_getsymval(ctx, "i"), from, "451 4.3.2 " STOPPING_TEXT,
-			    "vanthu-milter is stopping");
+			    "stopping: begun after the signal to stop");
 	return SMFIS_TEMPFAIL;
 }
 

@@ -186,7 +186,7 @@ tap $? "once the message in flight has ended, the daemon exits with status 0 in 
 grep -q "received SIGTERM" "$tmp/main.log" && grep -q "stopping" "$tmp/main.log" &&
 	grep -q ": stopped$" "$tmp/main.log"
 tap $? "the daemon logs the signal, that it stops and that it stopped"
-grep -q "LATECOMER: from=<vanthu@sonoi.gov.vn> outcome=tempfail reply=\"451 4.3.2 Document filter is restarting, please try again later\" failure=\"vanthu-milter is stopping\"" "$tmp/main.log"
+grep -q "LATECOMER: from=<vanthu@sonoi.gov.vn> outcome=tempfail reply=\"451 4.3.2 Document filter is restarting, please try again later\" failure=\"stopping: begun after the signal to stop\"" "$tmp/main.log"
 tap $? "the deferred message is logged with its 451 4.3.2 reply"
 sha=$(sha256sum <"$tmp/inflight.pdf" | cut -d' ' -f1)
 "$build/vanthu" -c "$tmp/main.conf" list --json >"$tmp/stop.json" 2>&1 &&
