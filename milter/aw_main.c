@@ -260,6 +260,7 @@ aw_main(int argc, char **argv)
 	signal(SIGINT, SIG_IGN);
 	signal(SIGHUP, SIG_IGN);
 	signal(SIGUSR1, SIG_IGN);
+	signal(SIGUSR2, SIG_IGN);
 	/* What top and ps -o comm show for the daemon's children. */
 	prctl(PR_SET_NAME, "vanthu-worker", 0, 0, 0);
 
