@@ -231,14 +231,10 @@ stop_watch(void)
 unsigned
 stop_messages_left(void)
 {
-	unsigned left;
-
 	pthread_mutex_lock(&lock);
 	listener_done = 1;
-	stopping = 1;
-	left = inflight;
 	pthread_mutex_unlock(&lock);
-	return left;
+	return in_flight(1);
 }
 
 int
