@@ -56,6 +56,38 @@ e2e_shared_tests Postfix
 grep -qE "^[0-9T:.-]+ vanthu-milter\[[0-9]+\]: [0-9A-F]{6,}: direction=inbound" "$tmp/milter.log"
 tap $? "the log line starts with the Postfix queue id"
 
+# A restart while a message is at its end: the workers are stopped
+# (SIGSTOP), so the message waits in the daemon for its analysis; then
+# SIGTERM.  A message sent meanwhile is deferred at MAIL FROM, with the
+# reply Postfix passes on; the held one is finished and delivered with
+# its register number; then the daemon exits 0.
+sed 's/^Subject: Cong van\r$/Subject: Held at the stop\r/' "$tmp/pdf.eml" >"$tmp/held.eml"
+pkill -STOP -P "$milter_pid"
+send held.eml r.held &
+held=$!
+sleep 1
+kill -TERM "$milter_pid"
+sleep 0.3
+send plain.eml r.late
+late=$?
+pkill -CONT -P "$milter_pid"
+wait "$held"
+held=$?
+for _ in $(seq 250); do kill -0 "$milter_pid" 2>/dev/null || break; sleep 0.02; done
+wait "$milter_pid"
+st=$?
+milter_pid=
+[ "$late" -ne 0 ] &&
+	[ "$(cat "$tmp/r.late")" = "451 4.3.2 Document filter is restarting, please try again later" ]
+tap $? "a message sent while the milter stops is deferred at MAIL FROM (got: $(head -c 70 "$tmp/r.late"))"
+f=$(mta_mail_for vanthu "Held at the stop")
+[ "$held" -eq 0 ] && [ -n "$f" ] && grep -qE '^X-Vanthu-Register: den/[0-9]{4}/[0-9]+' "$f"
+tap $? "the message held at its end when SIGTERM came is accepted and delivered with its register number ($(head -c 40 "$tmp/r.held"))"
+[ "$st" -eq 0 ] && grep -q "received SIGTERM: stopping once the 1 message in flight has ended$" "$tmp/milter.log"
+tap $? "then the milter exits 0 (status $st), having waited for that one message"
+start_milter "$sock"
+tap $? "the milter starts again on the same socket"
+
 # With the milter down, milter_default_action = tempfail answers 451.
 stop_milter
 send plain.eml r.down
