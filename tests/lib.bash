@@ -86,20 +86,25 @@ daemon_start() {	# daemon_start LOG CONF [TEXT]
 	return 1
 }
 
-# SIGTERM, then wait for the exit (SIGKILL after 15 s).  Sets stop_ms to
-# how long that took and stop_status to the daemon's exit status.
-daemon_stop() {	# daemon_stop PID
+# Wait for the daemon to exit, once something has told it to (SIGKILL
+# after 15 s).  Sets stop_ms to how long that took and stop_status to
+# its exit status.
+daemon_wait() {	# daemon_wait PID
 	local t0
 	stop_ms= stop_status=
 	[ -n "$1" ] || return 0
 	t0=$(date +%s%N)
-	kill -TERM "$1" 2>/dev/null
 	for _ in $(seq 750); do kill -0 "$1" 2>/dev/null || break; sleep 0.02; done
 	kill -KILL "$1" 2>/dev/null
 	wait "$1" 2>/dev/null
 	stop_status=$?
 	stop_ms=$((($(date +%s%N) - t0) / 1000000))
 	return 0
+}
+
+daemon_stop() {	# daemon_stop PID: SIGTERM, then daemon_wait
+	[ -n "$1" ] && kill -TERM "$1" 2>/dev/null
+	daemon_wait "$1"
 }
 
 # The loop reads a here-string, not a pipe, so that it runs in this shell

@@ -149,15 +149,13 @@ gdb_kill() {
 # so what arrives waits in the daemon for its analysis; the stop must
 # wait for those messages, and exit 0 once they are answered.
 term_in_flight() {
-	local log="$tmp/milter.$incarnation.log" pid=$milter_pid st
+	local log="$tmp/milter.$incarnation.log" pid=$milter_pid
 	pkill -STOP -P "$pid"
 	sleep 1
 	kill -TERM "$pid"
 	sleep 0.3
 	pkill -CONT -P "$pid"
-	for _ in $(seq 750); do kill -0 "$pid" 2>/dev/null || break; sleep 0.02; done
-	wait "$pid"
-	st=$?
+	daemon_wait "$pid"
 	milter_pid=
 	term_waited=$(sed -n 's/.*received SIGTERM: stopping once the \([0-9]*\) messages\{0,1\} in flight ha[sv]e\{0,1\} ended$/\1/p' "$log")
 	# From the last message's line to "stopped": the listener is woken
@@ -171,7 +169,7 @@ for l in open(sys.argv[1]):
     if l.rstrip().endswith(": stopped"): end = t(l)
 print(int((end - last).total_seconds() * 1000) if last and end else 99999)' "$log")
 	milter_start
-	[ "$st" -eq 0 ] && [ "${term_waited:-0}" -ge 1 ] && [ "$term_gap" -lt 500 ] &&
+	[ "$stop_status" -eq 0 ] && [ "${term_waited:-0}" -ge 1 ] && [ "$term_gap" -lt 500 ] &&
 		! grep -q "cut short\|still in flight" "$log"
 }
 

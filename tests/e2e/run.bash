@@ -73,9 +73,8 @@ late=$?
 pkill -CONT -P "$milter_pid"
 wait "$held"
 held=$?
-for _ in $(seq 250); do kill -0 "$milter_pid" 2>/dev/null || break; sleep 0.02; done
-wait "$milter_pid"
-st=$?
+daemon_wait "$milter_pid"
+st=$stop_status
 milter_pid=
 [ "$late" -ne 0 ] &&
 	[ "$(cat "$tmp/r.late")" = "451 4.3.2 Document filter is restarting, please try again later" ]

@@ -230,13 +230,9 @@ sleep 0.3
 [ -n "$workers" ] && [ "$(pgrep -P "$pid" -r R,S,D | sort)" = "$workers" ]
 tap $? "the analysis workers carry on through SIGTERM, SIGINT, SIGHUP, SIGUSR1 and SIGUSR2"
 run_lua "unix:$tmp/twice.sock" "$top/tests/ops/twice.lua" -D pid="$pid"
-ok=1
-for _ in $(seq 100); do
-	if ! kill -0 "$pid" 2>/dev/null; then wait "$pid"; ok=$?; break; fi
-	sleep 0.02
-done
+daemon_wait "$pid"
 pid=
-[ $ok -eq 0 ] &&
+[ "$stop_status" -eq 0 ] && [ "$stop_ms" -lt 2000 ] &&
 	grep -q "received SIGTERM: stopping once the 1 message in flight has ended$" "$tmp/twice.log" &&
 	grep -q "received SIGTERM again: stopping now, 1 message in flight cut short$" "$tmp/twice.log" &&
 	grep -q "stopped with 1 message still in flight: the MTA applies its milter default action to it$" "$tmp/twice.log"
