@@ -196,6 +196,29 @@ set_wal(struct sq *q, char *err, size_t errlen)
 	}
 }
 
+/*
+ * A reader of a WAL database needs its -shm file, and makes it when it
+ * is missing; a clerk who may read the register but not write in its
+ * directory cannot, and would be refused whenever the daemon is stopped,
+ * since the last writer to close deletes -wal and -shm.  So writers keep
+ * them (SQLite gives them the register's owner and mode).  The WAL is
+ * cut back to journal_size_limit when it is reset, so that one large
+ * transaction does not leave its size on the disk for good.
+ */
+static int
+keep_wal_files(struct sq *q, char *err, size_t errlen)
+{
+	int	on = 1;
+
+	if (sqlite3_file_control(q->db, "main", SQLITE_FCNTL_PERSIST_WAL,
+				 &on) != SQLITE_OK) {
+		store_err(err, errlen, "cannot keep the WAL files: %s",
+			  sqlite3_errmsg(q->db));
+		return -1;
+	}
+	return sq_exec(q, "PRAGMA journal_size_limit = 4194304", err, errlen);
+}
+
 int
 sq_exec(struct sq *q, const char *sql, char *err, size_t errlen)
 {
@@ -368,6 +391,7 @@ sq_open(struct store *st, const char *path, int flags, char *err,
 	 * export of a large register may sort.
 	 */
 	if ((!q->readonly && (set_wal(q, err, errlen) != 0 ||
+			      keep_wal_files(q, err, errlen) != 0 ||
 			      sq_exec(q, "PRAGMA temp_store = MEMORY", err,
 				      errlen) != 0)) ||
 	    sq_exec(q, "PRAGMA synchronous = FULL", err, errlen) != 0 ||
