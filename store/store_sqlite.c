@@ -201,9 +201,10 @@ set_wal(struct sq *q, char *err, size_t errlen)
  * is missing; a clerk who may read the register but not write in its
  * directory cannot, and would be refused whenever the daemon is stopped,
  * since the last writer to close deletes -wal and -shm.  So writers keep
- * them (SQLite gives them the register's owner and mode).  The WAL is
- * cut back to journal_size_limit when it is reset, so that one large
- * transaction does not leave its size on the disk for good.
+ * them (SQLite gives them the register's owner and mode).  With a
+ * journal_size_limit set, the last writer to close leaves the WAL empty,
+ * all of it checkpointed, so that no stale frames wait beside the file;
+ * while it runs the WAL is cut back to that size whenever it is reset.
  */
 static int
 keep_wal_files(struct sq *q, char *err, size_t errlen)
