@@ -682,6 +682,7 @@ run_daemon(struct config *cfg, struct ruleset *rules, int foreground)
 	struct store *store;
 	char    err[256];
 	pthread_t tid;
+	struct runtime *rt;
 	char   *exe = self_exe();
 	unsigned left;
 	int     r, ready_fd = -1;
@@ -761,8 +762,11 @@ run_daemon(struct config *cfg, struct ruleset *rules, int foreground)
 		log_fatal("cannot start the stop thread");
 	daemon_ready(ready_fd);
 
+	/* cfg now belongs to the runtime, which a reload may free. */
+	rt = runtime_current();
 	log_info("vanthu-milter %s listening on %s with %u analysis workers",
-		 VANTHU_VERSION, cfg->socket, wp.nworkers);
+		 VANTHU_VERSION, rt->cfg->socket, wp.nworkers);
+	runtime_release(rt);
 	r = smfi_main();
 	log_info("stopping");
 	left = stop_messages_left();

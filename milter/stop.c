@@ -37,6 +37,8 @@ static int stopping;		/* no message may begin */
 static int listener_done;	/* smfi_main() returned */
 static atomic_int listener_stopping;
 static pthread_t listener;	/* the thread that runs smfi_main() */
+static pthread_t stopper;	/* the thread that calls smfi_stop() */
+static int stopper_made;
 
 /* Nothing to do: the signal is there to make the listener's poll()
  * return EINTR, after which libmilter looks at its stop flag. */
@@ -60,8 +62,15 @@ wake_listener(void)
 	return sent;
 }
 
-/* smfi_stop() sets libmilter's stop flag, then waits for the listener
- * to come out of poll(): it gets a thread of its own. */
+/*
+ * smfi_stop() sets libmilter's stop flag, then waits for the listener
+ * to come out of poll() to close the listening socket: it gets a thread
+ * of its own.  That thread holds libmilter's locks until it returns, so
+ * it is joined (stop_messages_left) before the process goes on to exit,
+ * whose handlers destroy them.  (The listener may see the flag, close
+ * the socket itself and destroy its own lock while this thread still
+ * waits for it; libmilter's own signal thread has the same race.)
+ */
 static void *
 call_smfi_stop(void *unused)
 {
@@ -71,22 +80,29 @@ call_smfi_stop(void *unused)
 }
 
 /* Tell libmilter to stop, and wake its listener until smfi_main() has
- * returned.  The first call does it; later ones return at once. */
+ * returned.  The first call does it; later ones return at once, and so
+ * does one after smfi_main() returned: there is nothing left to stop. */
 static void
 stop_listener(void)
 {
 	const struct timespec pause = {0, WAKE_EVERY_NS};
-	pthread_t tid;
+	int     done, made = 0;
 
 	if (atomic_exchange(&listener_stopping, 1))
 		return;
-	if (pthread_create(&tid, NULL, call_smfi_stop, NULL) != 0) {
+	pthread_mutex_lock(&lock);
+	if (!(done = listener_done))
+		made = stopper_made =
+		    pthread_create(&stopper, NULL, call_smfi_stop, NULL) == 0;
+	pthread_mutex_unlock(&lock);
+	if (done)
+		return;
+	if (!made) {
 		log_warn("cannot start a thread to stop libmilter: %m; "
 			 "stopping in up to five seconds");
 		smfi_stop();
 		return;
 	}
-	pthread_detach(tid);
 	/* The flag may not be set yet when the first signal wakes the
 	 * listener: it then polls again, and the next one wakes it. */
 	for (int i = 0; i < WAKE_TRIES && wake_listener(); i++)
@@ -231,9 +247,23 @@ stop_watch(void)
 unsigned
 stop_messages_left(void)
 {
+	struct timespec until;
+	int     made;
+
 	pthread_mutex_lock(&lock);
 	listener_done = 1;
+	made = stopper_made;
 	pthread_mutex_unlock(&lock);
+	if (made) {
+		/* It has all it waits for once smfi_main() returned. */
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_sec += 2;
+		if (pthread_timedjoin_np(stopper, NULL, &until) != 0) {
+			log_warn("libmilter's stop has not returned after 2 s: "
+				 "going on without it");
+			pthread_detach(stopper);
+		}
+	}
 	return in_flight(1);
 }
 

@@ -29,9 +29,11 @@
 int     stop_watch(void);
 
 /*
- * After smfi_main() returned: no message may begin any more.  Returns
- * how many are still in flight; while that is not zero their threads
- * still use the workers and the register, which must not be freed.
+ * After smfi_main() returned: no message may begin any more, and the
+ * thread that called smfi_stop() has left libmilter (waited for up to
+ * two seconds).  Returns how many messages are still in flight; while
+ * that is not zero their threads still use the workers and the
+ * register, which must not be freed.
  */
 unsigned stop_messages_left(void);
 
