@@ -4,6 +4,7 @@
 #   make run        the milter in the foreground on the embedded defaults
 #   make check      every test (installs missing Debian packages first)
 #   make asan       every test again, built with AddressSanitizer and UBSan
+#   make tsan       every test again, built with ThreadSanitizer
 #   make deps       install the Debian packages that build and tests need
 #   make install    PREFIX=/usr/local DESTDIR=
 #   make fuzz       the fuzz targets (clang, libFuzzer) into build/fuzz/
@@ -58,7 +59,7 @@ BENCH_SRC = $(sort $(wildcard tests/bench/*.c))
 BENCH_BIN = $(BENCH_SRC:tests/bench/%.c=$(BUILD)/bench/%)
 HDRS	= $(wildcard milter/*.h rules/*.h store/*.h tests/unit/*.h)
 
-.PHONY: all deps run check tests asan install uninstall clean fuzz bench
+.PHONY: all deps run check tests asan tsan install uninstall clean fuzz bench
 
 all: $(BUILD)/vanthu-milter $(BUILD)/vanthu
 
@@ -109,6 +110,13 @@ asan: deps
 		ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 		LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
 		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+		sh tests/run.sh
+
+tsan: deps
+	$(MAKE) BUILD=build-tsan OPT="-O1 -g -fno-omit-frame-pointer" \
+		SAN="-fsanitize=thread" tests
+	VANTHU_BUILD=build-tsan VANTHU_SANITIZED=1 \
+		TSAN_OPTIONS=halt_on_error=1:suppressions=$(CURDIR)/tests/tsan.supp \
 		sh tests/run.sh
 
 bench: $(BENCH_BIN)
@@ -163,4 +171,4 @@ uninstall:
 	rm -rf $(DESTDIR)$(DOCDIR)
 
 clean:
-	rm -rf build build-asan build-fuzz
+	rm -rf build build-asan build-tsan build-fuzz

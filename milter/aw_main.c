@@ -106,15 +106,16 @@ confine(const struct config *cfg)
 	set_limit(RLIMIT_NOFILE, WORKER_NOFILE, "open files");
 	/* AnalysisMemory is what a message's analysis may add to what the
 	 * worker has mapped once ready: a limit below that would leave
-	 * the libraries no room at all.  AddressSanitizer reserves
-	 * terabytes of address space, so a sanitizer build gets no limit. */
-#if !defined(__SANITIZE_ADDRESS__)
+	 * the libraries no room at all.  AddressSanitizer and
+	 * ThreadSanitizer reserve terabytes of address space, so such a
+	 * build gets no limit. */
+#if !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
 	log_debug("worker: %llu MB mapped when ready, %llu MB more allowed",
 		  (unsigned long long) (base >> 20),
 		  (unsigned long long) (cfg->analysis_memory >> 20));
 	set_limit(RLIMIT_AS, (rlim_t) (base + cfg->analysis_memory), "address space");
 #else
-	log_debug("worker: %llu MB mapped when ready, no limit (AddressSanitizer)",
+	log_debug("worker: %llu MB mapped when ready, no limit (sanitizer build)",
 		  (unsigned long long) (base >> 20));
 	(void) cfg;
 #endif
