@@ -136,6 +136,13 @@ struct store *
 store_open(const char *path, const char *tz, int flags, char *err,
 	   size_t errlen)
 {
+	return store_open_wait(path, tz, flags, STORE_WAIT_MS, err, errlen);
+}
+
+struct store *
+store_open_wait(const char *path, const char *tz, int flags, unsigned wait_ms,
+		char *err, size_t errlen)
+{
 	struct store *st;
 	struct stat sb;
 
@@ -167,6 +174,7 @@ store_open(const char *path, const char *tz, int flags, char *err,
 	pthread_cond_init(&st->qcond, NULL);
 	pthread_cond_init(&st->qfill, NULL);
 	st->qtail = &st->qhead;
+	st->wait_ms = wait_ms;
 	st->conn = st->be->open(st, path, flags, err, errlen);
 	if (st->conn == NULL) {
 		pthread_mutex_destroy(&st->lock);

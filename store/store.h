@@ -46,6 +46,8 @@ struct store;
 #define STORE_CREATE	0x01	/* create the database when missing */
 #define STORE_READONLY	0x02	/* no writes: list, show, export */
 
+#define STORE_WAIT_MS	10000	/* for another writer, by default */
+
 #define STORE_DEFAULT_TIMEZONE	"Asia/Ho_Chi_Minh"
 #define STORE_ID_MAX	160	/* den/2026/123, di/2026/15/QĐ-BNV */
 
@@ -57,6 +59,11 @@ struct store;
  */
 struct store *store_open(const char *path, const char *tz, int flags,
 			 char *err, size_t errlen);
+/* The same, waiting at most wait_ms for another writer, from the open
+ * on (a schema upgrade, the switch to WAL), where store_open() waits
+ * STORE_WAIT_MS. */
+struct store *store_open_wait(const char *path, const char *tz, int flags,
+			      unsigned wait_ms, char *err, size_t errlen);
 struct store *store_close(struct store *);
 
 /* Where document files live: <spool>/ab/cd/<sha256>.  When set,
@@ -66,7 +73,7 @@ void	store_set_spool(struct store *, const char *spool);
 const char *store_spool(const struct store *);
 
 /* How long a call waits for another writer before it fails with "database
- * is locked" (default 10 seconds). */
+ * is locked" (STORE_WAIT_MS unless the store was opened with another). */
 void	store_set_busy_timeout(struct store *, unsigned milliseconds);
 
 /* ---- Registration, for the daemon ---- */

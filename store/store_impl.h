@@ -83,6 +83,7 @@ struct store {
 	uint64_t commits;	/* batches committed or failed */
 	uint64_t batched;	/* messages in them */
 	int	leader;		/* a thread is committing a batch */
+	unsigned wait_ms;	/* for another writer, when opened */
 	char   *path;
 	char   *spool;
 	char   *timezone;

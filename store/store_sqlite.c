@@ -19,7 +19,6 @@
 #include "sqlite_int.h"
 #include "xmalloc.h"
 
-#define BUSY_TIMEOUT_MS	10000
 
 /* Version 1: the whole register; 2: detached signature files.  Add new
  * versions at the end; never edit one that has shipped. */
@@ -362,7 +361,6 @@ sq_open(struct store *st, const char *path, int flags, char *err,
 	struct sq *q = xcalloc(1, sizeof(*q));
 	int	oflags;
 
-	(void) st;
 	q->readonly = (flags & STORE_READONLY) != 0;
 	/* NOMUTEX: the store's own mutex serialises the connection. */
 	oflags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_NOFOLLOW;
@@ -377,8 +375,8 @@ sq_open(struct store *st, const char *path, int flags, char *err,
 		goto fail;
 	}
 	sqlite3_extended_result_codes(q->db, 1);
-	q->busy_ms = BUSY_TIMEOUT_MS;
-	sqlite3_busy_timeout(q->db, BUSY_TIMEOUT_MS);
+	q->busy_ms = st->wait_ms;
+	sqlite3_busy_timeout(q->db, (int) st->wait_ms);
 	if (search_register_fold(q->db) != SQLITE_OK) {
 		store_err(err, errlen, "%s", sqlite3_errmsg(q->db));
 		goto fail;

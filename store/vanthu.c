@@ -238,16 +238,15 @@ main(int argc, char **argv)
 	if (db == NULL)
 		db = conf.database;
 	/* Never STORE_CREATE: a missing register is an error here. */
-	t.st = store_open(db, conf.timezone, commands[i].mode == READS ||
-			  (commands[i].mode == WRITES_WITH_ARGS &&
-			   cmdidx + 1 == argc) ? STORE_READONLY : 0, err,
-			  sizeof(err));
+	t.st = store_open_wait(db, conf.timezone, commands[i].mode == READS ||
+			       (commands[i].mode == WRITES_WITH_ARGS &&
+				cmdidx + 1 == argc) ? STORE_READONLY : 0,
+			       wait_s >= 0 ? (unsigned) wait_s * 1000 : STORE_WAIT_MS,
+			       err, sizeof(err));
 	if (t.st == NULL) {
 		tool_fail(cmd, "%s", err);
 		goto done;
 	}
-	if (wait_s >= 0)
-		store_set_busy_timeout(t.st, (unsigned) wait_s * 1000);
 	t.spool = conf.spool;
 	t.stats_file = conf.stats_file;
 	t.actor = clerk();

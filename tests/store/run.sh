@@ -540,6 +540,31 @@ vt list --book den | cut -f1 | tr '\n' ' ' >"$tmp/act"
 printf 'den/2026/1 den/2026/2 den/2026/3 ' >"$tmp/exp"
 same "readers are not blocked by a writer" "$tmp/exp" "$tmp/act"
 wait $holder
+# A register not in WAL mode yet (a copy made with another tool) is
+# switched to it when a writer opens it, which needs the file to itself:
+# -w bounds that wait too.
+cp "$tmp/register.sqlite" "$tmp/rollback.sqlite"
+sqlite3 "$tmp/rollback.sqlite" "PRAGMA journal_mode = DELETE" >/dev/null
+rm -f "$tmp/holding"
+python3 - "$tmp/rollback.sqlite" "$tmp/holding" <<'PY' &
+import sqlite3, sys, time
+c = sqlite3.connect(sys.argv[1], isolation_level=None)
+c.execute("BEGIN IMMEDIATE")
+open(sys.argv[2], "w").close()
+time.sleep(4)
+c.execute("ROLLBACK")
+PY
+holder=$!
+i=0
+while [ ! -e "$tmp/holding" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+t0=$(date +%s%N)
+"$V" -c "$tmp/vanthu.conf" -d "$tmp/rollback.sqlite" -w 1 assign den/2026/1 --lead X >"$tmp/act" 2>&1
+rc=$?
+ms=$((($(date +%s%N) - t0) / 1000000))
+[ $rc -eq 1 ] && [ $ms -lt 3000 ] &&
+	grep -q "database is locked by another process (waited 1.0 s)" "$tmp/act"
+ok "-w bounds the wait of the open too: a register another process holds fails in 1 s (took $ms ms)" $?
+wait $holder
 
 # 15: a register someone tampered with is not exported or numbered on
 cp "$tmp/register.sqlite" "$tmp/tampered.sqlite"
