@@ -35,12 +35,12 @@ same() {	# same SENTENCE EXPECTED-FILE ACTUAL-FILE
 	fi
 }
 
-# hold_write SECONDS [SQL]: another process takes the register's write
-# lock (BEGIN IMMEDIATE, then SQL left uncommitted), holds it SECONDS and
-# rolls back; returns once it holds it, its pid in $holder.
+# hold_write SECONDS [SQL [DB]]: another process takes the write lock of
+# DB (the register), BEGIN IMMEDIATE then SQL left uncommitted, holds it
+# SECONDS and rolls back; returns once it holds it, its pid in $holder.
 hold_write() {
 	rm -f "$tmp/holding"
-	python3 - "$tmp/register.sqlite" "$tmp/holding" "$1" "${2:-}" <<'PY' &
+	python3 - "${3:-$tmp/register.sqlite}" "$tmp/holding" "$1" "${2:-}" <<'PY' &
 import sqlite3, sys, time
 c = sqlite3.connect(sys.argv[1], isolation_level=None)
 c.execute("BEGIN IMMEDIATE")
@@ -545,18 +545,7 @@ wait $holder
 # -w bounds that wait too.
 cp "$tmp/register.sqlite" "$tmp/rollback.sqlite"
 sqlite3 "$tmp/rollback.sqlite" "PRAGMA journal_mode = DELETE" >/dev/null
-rm -f "$tmp/holding"
-python3 - "$tmp/rollback.sqlite" "$tmp/holding" <<'PY' &
-import sqlite3, sys, time
-c = sqlite3.connect(sys.argv[1], isolation_level=None)
-c.execute("BEGIN IMMEDIATE")
-open(sys.argv[2], "w").close()
-time.sleep(4)
-c.execute("ROLLBACK")
-PY
-holder=$!
-i=0
-while [ ! -e "$tmp/holding" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+hold_write 4 "" "$tmp/rollback.sqlite"
 t0=$(date +%s%N)
 "$V" -c "$tmp/vanthu.conf" -d "$tmp/rollback.sqlite" -w 1 assign den/2026/1 --lead X >"$tmp/act" 2>&1
 rc=$?
@@ -674,19 +663,7 @@ ok "a clerk who may only read a WAL register lists it with no writer running" $?
 [ -s "$tmp/act" ] && ! cmp -s "$tmp/exp" "$tmp/act" && sed 's/^/# /' "$tmp/act" | head -5
 as_reader "$V" -c "$tmp/vanthu.conf" -d "$tmp/live/register.sqlite" show den/2026/2 2>&1 | grep -q 'đã chuyển'
 ok "and sees what the last writer committed" $?
-hold_db=$tmp/live/register.sqlite
-python3 - "$hold_db" "$tmp/holding2" <<'PY' &
-import sqlite3, sys, time, os
-c = sqlite3.connect(sys.argv[1], isolation_level=None)
-c.execute("BEGIN IMMEDIATE")
-c.execute("UPDATE registrations SET notes = 'chưa xong' WHERE number = 2")
-open(sys.argv[2], "w").close()
-time.sleep(3)
-c.execute("ROLLBACK")
-PY
-holder=$!
-i=0
-while [ ! -e "$tmp/holding2" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+hold_write 3 "UPDATE registrations SET notes = 'chưa xong' WHERE number = 2" "$tmp/live/register.sqlite"
 as_reader "$V" -c "$tmp/vanthu.conf" -d "$tmp/live/register.sqlite" show den/2026/2 >"$tmp/act" 2>&1 &&
 	grep -q 'đã chuyển' "$tmp/act" && ! grep -q 'chưa xong' "$tmp/act"
 ok "and reads the last commit while a writer holds the register open, not its uncommitted change" $?
