@@ -90,10 +90,14 @@ stop_listener(void)
 
 	if (atomic_exchange(&listener_stopping, 1))
 		return;
+	/* Made under the lock, so that stop_messages_left() either sees
+	 * the thread to join or keeps it from being made. */
 	pthread_mutex_lock(&lock);
-	if (!(done = listener_done))
-		made = stopper_made =
-		    pthread_create(&stopper, NULL, call_smfi_stop, NULL) == 0;
+	if (!(done = listener_done)) {
+		stopper_made = pthread_create(&stopper, NULL, call_smfi_stop,
+					      NULL) == 0;
+		made = stopper_made;
+	}
 	pthread_mutex_unlock(&lock);
 	if (done)
 		return;

@@ -19,7 +19,6 @@
 #include "sqlite_int.h"
 #include "xmalloc.h"
 
-
 /* Version 1: the whole register; 2: detached signature files.  Add new
  * versions at the end; never edit one that has shipped. */
 static const char *const migrations[] = {
