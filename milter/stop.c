@@ -13,7 +13,6 @@
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
-#include <stdatomic.h>
 #include <string.h>
 #include <time.h>
 
@@ -35,7 +34,7 @@ static pthread_cond_t drained;	/* inflight reached zero */
 static unsigned inflight;	/* messages begun and not ended */
 static int stopping;		/* no message may begin */
 static int listener_done;	/* smfi_main() returned */
-static atomic_int listener_stopping;
+static int listener_stopping;	/* stop_listener() was called */
 static pthread_t listener;	/* the thread that runs smfi_main() */
 static pthread_t stopper;	/* the thread that calls smfi_stop() */
 static int stopper_made;
@@ -86,20 +85,20 @@ static void
 stop_listener(void)
 {
 	const struct timespec pause = {0, WAKE_EVERY_NS};
-	int     done, made = 0;
+	int     first, made = 0;
 
-	if (atomic_exchange(&listener_stopping, 1))
-		return;
 	/* Made under the lock, so that stop_messages_left() either sees
 	 * the thread to join or keeps it from being made. */
 	pthread_mutex_lock(&lock);
-	if (!(done = listener_done)) {
+	first = !listener_stopping && !listener_done;
+	listener_stopping = 1;
+	if (first) {
 		stopper_made = pthread_create(&stopper, NULL, call_smfi_stop,
 					      NULL) == 0;
 		made = stopper_made;
 	}
 	pthread_mutex_unlock(&lock);
-	if (done)
+	if (!first)
 		return;
 	if (!made) {
 		log_warn("cannot start a thread to stop libmilter: %m; "
