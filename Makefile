@@ -7,7 +7,7 @@
 #   make tsan       every test again, built with ThreadSanitizer
 #   make deps       install the Debian packages that build and tests need
 #   make install    PREFIX=/usr/local DESTDIR=
-#   make fuzz       the fuzz targets (clang, libFuzzer) into build/fuzz/
+#   make fuzz       the fuzz targets (clang, libFuzzer) into build-fuzz/
 #   make bench      the benchmarks into build/bench/ (run by hand)
 #
 # Every source file under milter/, rules/ and store/ goes into one static
