@@ -5,70 +5,26 @@
  *	wproto_seeds [-c CONFIG] OUTDIR MESSAGE...
  *
  * Each MESSAGE is analysed in this process as a worker would (aw_analyse,
- * with the limits of CONFIG or of the embedded defaults); the reply is
- * encoded by wproto_send_reply() and its frame body, what
- * wproto_decode_reply() reads, is written to OUTDIR/<message's base
- * name>.  The document bytes that follow a frame on the wire are not
- * part of it.  Built and run by fuzz/seeds.sh, not by make.
+ * with the limits of CONFIG or of the embedded defaults); the body of the
+ * reply's frame (wproto_encode_reply()), what wproto_decode_reply()
+ * reads, is written to OUTDIR/<message's base name>.  Built and run by
+ * fuzz/seeds.sh, not by make.
  */
 #include <errno.h>
 #include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "aw_pipeline.h"
 #include "conf.h"
 #include "fdio.h"
+#include "wbuf.h"
 #include "wproto.h"
 #include "xmalloc.h"
 
 #define MESSAGE_MAX	(64u << 20)
-
-/* The reply's frame body, sent by a child so that neither side waits
- * on a full socket; NULL on failure. */
-static unsigned char *
-frame_of(const struct wreply *rep, size_t *len)
-{
-	unsigned char hdr[8], *body, drain[65536];
-	int     sv[2], status;
-	pid_t   pid;
-
-	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) < 0)
-		return NULL;
-	if ((pid = fork()) < 0) {
-		close(sv[0]);
-		close(sv[1]);
-		return NULL;
-	}
-	if (pid == 0) {
-		close(sv[1]);
-		_exit(wproto_send_reply(sv[0], rep) < 0 ? 1 : 0);
-	}
-	close(sv[0]);
-	body = NULL;
-	if (recv(sv[1], hdr, 8, MSG_WAITALL) == 8) {
-		*len = (size_t) hdr[4] << 24 | (size_t) hdr[5] << 16 |
-		    (size_t) hdr[6] << 8 | hdr[7];
-		body = xmalloc(*len + 1);
-		if (*len > 0 && recv(sv[1], body, *len, MSG_WAITALL) != (ssize_t) *len) {
-			free(body);
-			body = NULL;
-		}
-	}
-	while (read(sv[1], drain, sizeof(drain)) > 0)
-		;			/* the documents' bytes */
-	close(sv[1]);
-	if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) ||
-	    WEXITSTATUS(status) != 0) {
-		free(body);
-		return NULL;
-	}
-	return body;
-}
 
 static int
 seed_one(struct aw_context *ctx, const struct config *cfg, const char *outdir,
@@ -76,8 +32,9 @@ seed_one(struct aw_context *ctx, const struct config *cfg, const char *outdir,
 {
 	struct wrequest q;
 	struct wreply rep;
-	unsigned char *msg, *body;
-	size_t  len, blen;
+	struct wbuf w;
+	unsigned char *msg;
+	size_t  len;
 	char    out[4096], *copy;
 	FILE   *f;
 	int     ok;
@@ -104,22 +61,19 @@ seed_one(struct aw_context *ctx, const struct config *cfg, const char *outdir,
 		rep.error = xstrdup(rep.analysis.error ? rep.analysis.error :
 				    "analysis failed");
 	}
-	body = frame_of(&rep, &blen);
+	wproto_encode_reply(&w, &rep);
 	wreply_clear(&rep);
 	free(msg);
-	if (body == NULL) {
-		fprintf(stderr, "wproto_seeds: %s: cannot encode the reply\n", path);
-		return -1;
-	}
 	copy = xstrdup(path);
 	snprintf(out, sizeof(out), "%s/%s", outdir, basename(copy));
 	free(copy);
-	ok = (f = fopen(out, "wb")) != NULL && fwrite(body, 1, blen, f) == blen;
+	ok = (f = fopen(out, "wb")) != NULL &&
+	    fwrite(w.data + 8, 1, w.len - 8, f) == w.len - 8;
 	if (f != NULL && fclose(f) != 0)
 		ok = 0;
 	if (!ok)
 		fprintf(stderr, "wproto_seeds: %s: %s\n", out, strerror(errno));
-	free(body);
+	wbuf_free(&w);
 	return ok ? 0 : -1;
 }
 

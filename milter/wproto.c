@@ -206,35 +206,44 @@ put_document(struct wbuf *w, const struct document *d)
 	wbuf_u64(w, d->data ? d->len : 0);	/* the bytes follow the frame */
 }
 
+void
+wproto_encode_reply(struct wbuf *w, const struct wreply *r)
+{
+	const struct analysis *a = &r->analysis;
+
+	wbuf_init(w);
+	put_header(w, WPROTO_REP_MAGIC);
+	wbuf_u64(w, r->id);
+	wbuf_u32(w, r->status | (r->retire ? WREP_RETIRE : 0));
+	wbuf_str(w, r->error);
+	wbuf_u32(w, (uint32_t) a->ndocs);
+	for (size_t i = 0; i < a->ndocs; i++)
+		put_document(w, &a->docs[i]);
+	wbuf_u32(w, (uint32_t) a->nsigfiles);
+	for (size_t i = 0; i < a->nsigfiles; i++)
+		put_document(w, &a->sigfiles[i]);
+	wbuf_u32(w, (uint32_t) a->nskipped);
+	for (size_t i = 0; i < a->nskipped; i++) {
+		wbuf_str(w, a->skipped[i].part);
+		wbuf_str(w, a->skipped[i].name);
+		wbuf_str(w, a->skipped[i].reason);
+		wbuf_str(w, a->skipped[i].archive);
+	}
+	wbuf_u8(w, a->smime.present != 0);
+	wbuf_u32(w, a->smime.verdict);
+	wbuf_str(w, a->smime.signer);
+	wbuf_u8(w, a->smime.from_matches != 0);
+	wbuf_str(w, a->smime.reason);
+	wbuf_set_u32(w, 4, (uint32_t) (w->len - 8));
+}
+
 int
 wproto_send_reply(int sock, const struct wreply *r)
 {
 	const struct analysis *a = &r->analysis;
 	struct wbuf w;
 
-	wbuf_init(&w);
-	put_header(&w, WPROTO_REP_MAGIC);
-	wbuf_u64(&w, r->id);
-	wbuf_u32(&w, r->status | (r->retire ? WREP_RETIRE : 0));
-	wbuf_str(&w, r->error);
-	wbuf_u32(&w, (uint32_t) a->ndocs);
-	for (size_t i = 0; i < a->ndocs; i++)
-		put_document(&w, &a->docs[i]);
-	wbuf_u32(&w, (uint32_t) a->nsigfiles);
-	for (size_t i = 0; i < a->nsigfiles; i++)
-		put_document(&w, &a->sigfiles[i]);
-	wbuf_u32(&w, (uint32_t) a->nskipped);
-	for (size_t i = 0; i < a->nskipped; i++) {
-		wbuf_str(&w, a->skipped[i].part);
-		wbuf_str(&w, a->skipped[i].name);
-		wbuf_str(&w, a->skipped[i].reason);
-		wbuf_str(&w, a->skipped[i].archive);
-	}
-	wbuf_u8(&w, a->smime.present != 0);
-	wbuf_u32(&w, a->smime.verdict);
-	wbuf_str(&w, a->smime.signer);
-	wbuf_u8(&w, a->smime.from_matches != 0);
-	wbuf_str(&w, a->smime.reason);
+	wproto_encode_reply(&w, r);
 	if (send_frame(sock, &w, NULL) < 0)
 		return -1;
 	/* Each document's bytes, straight from where they are: the daemon

@@ -115,7 +115,12 @@ int     wproto_recv_reply(int sock, const struct timespec *until, size_t max,
 void    wrequest_clear(struct wrequest *);
 void    wreply_clear(struct wreply *);
 
-/* Exposed for the fuzz target and unit tests: the frame alone. */
+/* Exposed for the fuzz target and unit tests: the frame alone.  encode
+ * fills w (which it initialises; wbuf_free() it) with the header and
+ * body that wproto_send_reply() sends, not the documents' bytes that
+ * follow them; decode takes the body, the eight header bytes left off. */
+struct wbuf;
+void    wproto_encode_reply(struct wbuf *w, const struct wreply *);
 int     wproto_decode_reply(const unsigned char *, size_t, struct wreply *);
 
 #endif

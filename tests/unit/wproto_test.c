@@ -75,12 +75,18 @@ static void
 reply_round_trip(void **state)
 {
 	struct wreply in, out;
+	struct wbuf frame;
 	unsigned char *body;
 	size_t  len;
 
 	(void) state;
 	sample_reply(&in);
 	body = encode(&in, &len);
+	/* What goes on the wire is the frame wproto_encode_reply() makes. */
+	wproto_encode_reply(&frame, &in);
+	assert_int_equal(frame.len, len + 8);
+	assert_memory_equal(frame.data + 8, body, len);
+	wbuf_free(&frame);
 	assert_int_equal(wproto_decode_reply(body, len, &out), 0);
 	assert_int_equal(out.id, 42);
 	assert_int_equal(out.analysis.ndocs, 1);
