@@ -57,7 +57,11 @@ HELPER_SRC = $(sort $(wildcard tests/tools/*.c))
 HELPER_BIN = $(HELPER_SRC:tests/tools/%.c=$(BUILD)/tests/tools/%)
 BENCH_SRC = $(sort $(wildcard tests/bench/*.c))
 BENCH_BIN = $(BENCH_SRC:tests/bench/%.c=$(BUILD)/bench/%)
-HDRS	= $(wildcard milter/*.h rules/*.h store/*.h tests/unit/*.h)
+# The fuzz targets with fuzz/replay.c for a main (no libFuzzer), and the
+# wproto seed maker: tests/fuzz/ replays fuzz/seeds.sh's seeds with them.
+FUZZ_SRC = $(sort $(wildcard fuzz/*_fuzz.c))
+FUZZ_BIN = $(FUZZ_SRC:fuzz/%.c=$(BUILD)/tests/fuzz/%) $(BUILD)/tests/fuzz/wproto_seeds
+HDRS	= $(wildcard milter/*.h rules/*.h store/*.h tests/unit/*.h fuzz/*.h)
 
 .PHONY: all deps run check tests asan tsan install uninstall clean fuzz bench
 
@@ -89,7 +93,16 @@ $(BUILD)/bench/%: $(BUILD)/obj/tests/bench/%.o $(BUILD)/libvanthu.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
 
-tests: all $(UNIT_BIN) $(HELPER_BIN)
+$(BUILD)/tests/fuzz/%_fuzz: $(BUILD)/obj/fuzz/%_fuzz.o $(BUILD)/obj/fuzz/replay.o \
+			    $(BUILD)/libvanthu.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/tests/fuzz/wproto_seeds: $(BUILD)/obj/fuzz/wproto_seeds.o $(BUILD)/libvanthu.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+
+tests: all $(UNIT_BIN) $(HELPER_BIN) $(FUZZ_BIN)
 
 deps:
 	@sh contrib/deps.sh

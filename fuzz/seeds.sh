@@ -15,9 +15,13 @@
 # changed (tests/sig's PKI, mkpdf.py and podofosign); cms: signatures of
 # the bytes cms_fuzz checks against, made with openssl cms, behind the
 # mode byte that target reads first; wproto: the replies a worker sends
-# for all of these sent as mail (fuzz/wproto_seeds.c).
+# for all of these sent as mail (fuzz/wproto_seeds.c).  The programs it
+# runs are those of $VANTHU_BUILD (default build/), which `make tests`
+# makes; tests/fuzz/ runs it on every `make check`.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
+build=${VANTHU_BUILD:-build}
+case $build in /*) ;; *) build=$top/$build ;; esac
 out=${1:?usage: seeds.sh OUT}
 PY=/usr/bin/python3
 [ -x "$PY" ] || PY=python3
@@ -25,7 +29,7 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/vanthu-seeds.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT INT TERM
 mkdir -p "$out/mime" "$out/pdf_sigloc" "$out/cms"
 
-VANTHU_TOP=$top "$PY" "$top/tests/mime/gen.py" "$tmp/mime" >/dev/null
+VANTHU_TOP=$top VANTHU_BUILD=$build "$PY" "$top/tests/mime/gen.py" "$tmp/mime" >/dev/null
 cp "$tmp"/mime/*.eml "$out/mime/"
 "$PY" "$top/fuzz/seeds.py" "$out"
 
@@ -62,18 +66,13 @@ sign mail 10 mail "$tmp/content" -nodetach
 sign stranger 0 stranger "$tmp/content"
 
 # wproto_fuzz: the frames a real worker sends back (fuzz/wproto_seeds.c,
-# built here against build/libvanthu.a) for the MIME corpus, the
-# benchmark's messages and the signed PDFs of pdf_sigloc sent as mail,
-# with the test PKI's root trusted so that verdicts, signers and
-# certificate fields are filled in.  libytnef says "Checksum mismatch" on
-# stderr for the truncated winmail.dat of the corpus.
-lib=$top/build/libvanthu.a
-[ -f "$lib" ] || { echo "seeds.sh: $lib is missing: run make" >&2; exit 1; }
-pkgs=$(sed -n '/^PKGS/,/[^\\]$/p' "$top/Makefile" | sed 's/^PKGS[[:space:]]*=//; s/\\//g')
-# shellcheck disable=SC2046,SC2086 # word splitting wanted: package and flag lists
-cc -std=c11 -D_GNU_SOURCE -O1 -g -I"$top/milter" -I"$top/rules" -I"$top/store" \
-	$(pkg-config --cflags $pkgs) -o "$tmp/wproto_seeds" "$top/fuzz/wproto_seeds.c" \
-	"$lib" $(pkg-config --libs $pkgs) -letpan -lmilter -lunistring -lpthread -lm
+# which `make tests` builds) for the MIME corpus, the benchmark's messages
+# and the signed PDFs of pdf_sigloc sent as mail, with the test PKI's
+# root trusted so that verdicts, signers and certificate fields are
+# filled in.  libytnef says "Checksum mismatch" on stderr for the
+# truncated winmail.dat of the corpus.
+seeder=$build/tests/fuzz/wproto_seeds
+[ -x "$seeder" ] || { echo "seeds.sh: $seeder is missing: run make tests" >&2; exit 1; }
 mkdir -p "$out/wproto" "$tmp/mail"
 "$PY" "$top/tests/bench/make_messages.py" "$tmp/mail" >/dev/null
 rm -f "$tmp/mail/big.eml"
@@ -94,7 +93,7 @@ with open(sys.argv[2], "wb") as f:
 PYEOF
 done
 printf 'TrustAnchors %s\nIntermediates %s\n' "$K/root.pem" "$K/chain.pem" >"$tmp/seeds.conf"
-"$tmp/wproto_seeds" -c "$tmp/seeds.conf" "$out/wproto" "$out"/mime/*.eml "$tmp"/mail/*.eml
+"$seeder" -c "$tmp/seeds.conf" "$out/wproto" "$out"/mime/*.eml "$tmp"/mail/*.eml
 # A seed sets libFuzzer's input size limit: the 200 KB frame of the
 # 5,000-part message slowed wproto_fuzz from 95,000 runs a second to
 # 800.  Frames over 16 KB are left out.
