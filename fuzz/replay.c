@@ -10,9 +10,10 @@
  * seeds of fuzz/seeds.sh through them: the targets keep building, and
  * every seed keeps going through its parser cleanly, under `make asan`
  * too.  Calls LLVMFuzzerInitialize() first when the target has one, as
- * libFuzzer does.  Says "replayed N inputs" on standard error (a target
- * may send its standard output to /dev/null); exits 1 when a file cannot
- * be read.
+ * libFuzzer does.  On standard error (a target may send its standard
+ * output to /dev/null) it names each input before running it, so that
+ * the last name is that of a crash, and ends with "replayed N inputs";
+ * exits 1 when a file cannot be read.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -39,13 +40,14 @@ replay_file(const char *path, unsigned long *count)
 		fprintf(stderr, "replay: %s: %s\n", path, strerror(errno));
 		return -1;
 	}
+	fprintf(stderr, "input %s\n", path);	/* the last one names a crash */
 	LLVMFuzzerTestOneInput(data, len);
 	free(data);
 	(*count)++;
 	return 0;
 }
 
-/* The regular files of dir, in name order (a failure names its input). */
+/* The regular files of dir, in name order. */
 static int
 replay_dir(const char *dir, unsigned long *count)
 {

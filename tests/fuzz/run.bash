@@ -42,7 +42,7 @@ for src in "$top"/fuzz/*_fuzz.c; do
 	got=$(sed -n 's/^replayed \([0-9]*\) inputs$/\1/p' "$tmp/$name.err")
 	tap "$([ "$rc" -eq 0 ] && [ "$want" -gt 0 ] && [ "$got" = "$want" ] && echo 0 || echo 1)" \
 		"$name replays its $want seeds" || {
-		echo "#   exit $rc, replayed ${got:-none}:"
-		grep -v 'Checksum mismatch' "$tmp/$name.err" | tail -15 | sed 's/^/#   /'
+		echo "#   exit $rc, replayed ${got:-none}, last $(grep '^input ' "$tmp/$name.err" | tail -1)"
+		grep -v '^input \|Checksum mismatch' "$tmp/$name.err" | tail -15 | sed 's/^/#   /'
 	}
 done
