@@ -67,30 +67,20 @@ sign stranger 0 stranger "$tmp/content"
 
 # wproto_fuzz: the frames a real worker sends back (fuzz/wproto_seeds.c,
 # which `make tests` builds) for the MIME corpus, the benchmark's messages
-# and the signed PDFs of pdf_sigloc sent as mail, with the test PKI's
-# root trusted so that verdicts, signers and certificate fields are
-# filled in.  libytnef says "Checksum mismatch" on stderr for the
-# truncated winmail.dat of the corpus.
+# and the signed PDFs of pdf_sigloc sent as mail (tests/rulelive/mkmail.py),
+# with the test PKI's root trusted so that verdicts, signers and
+# certificate fields are filled in.  libytnef says "Checksum mismatch" on
+# stderr for the truncated winmail.dat of the corpus.
 seeder=$build/tests/fuzz/wproto_seeds
 [ -x "$seeder" ] || { echo "seeds.sh: $seeder is missing: run make tests" >&2; exit 1; }
 mkdir -p "$out/wproto" "$tmp/mail"
 "$PY" "$top/tests/bench/make_messages.py" "$tmp/mail" >/dev/null
 rm -f "$tmp/mail/big.eml"
 for pdf in one two changed; do
-	"$PY" - "$out/pdf_sigloc/$pdf.pdf" "$tmp/mail/signed-$pdf.eml" <<'PYEOF'
-import sys
-from email.message import EmailMessage
-m = EmailMessage()
-m["From"] = "vanphong@stttt.binhdinh.gov.vn"
-m["To"] = "vanthu@binhdinh.gov.vn"
-m["Subject"] = "Công văn số 15/STTTT-VP"
-m.set_content("Kính gửi văn phòng.")
-with open(sys.argv[1], "rb") as f:
-    m.add_attachment(f.read(), maintype="application", subtype="pdf",
-                     filename="15-STTTT-VP.pdf")
-with open(sys.argv[2], "wb") as f:
-    f.write(bytes(m))
-PYEOF
+	"$PY" "$top/tests/rulelive/mkmail.py" "$tmp/mail/signed-$pdf.eml" \
+		vanphong@stttt.binhdinh.gov.vn vanthu@binhdinh.gov.vn \
+		"Công văn số 15/STTTT-VP" \
+		"$out/pdf_sigloc/$pdf.pdf|application/pdf|15-STTTT-VP.pdf"
 done
 printf 'TrustAnchors %s\nIntermediates %s\n' "$K/root.pem" "$K/chain.pem" >"$tmp/seeds.conf"
 "$seeder" -c "$tmp/seeds.conf" "$out/wproto" "$out"/mime/*.eml "$tmp"/mail/*.eml
