@@ -1,15 +1,18 @@
 /*
  * store_bench.c - registrations per second with synchronous=FULL.
  *
- *   store_bench [-t WRITERS] [-n TOTAL] [-r RUNS] [-d DIR]
+ *   store_bench [-t WRITERS] [-n TOTAL] [-r RUNS] [-d DIR] [-k]
  *
  * WRITERS threads (8 by default) share one struct store, as the daemon's
  * threads do, and register TOTAL one-document messages (20,000) into a
  * fresh database in DIR (/var/tmp: a real disk, not tmpfs).  Each run
  * prints the rate and the time store_register() took per call (which is
  * the time until the COMMIT holding the message returned): median, p99
- * and max, and how many messages a commit held on average.  The last line gives the median rate over the runs and its
- * spread (max - min) / median as the noise.
+ * and max, and how many messages a commit held on average, then the rate
+ * in each tenth of the run: a register that slows as it grows shows there.
+ * The last line gives the median rate over the runs and its spread
+ * (max - min) / median as the noise.  With -k the last run's database is
+ * kept and its path printed, for the clerk's tool to be timed on it.
  */
 #include <math.h>
 #include <pthread.h>
@@ -30,6 +33,8 @@ struct bench {
 	int	writers;
 	long	total;
 	double *lat;		/* seconds, one per registration */
+	double *done;		/* when each one returned, from the start */
+	double	t0;
 	int	run;
 };
 
@@ -84,6 +89,7 @@ work(void *arg)
 			exit(1);
 		}
 		b->lat[i] = now_s() - t0;
+		b->done[i] = t0 + b->lat[i] - b->t0;
 		register_result_clear(&res);
 		analysis_clear(&an);
 		msg_info_clear(&m);
@@ -99,23 +105,41 @@ cmp_double(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* The rate in each tenth of the registrations, by the time they returned. */
+static void
+print_tenths(struct bench *b)
+{
+	double	prev = 0;
+
+	qsort(b->done, b->total, sizeof(double), cmp_double);
+	printf("  rate by tenth:");
+	for (int k = 1; k <= 10; k++) {
+		double	end = b->done[b->total * k / 10 - 1];
+
+		printf(" %.0f", end > prev ? (b->total / 10.0) / (end - prev) : 0);
+		prev = end;
+	}
+	printf("\n");
+}
+
 int
 main(int argc, char **argv)
 {
 	struct bench b = { .writers = 8, .total = 20000 };
 	const char *dir = "/var/tmp";
-	int	runs = 3, ch;
+	int	runs = 3, keep = 0, ch;
 	double	rates[16];
 
-	while ((ch = getopt(argc, argv, "t:n:r:d:")) != -1) {
+	while ((ch = getopt(argc, argv, "t:n:r:d:k")) != -1) {
 		switch (ch) {
 		case 't': b.writers = atoi(optarg); break;
 		case 'n': b.total = atol(optarg); break;
 		case 'r': runs = atoi(optarg); break;
 		case 'd': dir = optarg; break;
+		case 'k': keep = 1; break;
 		default:
 			fprintf(stderr, "usage: store_bench [-t writers] "
-				"[-n total] [-r runs] [-d dir]\n");
+				"[-n total] [-r runs] [-d dir] [-k]\n");
 			return 2;
 		}
 	}
@@ -123,6 +147,7 @@ main(int argc, char **argv)
 	    runs > 16)
 		return 2;
 	b.lat = xcalloc(b.total, sizeof(double));
+	b.done = xcalloc(b.total, sizeof(double));
 	printf("store_bench: %d writers, %ld registrations a run, "
 	       "synchronous=FULL, WAL, database in %s\n", b.writers, b.total,
 	       dir);
@@ -144,7 +169,7 @@ main(int argc, char **argv)
 			return 1;
 		}
 		b.run = r;
-		t0 = now_s();
+		t0 = b.t0 = now_s();
 		for (int i = 0; i < b.writers; i++) {
 			w[i].b = &b;
 			w[i].index = i;
@@ -163,6 +188,12 @@ main(int argc, char **argv)
 		       b.lat[(size_t) (b.total * 0.99)] * 1e3,
 		       b.lat[b.total - 1] * 1e3,
 		       commits ? (double) batched / commits : 0.0);
+		print_tenths(&b);
+		if (keep && r == runs - 1) {
+			printf("kept %s\n", path);
+			free(w);
+			continue;
+		}
 		snprintf(cmd, sizeof(cmd), "rm -rf '%.*s'",
 			 (int) (strlen(path) - strlen("/register.db")), path);
 		if (system(cmd) != 0)
@@ -174,5 +205,6 @@ main(int argc, char **argv)
 	       rates[runs / 2], runs,
 	       100.0 * (rates[runs - 1] - rates[0]) / rates[runs / 2]);
 	free(b.lat);
+	free(b.done);
 	return 0;
 }
