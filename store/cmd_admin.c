@@ -95,7 +95,7 @@ cmd_export(struct tool *t, int argc, char **argv)
 	};
 	const char *book = NULL, *format = NULL, *out_path = NULL;
 	char	err[512], *tmp = NULL;
-	int	ch, year = 0, xlsx, rc;
+	int	ch, year = 0, rc;
 	FILE   *out = stdout;
 
 	while ((ch = getopt_long(argc, argv, "b:y:f:o:", opts, NULL)) != -1) {
@@ -122,11 +122,9 @@ cmd_export(struct tool *t, int argc, char **argv)
 			  "--format csv|html|xlsx [-o FILE]");
 		return EXIT_USAGE;
 	}
-	xlsx = strcmp(format, "xlsx") == 0;
 	if (out_path != NULL && (out = export_open(out_path, &tmp)) == NULL)
 		return 1;
-	rc = store_export(t->st, book, year, format, out,
-			  !xlsx ? NULL : tmp != NULL ? tmp : out_path, err,
+	rc = store_export(t->st, book, year, format, out, tmp, err,
 			  sizeof(err));
 	if (rc != 0 && out == stdout && ferror(stdout))
 		return tool_output_failed("export", errno);

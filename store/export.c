@@ -182,29 +182,14 @@ csv_field(FILE *out, const char *s)
 }
 
 static void
-csv_write(FILE *out, const struct reg_list *l, int outgoing)
+csv_row(FILE *out, const char *const c[NCOLS])
 {
-	const char *const *h = outgoing ? cols_out : cols_in;
-
-	fputs("\xEF\xBB\xBF", out);
 	for (int i = 0; i < NCOLS; i++) {
 		if (i)
 			fputc(',', out);
-		csv_field(out, h[i]);
+		csv_field(out, c[i]);
 	}
 	fputs("\r\n", out);
-	for (size_t r = 0; r < l->n; r++) {
-		char   *c[NCOLS];
-
-		row_cells(&l->v[r], outgoing, c);
-		for (int i = 0; i < NCOLS; i++) {
-			if (i)
-				fputc(',', out);
-			csv_field(out, c[i]);
-		}
-		fputs("\r\n", out);
-		cells_free(c);
-	}
 }
 
 static void
@@ -223,8 +208,7 @@ html_text(FILE *out, const char *s)
 }
 
 static void
-html_write(FILE *out, const struct reg_list *l, int outgoing,
-	   const char *book_name, int year)
+html_begin(FILE *out, int outgoing, const char *book_name, int year)
 {
 	const char *const *h = outgoing ? cols_out : cols_in;
 
@@ -250,19 +234,23 @@ html_write(FILE *out, const struct reg_list *l, int outgoing,
 		fputs("</th>", out);
 	}
 	fputs("</tr>\n</thead>\n<tbody>\n", out);
-	for (size_t r = 0; r < l->n; r++) {
-		char   *c[NCOLS];
+}
 
-		row_cells(&l->v[r], outgoing, c);
-		fputs("<tr>", out);
-		for (int i = 0; i < NCOLS; i++) {
-			fputs("<td>", out);
-			html_text(out, c[i]);
-			fputs("</td>", out);
-		}
-		fputs("</tr>\n", out);
-		cells_free(c);
+static void
+html_row(FILE *out, const char *const c[NCOLS])
+{
+	fputs("<tr>", out);
+	for (int i = 0; i < NCOLS; i++) {
+		fputs("<td>", out);
+		html_text(out, c[i]);
+		fputs("</td>", out);
 	}
+	fputs("</tr>\n", out);
+}
+
+static void
+html_end(FILE *out)
+{
 	fputs("</tbody>\n</table>\n</body>\n</html>\n", out);
 }
 
@@ -341,77 +329,125 @@ xlsx_string(lxw_worksheet *ws, size_t row, int col, const char *s,
 	return e;
 }
 
-static int
-xlsx_write(const char *path, const struct reg_list *l, int outgoing,
-	   const char *book_name, int year, char *err, size_t errlen)
-{
-	const char *const *h = outgoing ? cols_out : cols_in;
-	static const double widths[NCOLS] = {11, 8, 24, 16, 11, 44, 22, 11, 9, 18};
-	lxw_workbook *wb;
-	lxw_worksheet *ws;
-	lxw_format *head, *cell;
-	lxw_error e = LXW_NO_ERROR;
-	char	sheet[32];
+/* What the walk over a register carries from row to row. */
+enum export_format { EXPORT_CSV, EXPORT_HTML, EXPORT_XLSX };
 
-	wb = workbook_new(path);
-	if (wb == NULL) {
-		store_err(err, errlen, "%s: cannot create the workbook", path);
+struct export {
+	enum export_format format;
+	int	outgoing;
+	FILE   *out;		/* csv and html */
+	lxw_workbook *wb;	/* xlsx */
+	lxw_worksheet *ws;
+	lxw_format *cell;
+	const char *path;	/* the file written, for messages */
+	const char *book;
+	int	year;
+	int64_t	next;		/* the number the next row must have */
+	size_t	row;		/* rows written, the header not counted */
+	char   *err;
+	size_t	errlen;
+};
+
+/*
+ * A workbook written row by row: libxlsxwriter's constant_memory mode
+ * sends each row to a temporary file as the next begins (inline strings,
+ * no shared string table), so a register of a million rows costs no
+ * more memory than one of ten.
+ */
+static int
+xlsx_begin(struct export *x, const char *book_name)
+{
+	const char *const *h = x->outgoing ? cols_out : cols_in;
+	static const double widths[NCOLS] = {11, 8, 24, 16, 11, 44, 22, 11, 9, 18};
+	const char *dir = getenv("TMPDIR");
+	lxw_workbook_options opt = {
+		.constant_memory = LXW_TRUE,
+		.tmpdir = dir != NULL && dir[0] == '/' ? (char *) dir : NULL,
+	};
+	lxw_format *head;
+	char	sheet[32], *title;
+
+	x->wb = workbook_new_opt(x->path, &opt);
+	if (x->wb == NULL) {
+		store_err(x->err, x->errlen, "%s: cannot create the workbook",
+			  x->path);
 		return -1;
 	}
-	snprintf(sheet, sizeof(sheet), "%d", year);
-	ws = workbook_add_worksheet(wb, sheet);
-	head = workbook_add_format(wb);
+	snprintf(sheet, sizeof(sheet), "%d", x->year);
+	x->ws = workbook_add_worksheet(x->wb, sheet);
+	head = workbook_add_format(x->wb);
 	format_set_bold(head);
 	format_set_border(head, LXW_BORDER_THIN);
 	format_set_text_wrap(head);
 	format_set_align(head, LXW_ALIGN_CENTER);
-	cell = workbook_add_format(wb);
-	format_set_border(cell, LXW_BORDER_THIN);
-	format_set_text_wrap(cell);
-	format_set_align(cell, LXW_ALIGN_VERTICAL_TOP);
-	worksheet_set_landscape(ws);
-	worksheet_set_paper(ws, 9);	/* A4 */
-	worksheet_repeat_rows(ws, 0, 0);
+	x->cell = workbook_add_format(x->wb);
+	format_set_border(x->cell, LXW_BORDER_THIN);
+	format_set_text_wrap(x->cell);
+	format_set_align(x->cell, LXW_ALIGN_VERTICAL_TOP);
+	worksheet_set_landscape(x->ws);
+	worksheet_set_paper(x->ws, 9);	/* A4 */
+	worksheet_repeat_rows(x->ws, 0, 0);
 	/* The sheet's name is the year; the book's name titles the print. */
-	{
-		char   *title = xasprintf("&C%s - %d", book_name, year);
-
-		for (char *p = title + 2; *p; p++)
-			if (*p == '&')
-				*p = '+';
-		worksheet_set_header(ws, title);
-		free(title);
-	}
+	title = xasprintf("&C%s - %d", book_name, x->year);
+	for (char *p = title + 2; *p; p++)
+		if (*p == '&')
+			*p = '+';
+	worksheet_set_header(x->ws, title);
+	free(title);
 	for (int i = 0; i < NCOLS; i++) {
-		worksheet_set_column(ws, i, i, widths[i], NULL);
-		worksheet_write_string(ws, 0, i, h[i], head);
+		worksheet_set_column(x->ws, i, i, widths[i], NULL);
+		worksheet_write_string(x->ws, 0, i, h[i], head);
 	}
-	for (size_t r = 0; r < l->n; r++) {
-		char   *c[NCOLS];
+	return 0;
+}
 
-		row_cells(&l->v[r], outgoing, c);
-		for (int i = 0; i < NCOLS && e == LXW_NO_ERROR; i++) {
-			if (!outgoing && i == 1)
-				e = worksheet_write_number(ws, r + 1, i,
-				    (double) l->v[r].number, cell);
-			else
-				e = xlsx_string(ws, r + 1, i, c[i], cell);
-		}
-		cells_free(c);
-		if (e != LXW_NO_ERROR) {
-			/* A register with a row missing is no register. */
-			store_err(err, errlen, "%s: %s: %s", path, l->v[r].id,
-				  lxw_strerror(e));
-			workbook_close(wb);
-			unlink(path);
-			return -1;
-		}
+static lxw_error
+xlsx_row(struct export *x, const struct reg_entry *e, char *const c[NCOLS])
+{
+	lxw_error err = LXW_NO_ERROR;
+
+	for (int i = 0; i < NCOLS && err == LXW_NO_ERROR; i++) {
+		if (!x->outgoing && i == 1)
+			err = worksheet_write_number(x->ws, x->row + 1, i,
+			    (double) e->number, x->cell);
+		else
+			err = xlsx_string(x->ws, x->row + 1, i, c[i], x->cell);
 	}
-	e = workbook_close(wb);
-	if (e != LXW_NO_ERROR) {
-		store_err(err, errlen, "%s: %s", path, lxw_strerror(e));
-		return -1;
+	return err;
+}
+
+/* store_each's walker: one registration, one row. */
+static int
+export_row(const struct reg_entry *e, void *arg)
+{
+	struct export *x = arg;
+	char   *c[NCOLS];
+	lxw_error xe = LXW_NO_ERROR;
+
+	/* An incoming book is numbered 1, 2, 3... and bound when printed:
+	 * a hole is an error, not a silent gap in the register. */
+	if (!x->outgoing && e->number != x->next) {
+		store_err(x->err, x->errlen, "register %s/%d is not complete: "
+			  "number %" PRId64 " is missing", x->book, x->year,
+			  x->next);
+		return 1;
 	}
+	x->next++;
+	row_cells(e, x->outgoing, c);
+	if (x->format == EXPORT_XLSX)
+		xe = xlsx_row(x, e, c);
+	else if (x->format == EXPORT_CSV)
+		csv_row(x->out, (const char *const *) c);
+	else
+		html_row(x->out, (const char *const *) c);
+	cells_free(c);
+	if (xe != LXW_NO_ERROR) {
+		/* A register with a row missing is no register. */
+		store_err(x->err, x->errlen, "%s: %s: %s", x->path, e->id,
+			  lxw_strerror(xe));
+		return 1;
+	}
+	x->row++;
 	return 0;
 }
 
@@ -430,6 +466,13 @@ copy_out(const char *path, FILE *out, char *err, size_t errlen)
 	while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
 		if (fwrite(buf, 1, n, out) != n)
 			break;
+	if (ferror(in)) {
+		int	e = errno;
+
+		fclose(in);
+		store_err(err, errlen, "%s: %s", path, strerror(e));
+		return -1;
+	}
 	if (ferror(out)) {
 		int	e = errno;
 
@@ -442,20 +485,78 @@ copy_out(const char *path, FILE *out, char *err, size_t errlen)
 	return 0;
 }
 
+/* The whole register into f, the file at path; 0, or -1 with x->err. */
+static int
+export_file(struct store *st, struct export *x, FILE *f, const char *path,
+	    const char *book_name)
+{
+	struct reg_filter flt = { .book = x->book, .year = x->year };
+	const char *const *h = x->outgoing ? cols_out : cols_in;
+	int	rc;
+
+	x->out = f;
+	x->path = path;
+	x->next = 1;
+	x->row = 0;
+	switch (x->format) {
+	case EXPORT_XLSX:
+		if (xlsx_begin(x, book_name) != 0)
+			return -1;
+		break;
+	case EXPORT_CSV:
+		fputs("\xEF\xBB\xBF", f);	/* spreadsheets then read UTF-8 */
+		csv_row(f, h);
+		break;
+	case EXPORT_HTML:
+		html_begin(f, x->outgoing, book_name, x->year);
+		break;
+	}
+	rc = store_each(st, &flt, export_row, x, x->err, x->errlen);
+	if (x->format == EXPORT_XLSX) {
+		/* Closed even after a failure, which frees it; the caller
+		 * removes the file. */
+		lxw_error e = workbook_close(x->wb);
+
+		x->wb = NULL;
+		if (rc == 0 && e != LXW_NO_ERROR) {
+			store_err(x->err, x->errlen, "%s: %s", path,
+				  lxw_strerror(e));
+			rc = -1;
+		}
+		return rc == 0 ? 0 : -1;
+	}
+	if (rc == 0 && x->format == EXPORT_HTML)
+		html_end(f);
+	if (rc == 0 && (fflush(f) != 0 || ferror(f))) {
+		store_err(x->err, x->errlen, "writing the export: %s",
+			  strerror(errno));
+		rc = -1;
+	}
+	return rc == 0 ? 0 : -1;
+}
+
 int
 store_export(struct store *st, const char *book, int year,
-	     const char *format, FILE *out, const char *out_path, char *err,
+	     const char *format, FILE *out, const char *scratch, char *err,
 	     size_t errlen)
 {
-	struct reg_filter f = { .book = book, .year = year };
-	struct reg_list l;
+	struct export x = {
+		.book = book, .year = year, .outgoing = -1, .err = err,
+		.errlen = errlen,
+	};
 	struct book_list bl;
-	const char *name = NULL;
-	int	outgoing = -1, rc = -1, write_errno = 0;
-	char   *book_name = NULL;
+	const char *dir = getenv("TMPDIR");
+	char	tmp[PATH_MAX], *book_name = NULL;
+	FILE   *f;
+	int	fd, rc;
 
-	if (strcmp(format, "csv") != 0 && strcmp(format, "html") != 0 &&
-	    strcmp(format, "xlsx") != 0) {
+	if (strcmp(format, "csv") == 0)
+		x.format = EXPORT_CSV;
+	else if (strcmp(format, "html") == 0)
+		x.format = EXPORT_HTML;
+	else if (strcmp(format, "xlsx") == 0)
+		x.format = EXPORT_XLSX;
+	else {
 		store_err(err, errlen, "unknown export format '%s': use csv, "
 			  "html or xlsx", format);
 		return -1;
@@ -464,71 +565,46 @@ store_export(struct store *st, const char *book, int year,
 		return -1;
 	for (size_t i = 0; i < bl.n; i++)
 		if (strcmp(bl.v[i].code, book) == 0) {
-			outgoing = strcmp(bl.v[i].direction, "out") == 0;
+			x.outgoing = strcmp(bl.v[i].direction, "out") == 0;
 			book_name = xstrdup(bl.v[i].name);
 		}
 	book_list_clear(&bl);
-	if (outgoing < 0) {
+	if (x.outgoing < 0) {
 		store_err(err, errlen, "no such book: %s", book);
 		return -1;
 	}
-	name = book_name;
-	if (store_list(st, &f, &l, err, errlen) != 0) {
+	if (scratch != NULL) {
+		rc = export_file(st, &x, out, scratch, book_name);
+		free(book_name);
+		return rc;
+	}
+
+	/* out gets a whole register or nothing: the export is written to a
+	 * temporary file first, and copied once complete. */
+	snprintf(tmp, sizeof(tmp), "%s/vanthu-export.XXXXXX",
+		 dir != NULL && dir[0] == '/' ? dir : "/tmp");
+	if ((fd = mkstemp(tmp)) < 0 || (f = fdopen(fd, "w+")) == NULL) {
+		store_err(err, errlen, "temporary file: %s", strerror(errno));
+		if (fd >= 0) {
+			close(fd);
+			unlink(tmp);
+		}
 		free(book_name);
 		return -1;
 	}
-	for (size_t i = 0; !outgoing && i < l.n; i++) {
-		if (l.v[i].number != (int64_t) i + 1) {
-			store_err(err, errlen, "register %s/%d is not complete: "
-				  "number %zu is missing", book, year, i + 1);
-			goto done;
-		}
-	}
-	if (strcmp(format, "csv") == 0)
-		csv_write(out, &l, outgoing);
-	else if (strcmp(format, "html") == 0)
-		html_write(out, &l, outgoing, name, year);
-	else if (out_path != NULL) {
-		if (xlsx_write(out_path, &l, outgoing, name, year, err,
-			       errlen) != 0)
-			goto done;
-	} else {
-		const char *dir = getenv("TMPDIR");
-		char	tmp[PATH_MAX];
-		int	fd;
-
-		snprintf(tmp, sizeof(tmp), "%s/vanthu-export.XXXXXX",
-			 dir != NULL && dir[0] == '/' ? dir : "/tmp");
-		fd = mkstemp(tmp);
-
-		if (fd < 0) {
-			store_err(err, errlen, "temporary file: %s",
-				  strerror(errno));
-			goto done;
-		}
-		close(fd);
-		if (xlsx_write(tmp, &l, outgoing, name, year, err, errlen) != 0) {
-			unlink(tmp);
-			goto done;
-		}
-		if (copy_out(tmp, out, err, errlen) != 0) {
-			write_errno = errno;
-			unlink(tmp);
-			goto done;
-		}
-		unlink(tmp);
-	}
-	if (fflush(out) != 0 || ferror(out)) {
-		write_errno = errno;
-		store_err(err, errlen, "writing the export: %s",
-			  strerror(write_errno));
-		goto done;
-	}
-	rc = 0;
-done:
-	reg_list_clear(&l);
+	rc = export_file(st, &x, f, tmp, book_name);
 	free(book_name);
-	if (write_errno != 0)
-		errno = write_errno;
+	fclose(f);
+	if (rc == 0)
+		rc = copy_out(tmp, out, err, errlen);
+	if (rc == 0 && (fflush(out) != 0 || ferror(out))) {
+		store_err(err, errlen, "writing the export: %s",
+			  strerror(errno));
+		rc = -1;
+	}
+	/* The caller looks at errno when writing to out failed. */
+	fd = errno;
+	unlink(tmp);
+	errno = fd;
 	return rc;
 }

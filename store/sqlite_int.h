@@ -59,7 +59,7 @@ int	search_register_fold(sqlite3 *);
 /* Row id of a registration by its id (den/2026/123): >0, 0 when none
  * (err says so), -1 on error. */
 int64_t	sq_rowid_of(struct sq *, const char *id, char *err, size_t errlen);
-int	sq_list(struct store *, const struct reg_filter *, struct reg_list *,
+int	sq_each(struct store *, const struct reg_filter *, reg_each_fn, void *,
 		char *, size_t);
 int	sq_get(struct store *, const char *, struct reg_entry *, char *, size_t);
 int	sq_show(struct store *, const char *, FILE *, char *, size_t);

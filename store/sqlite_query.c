@@ -75,10 +75,14 @@ sig_files_free(struct sig_file *f, size_t n)
 	free(f);
 }
 
-void
-reg_entry_clear(struct reg_entry *e)
+#define ENTRY_NSTRINGS	24
+
+/* Where the strings an entry owns are, for reg_entry_clear and
+ * reg_entry_copy. */
+static void
+entry_strings(struct reg_entry *e, char **f[ENTRY_NSTRINGS])
 {
-	char  **f[] = {
+	char  **v[ENTRY_NSTRINGS] = {
 		&e->id, &e->book, &e->symbol, &e->status, &e->cancel_reason,
 		&e->reference, &e->issuer, &e->date, &e->type_name, &e->summary,
 		&e->urgency, &e->signer, &e->recipients, &e->signature_verdict,
@@ -86,7 +90,55 @@ reg_entry_clear(struct reg_entry *e)
 		&e->env_from, &e->lead, &e->coop, &e->due, &e->notes, &e->flags,
 	};
 
-	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)
+	memcpy(f, v, sizeof(v));
+}
+
+static char *
+strdup_or_null(const char *s)
+{
+	return s != NULL ? xstrdup(s) : NULL;
+}
+
+static struct sig_file *
+sig_files_copy(const struct sig_file *f, size_t n)
+{
+	struct sig_file *c = n ? xcalloc(n, sizeof(*c)) : NULL;
+
+	for (size_t i = 0; i < n; i++) {
+		c[i].name = strdup_or_null(f[i].name);
+		c[i].sha256 = strdup_or_null(f[i].sha256);
+	}
+	return c;
+}
+
+void
+reg_entry_copy(struct reg_entry *to, const struct reg_entry *from)
+{
+	char  **f[ENTRY_NSTRINGS];
+
+	*to = *from;
+	entry_strings(to, f);
+	for (size_t i = 0; i < ENTRY_NSTRINGS; i++)
+		*f[i] = strdup_or_null(*f[i]);
+	to->sig_files = sig_files_copy(from->sig_files, from->nsig_files);
+	to->copies = from->ncopies ?
+	    xcalloc(from->ncopies, sizeof(*to->copies)) : NULL;
+	for (size_t i = 0; i < from->ncopies; i++) {
+		to->copies[i].name = strdup_or_null(from->copies[i].name);
+		to->copies[i].sha256 = strdup_or_null(from->copies[i].sha256);
+		to->copies[i].sig_files = sig_files_copy(
+		    from->copies[i].sig_files, from->copies[i].nsig_files);
+		to->copies[i].nsig_files = from->copies[i].nsig_files;
+	}
+}
+
+void
+reg_entry_clear(struct reg_entry *e)
+{
+	char  **f[ENTRY_NSTRINGS];
+
+	entry_strings(e, f);
+	for (size_t i = 0; i < ENTRY_NSTRINGS; i++)
 		free(*f[i]);
 	sig_files_free(e->sig_files, e->nsig_files);
 	for (size_t i = 0; i < e->ncopies; i++) {
@@ -137,17 +189,15 @@ sql_add(struct sqlbuf *b, const char *part)
 }
 
 int
-sq_list(struct store *st, const struct reg_filter *f, struct reg_list *l,
-	char *err, size_t errlen)
+sq_each(struct store *st, const struct reg_filter *f, reg_each_fn fn,
+	void *arg, char *err, size_t errlen)
 {
 	struct sq *q = st->conn;
 	struct sqlbuf b = {0};
 	sqlite3_stmt *s = NULL;
 	char   *match = NULL;
-	size_t	cap = 0;
-	int	rc;
+	int	rc, stop = 0;
 
-	memset(l, 0, sizeof(*l));
 	if ((f->from != NULL && !store_date_valid(f->from)) ||
 	    (f->to != NULL && !store_date_valid(f->to))) {
 		store_err(err, errlen, "bad date '%s': expected YYYY-MM-DD",
@@ -214,20 +264,19 @@ sq_list(struct store *st, const struct reg_filter *f, struct reg_list *l,
 		sqlite3_bind_text(s, 9, match, -1, SQLITE_STATIC);
 	if (f->limit > 0)
 		sqlite3_bind_int64(s, 10, (sqlite3_int64) f->limit);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if (l->n == cap) {
-			cap = cap ? cap * 2 : 64;
-			l->v = xreallocarray(l->v, cap, sizeof(*l->v));
-		}
-		entry_read(s, &l->v[l->n++]);
+	/* One statement: the whole walk reads one snapshot. */
+	while (stop == 0 && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct reg_entry e;
+
+		entry_read(s, &e);
+		stop = fn(&e, arg);
+		reg_entry_clear(&e);
 	}
-	if (rc != SQLITE_DONE) {
+	if (stop == 0 && rc != SQLITE_DONE)
 		store_err(err, errlen, "list: %s", sqlite3_errmsg(q->db));
-		reg_list_clear(l);
-	}
 	sqlite3_finalize(s);
 	free(match);
-	return rc == SQLITE_DONE ? 0 : -1;
+	return stop != 0 ? stop : rc == SQLITE_DONE ? 0 : -1;
 }
 
 int64_t

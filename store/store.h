@@ -226,11 +226,24 @@ int	store_list(struct store *, const struct reg_filter *, struct reg_list *,
 		   char *err, size_t errlen);
 void	reg_list_clear(struct reg_list *);
 
+/* The registrations store_list() would give, one at a time, in the same
+ * order and from one snapshot, without holding them all: fn sees each
+ * entry (freed after it returns) and returns 0 to go on.  Returns 0 when
+ * every entry was seen, -1 with err set when the register could not be
+ * read, or what fn returned when it stopped the walk.  The register's
+ * snapshot is held until the walk ends (in WAL mode that holds back
+ * checkpoints): fn should not wait on a reader, such as a pipe. */
+typedef int (*reg_each_fn)(const struct reg_entry *, void *arg);
+int	store_each(struct store *, const struct reg_filter *, reg_each_fn fn,
+		   void *arg, char *err, size_t errlen);
+
 /* One registration by id ("den/2026/123", "di/2026/15/QĐ-BNV"); returns 1
  * when found, 0 when no such registration, -1 on error (bad id too). */
 int	store_get(struct store *, const char *id, struct reg_entry *,
 		  char *err, size_t errlen);
 void	reg_entry_clear(struct reg_entry *);
+/* to becomes a copy of from that owns all its strings and arrays. */
+void	reg_entry_copy(struct reg_entry *to, const struct reg_entry *from);
 
 /* Facts with their sources, signatures and arrivals of one registration,
  * printed as the `show` command does. */
@@ -307,11 +320,15 @@ int	store_backup(struct store *, const char *dest, char ***sha256,
 		     size_t *n, char *err, size_t errlen);
 
 /* The register of one book and year in number order (ND30 appendix IV
- * columns), written to out.  Formats: "csv", "html", "xlsx" (the xlsx
- * writer needs a file name, so out_path is used instead of out).  0, or
- * -1 with err; when writing to out failed, errno says why. */
+ * columns), written to out, row by row: memory does not grow with the
+ * register.  Formats: "csv", "html", "xlsx".  scratch is the path of the
+ * file out writes to when the caller removes that file after a failure
+ * (the xlsx writer opens it by name); with scratch NULL (standard output,
+ * a pipe) the export goes to a temporary file first and out gets it only
+ * when whole.  0, or -1 with err; when writing to out failed, errno says
+ * why. */
 int	store_export(struct store *, const char *book, int year,
-		     const char *format, FILE *out, const char *out_path,
+		     const char *format, FILE *out, const char *scratch,
 		     char *err, size_t errlen);
 
 /* ---- Helpers shared by the tool and the tests ---- */

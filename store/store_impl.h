@@ -37,8 +37,8 @@ struct store_backend {
 	/* Register the jobs' messages in one transaction, each inside its
 	 * own savepoint so that one bad message fails alone; sets rc. */
 	void	(*reg)(struct store *, struct reg_job *const *jobs, size_t n);
-	int	(*list)(struct store *, const struct reg_filter *,
-			struct reg_list *, char *err, size_t errlen);
+	int	(*each)(struct store *, const struct reg_filter *,
+			reg_each_fn fn, void *arg, char *err, size_t errlen);
 	int	(*get)(struct store *, const char *id, struct reg_entry *,
 		       char *err, size_t errlen);
 	int	(*show)(struct store *, const char *id, FILE *out,
