@@ -6,7 +6,8 @@
  * signature verdict, status.  With --json they print one JSON array of
  * objects (id, book, year, number, registered_at, reference, issuer,
  * date, type_name, summary, signature_verdict, status, sha256,
- * message_id, and the routing fields), unknown values as null.
+ * message_id, and the routing fields), unknown values as null.  Both
+ * print each registration as the register gives it (store_each).
  */
 #include <getopt.h>
 #include <inttypes.h>
@@ -85,21 +86,37 @@ nz(const char *s)
 	return s != NULL ? s : "";
 }
 
-static void
-print_list(const struct reg_list *l, int json)
-{
-	if (json) {
-		json_object *a = json_object_new_array();
+/* What print_entry carries from one registration to the next. */
+struct list_out {
+	int	json;
+	size_t	n;		/* entries printed */
+};
 
-		for (size_t i = 0; i < l->n; i++)
-			json_object_array_add(a, entry_json(&l->v[i]));
-		puts(json_object_to_json_string_ext(a, JSON_C_TO_STRING_PRETTY |
-		     JSON_C_TO_STRING_NOSLASHESCAPE));
-		json_object_put(a);
-		return;
-	}
-	for (size_t i = 0; i < l->n; i++) {
-		const struct reg_entry *e = &l->v[i];
+/*
+ * One registration, as store_each gives it: nothing is held, so a list of
+ * a million costs no more memory than one of ten.  The JSON array is
+ * written piece by piece, each object as json-c pretty-prints it, moved
+ * in one level (a JSON string holds no raw newline, so every newline is
+ * a line break of the layout).  A write error stops the walk.
+ */
+static int
+print_entry(const struct reg_entry *e, void *arg)
+{
+	struct list_out *lo = arg;
+
+	if (lo->json) {
+		json_object *o = entry_json(e);
+		const char *s = json_object_to_json_string_ext(o,
+		    JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE);
+
+		fputs(lo->n == 0 ? "[\n  " : ",\n  ", stdout);
+		for (; *s; s++) {
+			putchar(*s);
+			if (*s == '\n')
+				fputs("  ", stdout);
+		}
+		json_object_put(o);
+	} else {
 		char	d[11];
 
 		store_local_date((time_t) e->registered_at, d);
@@ -116,6 +133,8 @@ print_list(const struct reg_list *l, int json)
 		text_put(stdout, nz(e->summary), 0);
 		printf("\t%s\t%s\n", nz(e->signature_verdict), e->status);
 	}
+	lo->n++;
+	return ferror(stdout) ? 1 : 0;
 }
 
 static const struct option list_opts[] = {
@@ -208,18 +227,22 @@ filter_parse(const char *cmd, int argc, char **argv, struct reg_filter *f,
 	return optind;
 }
 
+/* The registrations f selects, printed as they are read; a failed write
+ * is left for tool_flush_stdout() to report. */
 static int
 run_list(struct tool *t, const char *cmd, struct reg_filter *f, int json)
 {
-	struct reg_list l;
+	struct list_out lo = { .json = json };
 	char	err[512];
+	int	rc;
 
-	if (store_list(t->st, f, &l, err, sizeof(err)) != 0) {
+	rc = store_each(t->st, f, print_entry, &lo, err, sizeof(err));
+	if (rc < 0) {
 		tool_fail(cmd, "%s", err);
 		return 1;
 	}
-	print_list(&l, json);
-	reg_list_clear(&l);
+	if (rc == 0 && json)
+		fputs(lo.n == 0 ? "[\n]\n" : "\n]\n", stdout);
 	return 0;
 }
 

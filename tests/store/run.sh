@@ -590,8 +590,8 @@ for f in html xlsx; do
 done
 ok "an export to standard output that fails writes nothing there, in every format" $t
 
-# 16: a big register: 100,000 more entries, exported row by row.  Memory
-# must not grow with the register (it held every row before).
+# 16: a big register: 100,000 more entries, listed and exported row by
+# row.  Memory must not grow with the register (it held every row before).
 cp "$tmp/register.sqlite" "$tmp/big.sqlite"
 last=$(sqlite3 "$tmp/big.sqlite" "SELECT max(number) FROM registrations WHERE book = 'den' AND year = 2026")
 sqlite3 "$tmp/big.sqlite" "WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < 100000)
@@ -601,17 +601,20 @@ sqlite3 "$tmp/big.sqlite" "WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i +
         i || '/UBND-VP', r.issuer, r.doc_date, r.type_name, 'Về việc số ' || i
     FROM k, registrations r WHERE r.book = 'den' AND r.year = 2026 AND r.number = 1"
 VANTHU=$V python3 - "$tmp/big.sqlite" "$tmp" "$last" <<'PY'
-import csv, os, resource, subprocess, sys, zipfile
+import csv, json, os, resource, subprocess, sys, zipfile
 db, tmp, last = sys.argv[1], sys.argv[2], int(sys.argv[3])
 total = last + 100000
 for fmt in ("csv", "xlsx"):
     subprocess.run([os.environ["VANTHU"], "-d", db, "export", "--book", "den",
                     "--year", "2026", "--format", fmt, "-o",
                     os.path.join(tmp, "big." + fmt)], check=True)
+for args, name in ((["list"], "big.txt"), (["list", "--json"], "big.json")):
+    with open(os.path.join(tmp, name), "w") as out:
+        subprocess.run([os.environ["VANTHU"], "-d", db] + args, stdout=out, check=True)
 # The biggest child so far, taken before this process grows: a child's
 # RSS counts what it shared with its parent until its exec.
 mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-print("# the exports' peak RSS: %.1f MB" % mb)
+print("# the lists' and exports' peak RSS: %.1f MB" % mb)
 rows = list(csv.reader(open(os.path.join(tmp, "big.csv"), encoding="utf-8-sig", newline="")))
 assert len(rows) == total + 1, len(rows)
 assert [int(r[1]) for r in rows[1:]] == list(range(1, total + 1))
@@ -619,10 +622,16 @@ assert rows[-1][3] == "100000/UBND-VP" and rows[-1][5].endswith("Về việc s�
 sheet = zipfile.ZipFile(os.path.join(tmp, "big.xlsx")).read("xl/worksheets/sheet1.xml")
 assert sheet.count(b"<row ") == total + 1, sheet.count(b"<row ")
 assert b"100000/UBND-VP" in sheet
+lines = open(os.path.join(tmp, "big.txt"), encoding="utf-8").read().splitlines()
+assert len(lines) == total + 1, len(lines)      # the outgoing book's entry too
+assert lines[total - 1].startswith("den/2026/%d\t" % total), lines[total - 1]
+entries = json.load(open(os.path.join(tmp, "big.json"), encoding="utf-8"))
+assert [e["number"] for e in entries if e["book"] == "den"] == list(range(1, total + 1))
+assert entries[total - 1]["reference"] == "100000/UBND-VP", entries[total - 1]
 # Sanitizers keep freed memory in quarantine: there only the rows count.
 assert os.environ.get("VANTHU_SANITIZED") == "1" or mb < 40, mb
 PY
-ok "a register of 100,000 entries exports whole as CSV and XLSX, each row in number order, in under 40 MB" $?
+ok "a register of 100,000 entries lists (text, JSON) and exports (CSV, XLSX) whole, in number order, each in under 40 MB" $?
 "$LOAD" -d "$tmp/tampered.sqlite" -n 1 -p late -T 1772416800 >"$tmp/act" 2>&1
 grep -q "register den/2026 is inconsistent: counter at 3 but last number 5" "$tmp/act"
 ok "numbering stops rather than skip or repeat a number in a tampered register" $?
