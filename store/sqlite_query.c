@@ -75,14 +75,10 @@ sig_files_free(struct sig_file *f, size_t n)
 	free(f);
 }
 
-#define ENTRY_NSTRINGS	24
-
-/* Where the strings an entry owns are, for reg_entry_clear and
- * reg_entry_copy. */
-static void
-entry_strings(struct reg_entry *e, char **f[ENTRY_NSTRINGS])
+void
+reg_entry_clear(struct reg_entry *e)
 {
-	char  **v[ENTRY_NSTRINGS] = {
+	char  **f[] = {
 		&e->id, &e->book, &e->symbol, &e->status, &e->cancel_reason,
 		&e->reference, &e->issuer, &e->date, &e->type_name, &e->summary,
 		&e->urgency, &e->signer, &e->recipients, &e->signature_verdict,
@@ -90,55 +86,7 @@ entry_strings(struct reg_entry *e, char **f[ENTRY_NSTRINGS])
 		&e->env_from, &e->lead, &e->coop, &e->due, &e->notes, &e->flags,
 	};
 
-	memcpy(f, v, sizeof(v));
-}
-
-static char *
-strdup_or_null(const char *s)
-{
-	return s != NULL ? xstrdup(s) : NULL;
-}
-
-static struct sig_file *
-sig_files_copy(const struct sig_file *f, size_t n)
-{
-	struct sig_file *c = n ? xcalloc(n, sizeof(*c)) : NULL;
-
-	for (size_t i = 0; i < n; i++) {
-		c[i].name = strdup_or_null(f[i].name);
-		c[i].sha256 = strdup_or_null(f[i].sha256);
-	}
-	return c;
-}
-
-void
-reg_entry_copy(struct reg_entry *to, const struct reg_entry *from)
-{
-	char  **f[ENTRY_NSTRINGS];
-
-	*to = *from;
-	entry_strings(to, f);
-	for (size_t i = 0; i < ENTRY_NSTRINGS; i++)
-		*f[i] = strdup_or_null(*f[i]);
-	to->sig_files = sig_files_copy(from->sig_files, from->nsig_files);
-	to->copies = from->ncopies ?
-	    xcalloc(from->ncopies, sizeof(*to->copies)) : NULL;
-	for (size_t i = 0; i < from->ncopies; i++) {
-		to->copies[i].name = strdup_or_null(from->copies[i].name);
-		to->copies[i].sha256 = strdup_or_null(from->copies[i].sha256);
-		to->copies[i].sig_files = sig_files_copy(
-		    from->copies[i].sig_files, from->copies[i].nsig_files);
-		to->copies[i].nsig_files = from->copies[i].nsig_files;
-	}
-}
-
-void
-reg_entry_clear(struct reg_entry *e)
-{
-	char  **f[ENTRY_NSTRINGS];
-
-	entry_strings(e, f);
-	for (size_t i = 0; i < ENTRY_NSTRINGS; i++)
+	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)
 		free(*f[i]);
 	sig_files_free(e->sig_files, e->nsig_files);
 	for (size_t i = 0; i < e->ncopies; i++) {
@@ -148,16 +96,6 @@ reg_entry_clear(struct reg_entry *e)
 	}
 	free(e->copies);
 	memset(e, 0, sizeof(*e));
-}
-
-void
-reg_list_clear(struct reg_list *l)
-{
-	for (size_t i = 0; i < l->n; i++)
-		reg_entry_clear(&l->v[i]);
-	free(l->v);
-	l->v = NULL;
-	l->n = 0;
 }
 
 /* Local midnight starting the day YYYY-MM-DD. */

@@ -391,40 +391,6 @@ store_each(struct store *st, const struct reg_filter *f, reg_each_fn fn,
 	return rc;
 }
 
-struct list_fill {
-	struct reg_list *l;
-	size_t	cap;
-};
-
-/* store_list's walker: a deep copy of each entry into the list. */
-static int
-list_add(const struct reg_entry *e, void *arg)
-{
-	struct list_fill *lf = arg;
-	struct reg_list *l = lf->l;
-
-	if (l->n == lf->cap) {
-		lf->cap = lf->cap ? lf->cap * 2 : 64;
-		l->v = xreallocarray(l->v, lf->cap, sizeof(*l->v));
-	}
-	reg_entry_copy(&l->v[l->n++], e);
-	return 0;
-}
-
-int
-store_list(struct store *st, const struct reg_filter *f, struct reg_list *l,
-	   char *err, size_t errlen)
-{
-	struct list_fill lf = { .l = l };
-
-	memset(l, 0, sizeof(*l));
-	if (store_each(st, f, list_add, &lf, err, errlen) != 0) {
-		reg_list_clear(l);
-		return -1;
-	}
-	return 0;
-}
-
 int
 store_get(struct store *st, const char *id, struct reg_entry *e, char *err,
 	  size_t errlen)

@@ -204,11 +204,6 @@ struct reg_entry {
 	size_t	ncopies;
 };
 
-struct reg_list {
-	struct reg_entry *v;
-	size_t	n;
-};
-
 struct reg_filter {
 	const char *book;
 	int	year;		/* 0: any */
@@ -222,17 +217,13 @@ struct reg_filter {
 	size_t	limit;		/* 0: all */
 };
 
-int	store_list(struct store *, const struct reg_filter *, struct reg_list *,
-		   char *err, size_t errlen);
-void	reg_list_clear(struct reg_list *);
-
-/* The registrations store_list() would give, one at a time, in the same
- * order and from one snapshot, without holding them all: fn sees each
- * entry (freed after it returns) and returns 0 to go on.  Returns 0 when
- * every entry was seen, -1 with err set when the register could not be
- * read, or what fn returned when it stopped the walk.  The register's
- * snapshot is held until the walk ends (in WAL mode that holds back
- * checkpoints): fn should not wait on a reader, such as a pipe. */
+/* The registrations f selects, in book, year and number order, one at a
+ * time, none held longer: fn sees each entry (freed after it returns) and
+ * returns 0 to go on.  Returns 0 when every entry was seen, -1 with err
+ * set when the register could not be read, or what fn returned when it
+ * stopped the walk.  The walk reads one snapshot, held until it ends: in
+ * WAL mode that keeps checkpoints from reusing the log, however long fn
+ * takes (a pager waiting on its reader). */
 typedef int (*reg_each_fn)(const struct reg_entry *, void *arg);
 int	store_each(struct store *, const struct reg_filter *, reg_each_fn fn,
 		   void *arg, char *err, size_t errlen);
@@ -242,8 +233,6 @@ int	store_each(struct store *, const struct reg_filter *, reg_each_fn fn,
 int	store_get(struct store *, const char *id, struct reg_entry *,
 		  char *err, size_t errlen);
 void	reg_entry_clear(struct reg_entry *);
-/* to becomes a copy of from that owns all its strings and arrays. */
-void	reg_entry_copy(struct reg_entry *to, const struct reg_entry *from);
 
 /* Facts with their sources, signatures and arrivals of one registration,
  * printed as the `show` command does. */
