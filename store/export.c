@@ -207,6 +207,19 @@ html_text(FILE *out, const char *s)
 	}
 }
 
+/* One row of cells, th or td. */
+static void
+html_row(FILE *out, const char *tag, const char *const c[NCOLS])
+{
+	fputs("<tr>", out);
+	for (int i = 0; i < NCOLS; i++) {
+		fprintf(out, "<%s>", tag);
+		html_text(out, c[i]);
+		fprintf(out, "</%s>", tag);
+	}
+	fputs("</tr>\n", out);
+}
+
 static void
 html_begin(FILE *out, int outgoing, const char *book_name, int year)
 {
@@ -227,25 +240,9 @@ html_begin(FILE *out, int outgoing, const char *book_name, int year)
 	      "th { font-weight: bold; text-align: center; }\n"
 	      "</style>\n</head>\n<body>\n<h1>", year);
 	html_text(out, book_name);
-	fprintf(out, " - Năm %d</h1>\n<table>\n<thead>\n<tr>", year);
-	for (int i = 0; i < NCOLS; i++) {
-		fputs("<th>", out);
-		html_text(out, h[i]);
-		fputs("</th>", out);
-	}
-	fputs("</tr>\n</thead>\n<tbody>\n", out);
-}
-
-static void
-html_row(FILE *out, const char *const c[NCOLS])
-{
-	fputs("<tr>", out);
-	for (int i = 0; i < NCOLS; i++) {
-		fputs("<td>", out);
-		html_text(out, c[i]);
-		fputs("</td>", out);
-	}
-	fputs("</tr>\n", out);
+	fprintf(out, " - Năm %d</h1>\n<table>\n<thead>\n", year);
+	html_row(out, "th", h);
+	fputs("</thead>\n<tbody>\n", out);
 }
 
 static void
@@ -439,7 +436,7 @@ export_row(const struct reg_entry *e, void *arg)
 	else if (x->format == EXPORT_CSV)
 		csv_row(x->out, (const char *const *) c);
 	else
-		html_row(x->out, (const char *const *) c);
+		html_row(x->out, "td", (const char *const *) c);
 	cells_free(c);
 	if (xe != LXW_NO_ERROR) {
 		/* A register with a row missing is no register. */
