@@ -183,6 +183,7 @@ query_int(sqlite3 *db, const char *sql, long *out)
 	sqlite3_stmt *s;
 	int	rc;
 
+	*out = -1;
 	if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK) {
 		fprintf(stderr, "check: %s\n", sqlite3_errmsg(db));
 		return -1;
