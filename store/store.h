@@ -219,9 +219,9 @@ struct reg_filter {
 
 /* The registrations f selects, in book, year and number order, one at a
  * time, none held longer: fn sees each entry (freed after it returns) and
- * returns 0 to go on.  Returns 0 when every entry was seen, -1 with err
- * set when the register could not be read, or what fn returned when it
- * stopped the walk.  The walk reads one snapshot, held until it ends: in
+ * returns 0 to go on or a value above 0 to stop.  Returns 0 when every
+ * entry was seen, -1 with err set when the register could not be read, or
+ * what fn returned when it stopped the walk.  The walk reads one snapshot, held until it ends: in
  * WAL mode that keeps checkpoints from reusing the log, however long fn
  * takes (a pager waiting on its reader). */
 typedef int (*reg_each_fn)(const struct reg_entry *, void *arg);
