@@ -10,7 +10,7 @@ libytnef0-dev tnef
 libpoppler-glib-dev poppler-utils libxml2-dev libzip-dev libjson-c-dev
 libxlsxwriter-dev libcmocka-dev libseccomp-dev postfix libpodofo-utils libnss3-tools
 zlib1g-dev mupdf-tools lzip lz4 ncompress
-python3 python3-reportlab fonts-dejavu-core unzip zip m4 gdb bindfs"
+python3 python3-reportlab python3-openpyxl fonts-dejavu-core unzip zip m4 gdb bindfs"
 
 missing=""
 for p in $PKGS; do

@@ -337,6 +337,32 @@ python3 -c 'import sys, zipfile; z = zipfile.ZipFile(sys.argv[1]); assert "xl/wo
     [ ! -s "$tmp/act" ]
 ok "XLSX export can go to standard output" $?
 
+# The same workbooks as a reader this project did not write opens them
+# (Debian's openpyxl; it leaves Excel's _xHHHH_ escapes to its caller).
+PY=/usr/bin/python3
+[ -x "$PY" ] || PY=python3
+$PY - "$tmp/den.xlsx" "$tmp/xl.xlsx" "$tmp/stdout.xlsx" <<'PY'
+import re, sys, openpyxl
+unx = lambda t: re.sub(r"_x([0-9A-Fa-f]{4})_", lambda m: chr(int(m.group(1), 16)), t)
+for path in (sys.argv[1], sys.argv[3]):
+    wb = openpyxl.load_workbook(path)
+    assert wb.sheetnames == ["2026"], wb.sheetnames
+    ws = wb["2026"]
+    rows = [[c.value for c in r] for r in ws.iter_rows()]
+    assert rows[0] == ["Ngày đến", "Số đến", "Tác giả", "Số, ký hiệu",
+        "Ngày tháng văn bản", "Tên loại và trích yếu nội dung",
+        "Đơn vị hoặc người nhận", "Ngày chuyển", "Ký nhận", "Ghi chú"], rows[0]
+    assert [r[1] for r in rows[1:]] == [1, 2, 3], rows     # numbers, not text
+    assert rows[3][2] == "TỈNH ỦY BÌNH ĐỊNH" and rows[3][3] == "90/KH/TU", rows[3]
+    assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == 9
+    assert ws.print_title_rows == "$1:$1", ws.print_title_rows
+    assert ws.oddHeader.center.text == "Sổ đăng ký văn bản đến - 2026", ws.oddHeader.center.text
+ws = openpyxl.load_workbook(sys.argv[2])["2026"]
+assert unx(ws["F2"].value) == "Quyết định: Về\ufffdviệc\x01 _x0041_", repr(ws["F2"].value)
+assert ws["C3"].value == "Ủ" * 32766 + "…" and ws["D3"].value == "572/UBND-VP"
+PY
+ok "openpyxl opens the XLSX exports and reads the same cells, numbers, print title and page set-up" $?
+
 # 10: HTML and the outgoing book
 vt export --book den --year 2026 --format html >"$tmp/den.html" 2>&1
 python3 - "$tmp/den.html" <<'PY'
