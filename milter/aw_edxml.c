@@ -23,6 +23,7 @@
 #include <openssl/evp.h>
 
 #include "aw_facts.h"
+#include "aw_xml.h"
 #include "textnorm.h"
 #include "xmalloc.h"
 
@@ -246,9 +247,7 @@ parse(const unsigned char *data, size_t len)
 {
 	if (len == 0 || len > EDXML_MAX)
 		return NULL;
-	return xmlReadMemory((const char *) data, (int) len, "packet.edxml",
-			     NULL, XML_PARSE_NONET | XML_PARSE_NOERROR |
-			     XML_PARSE_NOWARNING);
+	return aw_xml_read(data, len, "packet.edxml", 0);
 }
 
 int

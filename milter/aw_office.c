@@ -27,6 +27,7 @@
 #include <zip.h>
 
 #include "aw_text.h"
+#include "aw_xml.h"
 #include "textnorm.h"
 #include "xmalloc.h"
 
@@ -229,9 +230,7 @@ xml_entry(zip_t *z, const char *entry, const struct text_limits *lim,
 
 	if ((xml = zip_entry(z, entry, lim, max, &xlen, why)) == NULL)
 		return NULL;
-	doc = xmlReadMemory(xml, (int) xlen, "office.xml", NULL,
-			    XML_PARSE_NONET | XML_PARSE_NOERROR |
-			    XML_PARSE_NOWARNING | XML_PARSE_NOCDATA);
+	doc = aw_xml_read(xml, xlen, "office.xml", XML_PARSE_NOCDATA);
 	free(xml);
 	if (doc == NULL)
 		*why = "malformed: xml";

@@ -72,6 +72,34 @@ python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["skipped"])' \
 tap $? "-t --json on a damaged winmail.dat prints only JSON; libytnef's complaint goes to stderr" ||
 	sed 's/^/#   /' "$tmp/tnef.out"
 
+# A DOCX whose bytes do not follow the encoding its XML declares: libxml2
+# would print "encoding error" lines, naming no message, into the log.
+python3 - "$tmp/enc.eml" <<'PY'
+import io, sys, zipfile
+from email.message import EmailMessage
+b = io.BytesIO()
+with zipfile.ZipFile(b, "w", zipfile.ZIP_DEFLATED) as z:
+    z.writestr("word/document.xml", ('<?xml version="1.0" encoding="EUC-JP"?>'
+        '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+        '<w:body><w:p><w:r><w:t>CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM</w:t></w:r></w:p>'
+        '</w:body></w:document>').encode())
+m = EmailMessage()
+m["From"] = "vanthu@bnv.gov.vn"
+m["To"] = "vanthu@binhdinh.gov.vn"
+m["Subject"] = "encoding"
+m["Message-ID"] = "<enc@bnv.gov.vn>"
+m.set_content("x")
+m.add_attachment(b.getvalue(), maintype="application", subtype="octet-stream",
+                 filename="cv.docx")
+open(sys.argv[1], "wb").write(bytes(m))
+PY
+"$build/vanthu-milter" -c "$tmp/vanthu.conf" -t "$tmp/enc.eml" --json >"$tmp/enc.json" 2>"$tmp/enc.err"
+python3 -c 'import json, sys; print([d["name"] for d in json.load(open(sys.argv[1]))["documents"]])' \
+	"$tmp/enc.json" >"$tmp/enc.out" 2>&1
+[ "$(cat "$tmp/enc.out")" = "['cv.docx']" ] && [ ! -s "$tmp/enc.err" ]
+tap $? "a DOCX whose bytes break the encoding it declares is listed, and libxml2 prints nothing to the log" ||
+	sed 's/^/#   /' "$tmp/enc.out" "$tmp/enc.err" | head -5
+
 # A PDF that no reader finishes (nested forms, each drawn twice): the
 # worker is stopped at AnalysisTimeout and only that message suffers.
 mkdir -p "$tmp/pdf"
