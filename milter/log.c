@@ -79,6 +79,9 @@ log_level_by_name(const char *name)
 	return -1;
 }
 
+static void log_vwrite(int, const char *, va_list)
+    __attribute__((format(printf, 2, 0)));
+
 static void
 log_vwrite(int prio, const char *fmt, va_list ap)
 {
