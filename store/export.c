@@ -326,6 +326,15 @@ xlsx_string(lxw_worksheet *ws, size_t row, int col, const char *s,
 	return e;
 }
 
+/* Where temporary files go: TMPDIR when it is an absolute path. */
+static const char *
+tmp_dir(void)
+{
+	const char *dir = getenv("TMPDIR");
+
+	return dir != NULL && dir[0] == '/' ? dir : "/tmp";
+}
+
 /* What the walk over a register carries from row to row. */
 enum export_format { EXPORT_CSV, EXPORT_HTML, EXPORT_XLSX };
 
@@ -339,7 +348,6 @@ struct export {
 	const char *path;	/* the file written, for messages */
 	const char *book;
 	int	year;
-	int64_t	next;		/* the number the next row must have */
 	size_t	row;		/* rows written, the header not counted */
 	char   *err;
 	size_t	errlen;
@@ -356,10 +364,9 @@ xlsx_begin(struct export *x, const char *book_name)
 {
 	const char *const *h = x->outgoing ? cols_out : cols_in;
 	static const double widths[NCOLS] = {11, 8, 24, 16, 11, 44, 22, 11, 9, 18};
-	const char *dir = getenv("TMPDIR");
 	lxw_workbook_options opt = {
 		.constant_memory = LXW_TRUE,
-		.tmpdir = dir != NULL && dir[0] == '/' ? (char *) dir : NULL,
+		.tmpdir = (char *) tmp_dir(),
 	};
 	lxw_format *head;
 	char	sheet[32], *title;
@@ -423,13 +430,11 @@ export_row(const struct reg_entry *e, void *arg)
 
 	/* An incoming book is numbered 1, 2, 3... and bound when printed:
 	 * a hole is an error, not a silent gap in the register. */
-	if (!x->outgoing && e->number != x->next) {
+	if (!x->outgoing && e->number != (int64_t) x->row + 1) {
 		store_err(x->err, x->errlen, "register %s/%d is not complete: "
-			  "number %" PRId64 " is missing", x->book, x->year,
-			  x->next);
+			  "number %zu is missing", x->book, x->year, x->row + 1);
 		return 1;
 	}
-	x->next++;
 	row_cells(e, x->outgoing, c);
 	if (x->format == EXPORT_XLSX)
 		xe = xlsx_row(x, e, c);
@@ -493,7 +498,6 @@ export_file(struct store *st, struct export *x, FILE *f, const char *path,
 
 	x->out = f;
 	x->path = path;
-	x->next = 1;
 	x->row = 0;
 	switch (x->format) {
 	case EXPORT_XLSX:
@@ -542,7 +546,6 @@ store_export(struct store *st, const char *book, int year,
 		.errlen = errlen,
 	};
 	struct book_list bl;
-	const char *dir = getenv("TMPDIR");
 	char	tmp[PATH_MAX], *book_name = NULL;
 	FILE   *f;
 	int	fd, rc;
@@ -578,8 +581,7 @@ store_export(struct store *st, const char *book, int year,
 
 	/* out gets a whole register or nothing: the export is written to a
 	 * temporary file first, and copied once complete. */
-	snprintf(tmp, sizeof(tmp), "%s/vanthu-export.XXXXXX",
-		 dir != NULL && dir[0] == '/' ? dir : "/tmp");
+	snprintf(tmp, sizeof(tmp), "%s/vanthu-export.XXXXXX", tmp_dir());
 	if ((fd = mkstemp(tmp)) < 0 || (f = fdopen(fd, "w+")) == NULL) {
 		store_err(err, errlen, "temporary file: %s", strerror(errno));
 		if (fd >= 0) {
