@@ -4,9 +4,9 @@
  * XML_PARSE_NOERROR quiets the parser but not libxml2's input layer:
  * bytes that do not follow the encoding their declaration names are
  * reported ("encoding error : input conversion failed ...", "I/O error :
- * encoder error") through the generic error handler, which writes to
- * standard error, a worker's is the daemon's log, and names no message.
- * Anyone who can send mail could fill that log so.  The handler is
+ * encoder error") through the generic error handler, which writes them
+ * to standard error (a worker's is the daemon's log) without naming the
+ * message.  Anyone who can send mail could fill that log so.  The handler is
  * replaced by one that says nothing; the caller reports what matters, a
  * document that did not parse.
  */
