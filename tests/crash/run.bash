@@ -119,8 +119,11 @@ PF_RELAYHOST="[127.0.0.1]:$mxport" pf_start "$tmp/relay" "$relayport" ""
 tap $? "the relay's Postfix starts on 127.0.0.1:$relayport and relays to it"
 
 start=$(date +%s)
-# Four clients, 0.2 s apart each: about ten seconds of arrivals.
-python3 "$here/load.py" "$relayport" "$count" 4 0.2 >"$tmp/load.out" 2>&1 &
+# Four clients, 0.4 s apart each: about twenty seconds of arrivals, so
+# that mail is still in flight for every random kill after gdb's two
+# (with ten seconds, a slow run under AddressSanitizer delivered all 200
+# after three of them).
+python3 "$here/load.py" "$relayport" "$count" 4 0.4 >"$tmp/load.out" 2>&1 &
 load_pid=$!
 
 # Kills at chosen points, by gdb: it stops the daemon at a breakpoint
